@@ -83,3 +83,135 @@ def search(
         typer.echo(f"[{rank}] {hit.metadata.get('title')} › {hit.metadata.get('section', '')} ({hit.score:.2f})")
         typer.echo(f"    {body[:300]}")
         typer.echo(f"    {hit.metadata.get('source_url', hit.metadata.get('doc_id'))}")
+
+
+def _history(path: Path | None) -> list[dict[str, str]]:
+    if path is None:
+        return []
+    try:
+        turns = json.loads(path.read_text(encoding="utf-8"))
+        assert isinstance(turns, list) and all(isinstance(t, dict) and {"role", "content"} <= t.keys() for t in turns)
+    except (OSError, ValueError, AssertionError) as exc:
+        typer.echo(f'error: --history must be a JSON list of {{"role", "content"}} turns ({exc})', err=True)
+        raise typer.Exit(2) from exc
+    return turns
+
+
+def _assistant():  # noqa: ANN202 - imported lazily to keep `assistant --help` fast
+    from assistant.service import Assistant
+    from assistant.store import StoreUnavailable
+
+    try:
+        return Assistant(_settings())
+    except StoreUnavailable as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
+def _print_answer(answer) -> None:  # noqa: ANN001
+    from assistant.answer.languages import message
+
+    typer.echo(answer.answer)
+    if answer.sources:
+        typer.echo(f"\n{message(answer.language, 'sources')}:")
+        for i, source in enumerate(answer.sources, 1):
+            typer.echo(f"[{i}] {source.title} - {source.url or ''}".rstrip(" -"))
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the /api/ask response object.")] = False,
+    history: Annotated[Path | None, typer.Option("--history", help="JSON file: earlier turns.")] = None,
+) -> None:
+    """Answer one question, with its sources."""
+    _setup_logging()
+    turns = _history(history)
+    answer = _assistant().ask(question, turns)
+    if as_json:
+        typer.echo(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2))
+    else:
+        _print_answer(answer)
+
+
+@app.command()
+def chat() -> None:
+    """An interactive conversation (empty line or Ctrl-D to leave, /reset to start over)."""
+    _setup_logging()
+    assistant = _assistant()
+    assistant.warm_up()
+    turns: list[dict[str, str]] = []
+    typer.echo("Ask about EU town-twinning funding. /reset starts over; an empty line leaves.")
+    while True:
+        try:
+            question = input("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not question:
+            break
+        if question == "/reset":
+            turns = []
+            continue
+        answer = assistant.ask(question, turns)
+        _print_answer(answer)
+        typer.echo("")
+        turns += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
+        turns = turns[-20:]
+
+
+@app.command("eval")
+def evaluate(
+    questions: Annotated[Path, typer.Option("--questions", help="JSONL question file.")] = Path("eval/dev.jsonl"),
+    retrieval: Annotated[str, typer.Option("--retrieval", help="dense, lexical or hybrid.")] = "",
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON here.")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
+    compare: Annotated[bool, typer.Option("--compare", help="Also run dense, lexical and the naive baseline.")] = False,
+) -> None:
+    """Run a question set and report retrieval, answer and refusal quality, and latency."""
+    import platform
+    import time
+
+    from assistant.evaluation.baseline import NaiveBaseline
+    from assistant.evaluation.report import build_report, render_html
+    from assistant.evaluation.runner import load_questions, run
+    from assistant.service import Assistant
+
+    _setup_logging()
+    settings = _settings()
+    if retrieval:
+        if retrieval not in ("dense", "lexical", "hybrid"):
+            typer.echo("error: --retrieval must be dense, lexical or hybrid", err=True)
+            raise typer.Exit(2)
+        settings = settings.model_copy(update={"retrieval_mode": retrieval})
+    try:
+        items = load_questions(questions)
+    except (OSError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    main_assistant = Assistant(settings)
+    main_assistant.warm_up()
+    main = settings.retrieval_mode
+    runs = {main: run(main_assistant.ask, items)}
+    if compare:
+        for mode in ("hybrid", "dense", "lexical"):
+            if mode not in runs:
+                other = Assistant(settings.model_copy(update={"retrieval_mode": mode}), main_assistant.embeddings)
+                runs[mode] = run(other.ask, items)
+        runs["naive baseline"] = run(NaiveBaseline(settings, main_assistant.embeddings).ask, items)
+    meta = {
+        "questions": str(questions),
+        "date": time.strftime("%Y-%m-%d"),
+        "chunks": main_assistant.chunk_count,
+        "model": settings.embedding_model,
+        "python": platform.python_version(),
+    }
+    report = build_report(runs, main, meta)
+    for name, summary in report["configurations"].items():
+        typer.echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in summary.items()), err=True)
+    typer.echo(f"fact recall by language group: {report['fact_recall_by_language_group']}", err=True)
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    if html_out:
+        html_out.parent.mkdir(parents=True, exist_ok=True)
+        html_out.write_text(render_html(report), encoding="utf-8")

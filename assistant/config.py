@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlparse
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGED_MODEL = "all-MiniLM-L6-v2"
@@ -35,6 +36,13 @@ class Settings(BaseSettings):
         200, ge=32, le=2048, description="Chunk size in model tokens (title and headings included)."
     )
     chunk_overlap: int = Field(30, ge=0, description="Token overlap between consecutive chunks of one section.")
+
+    retrieval_mode: Literal["dense", "lexical", "hybrid"] = Field("hybrid", description="How passages are found.")
+    top_k: int = Field(8, ge=1, le=50, description="Passages handed to the composer.")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint; unset: extractive answers.")
+    llm_model: str | None = Field(None, description="Model name at the LLM endpoint.")
+    llm_api_key: SecretStr | None = Field(None, description="API key for the LLM endpoint (never logged).")
+    llm_timeout: float = Field(30.0, gt=0, description="Seconds before an LLM call is abandoned.")
 
     @field_validator("chroma_url")
     @classmethod

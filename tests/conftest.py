@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import socket
 import subprocess
@@ -89,3 +90,32 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def indexed_settings(tmp_path_factory: pytest.TempPathFactory, embeddings: SentenceTransformerEmbeddings) -> Settings:
+    """Settings of one fixture-corpus index, ingested once per session and shared (read-only) by tests."""
+    from assistant.ingest.pipeline import run_ingest
+
+    root = tmp_path_factory.mktemp("indexed")
+    shutil.copytree(FIXTURES / "corpus", root / "corpus")
+    settings = Settings(_env_file=None, corpus_dir=root / "corpus", data_dir=root / "data")
+    run_ingest(settings, embeddings=embeddings, progress=False)
+    return settings
+
+
+def fixed_clock(year: int, month: int, day: int) -> Callable[[], dt.datetime]:
+    """An injectable clock stopped at noon, Brussels time, on the given day."""
+    from assistant.answer.dates import BRUSSELS
+
+    return lambda: dt.datetime(year, month, day, 12, 0, tzinfo=BRUSSELS)
+
+
+@pytest.fixture(scope="session")
+def service(indexed_settings: Settings, embeddings: SentenceTransformerEmbeddings):  # noqa: ANN201
+    """The real Assistant over the fixture index, with the clock at 21 November 2026."""
+    from assistant.service import Assistant
+
+    assistant = Assistant(indexed_settings, embeddings, clock=fixed_clock(2026, 11, 21))
+    assistant.warm_up()
+    return assistant

@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import time
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -146,6 +147,10 @@ def run_ingest(
                 report.docs_removed += 1
 
         _write(collection, manifest, embeddings, pending, report, progress)
+        if report.chunks or report.docs_removed:
+            # Readers (the lexical index of a running assistant) poll this to know the index changed.
+            meta = {k: v for k, v in (collection.metadata or {}).items() if not k.startswith("hnsw:")}
+            collection.modify(metadata={**meta, "generation": uuid.uuid4().hex})
         report.chunks_total = collection.count()
     report.seconds = time.perf_counter() - started
     return report

@@ -1,0 +1,310 @@
+"""The default, offline answer: the sentences of the retrieved passages that answer, quoted and cited.
+
+Sentences are scored by the question's terms (weighted by rarity in the corpus), by what the question asks for
+(a date for "when", an amount for "how much", a number for "how many", people or bodies for "who"), by the year
+it names, and by the rank of their passage. Nothing is written that the documents do not contain, apart from
+the assistant's own framing words (in the question's language) and the deadline status computed from the
+documents' ``deadline`` metadata.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from assistant.answer.answer import Answer, Source
+from assistant.answer.dates import days_until, deadlines, format_date
+from assistant.answer.languages import message
+from assistant.answer.query import INTENT_CUES, Query
+from assistant.retrieval.hybrid import Passage
+from assistant.retrieval.lexical import LexicalIndex
+from assistant.retrieval.text import STOPWORDS, content_tokens, fold, tokens
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9\"'(«„])")
+_DATE = re.compile(
+    r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    r"|\b(January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b"
+    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b(19|20)\d{2}\b"
+)
+_AMOUNT = re.compile(r"\bEUR\b|€|\beuros?\b|\b\d[\d,.]*\s*(million|billion|m|bn)\b|\b\d{1,3}(,\d{3})+\b", re.I)
+_NUMBER = re.compile(r"\b\d+\b")
+_WHO = re.compile(
+    r"\b(eligible|apply|applicants?|municipalit|towns?|authorit|organisations?|bodies|countries|committees?|"
+    r"associations?|members?|recipients?|received|partners?|non-profit|public bod)",
+    re.I,
+)
+_NO_KNOWLEDGE = re.compile(
+    r"\b(do(es)? not (state|give|say|mention|specify|record)|not (stated|given|known|specified|recorded|published|"
+    r"found)|no (figure|date|source|amount)s? (is|are|was|were) (given|stated|known))\b",
+    re.I,
+)
+_CONFLICT = re.compile(r"\b(disagree|conflict|differ|other sources?|another source|whereas|however)\b", re.I)
+_CUE_WORDS = {w for cues in INTENT_CUES.values() for cue in cues for w in cue.split()}
+
+
+@dataclass
+class Scored:
+    text: str
+    passage: Passage
+    rank: int
+    score: float
+    overlap: float
+    fits_intent: bool
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Gates of the refusal decision, tuned on eval/dev.jsonl (see docs/answering.md)."""
+
+    min_overlap: float = 0.34
+    min_similarity: float = 0.30
+    strong_similarity: float = 0.55
+    relative_keep: float = 0.8
+
+
+def split_sentences(body: str) -> list[str]:
+    """Sentences and list items of a passage body."""
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n|\n(?=\s*[-*] |\s*\d+\. )", body):
+        block = " ".join(block.split())
+        block = re.sub(r"^[-*]\s+|^\d+\.\s+", "", block)
+        out += [s.strip() for s in _SENTENCE_END.split(block) if len(s.strip()) > 2]
+    return out
+
+
+def _fits_intent(sentence: str, intents: list[str]) -> bool:
+    checks = {
+        "date": lambda s: bool(_DATE.search(s)),
+        "amount": lambda s: bool(_AMOUNT.search(s)),
+        "count": lambda s: bool(_NUMBER.search(s)),
+        "who": lambda s: bool(_WHO.search(s)),
+    }
+    relevant = [checks[i] for i in intents if i in checks]
+    return not relevant or any(check(sentence) for check in relevant)
+
+
+class ExtractiveComposer:
+    """Compose an ``Answer`` from passages, with no model beyond the retriever's."""
+
+    def __init__(self, thresholds: Thresholds | None = None, max_sentences: int = 3, max_list: int = 6) -> None:
+        self.thresholds = thresholds or Thresholds()
+        self.max_sentences = max_sentences
+        self.max_list = max_list
+
+    def compose(self, query: Query, passages: list[Passage], index: LexicalIndex, now: dt.datetime) -> Answer:
+        if "upcoming" in query.intents:
+            return self._upcoming(query, index, now)
+        scored = self._score(query, passages, index)
+        lang = query.language
+        if not scored:
+            return self._refuse(query, [], passages)
+        best = scored[0]
+        oov = self._unknown_terms(query, index)
+        top_similarity = max((p.similarity or 0.0) for p in passages) if passages else 0.0
+        t = self.thresholds
+        weak = best.overlap < t.min_overlap and top_similarity < t.strong_similarity
+        if oov or weak or top_similarity < t.min_similarity or not best.fits_intent:
+            return self._refuse(query, scored[:1] if not oov and best.overlap > 0.2 else [], passages)
+        chosen = self._choose(query, scored)
+        if _NO_KNOWLEDGE.search(chosen[0].text):
+            return self._refuse(query, chosen[:2], passages)
+        text, sources, cited = self._cite(chosen)
+        extra: list[str] = []
+        if any(_CONFLICT.search(s.text) for s in chosen) and len({s.text for s in chosen}) > 1:
+            extra.append(message(lang, "conflict"))
+        extra += self._deadline_status(query, chosen, now)
+        answer = " ".join([text, *extra])
+        return Answer(
+            answer=answer,
+            answered=True,
+            sources=sources,
+            language=lang,
+            retrieved=_doc_order(passages),
+            cited=cited,
+            standalone=query.standalone,
+        )
+
+    # -- scoring -----------------------------------------------------------------------------------------------
+    def _score(self, query: Query, passages: list[Passage], index: LexicalIndex) -> list[Scored]:
+        terms = [t for t in dict.fromkeys(content_tokens(query.search_text)) if t not in _CUE_WORDS or index.idf(t)]
+        # A word no document contains counts as the rarest word: it lowers the coverage of every sentence. In
+        # other languages only the mapped English terms and names are judged (other words are simply foreign).
+        rarest = max((index.idf(t) for t in index.doc_freq), default=1.0)
+        names = set(self._names(query.text))
+        weights = {t: index.idf(t) or (rarest if query.language == "en" or t in names else 0.0) for t in terms}
+        total = sum(weights.values()) or 1.0
+        top = passages[0].score if passages else 1.0
+        years = {str(y) for y in query.years}
+        out: list[Scored] = []
+        seen: set[str] = set()
+        for rank, passage in enumerate(passages):
+            header = set(tokens(passage.chunk.text[: int(passage.metadata.get("header_chars", 0))]))
+            for position, sentence in enumerate(split_sentences(passage.chunk.body)):
+                key = fold(sentence)
+                if key in seen:
+                    continue
+                seen.add(key)
+                words = set(tokens(sentence))
+                overlap = sum(w * (1.0 if t in words else 0.5 if t in header else 0.0) for t, w in weights.items())
+                overlap /= total
+                fits = _fits_intent(sentence, query.intents)
+                score = overlap + 0.45 * passage.score / top + (0.3 if fits and query.intents else 0.0)
+                if years:
+                    mentioned = set(re.findall(r"\b(?:19|20)\d{2}\b", sentence))
+                    if mentioned & years:
+                        score += 0.2
+                    elif mentioned and passage.metadata.get("year") not in query.years:
+                        score -= 0.2
+                if "list" in query.intents and len(sentence) < 200 and "," in sentence:
+                    score += 0.1
+                out.append(Scored(sentence, passage, rank, score, overlap, fits, position))
+        out.sort(key=lambda s: s.score, reverse=True)
+        return out
+
+    def _choose(self, query: Query, scored: list[Scored]) -> list[Scored]:
+        limit = self.max_list if "list" in query.intents else self.max_sentences
+        best = scored[0].score
+        chosen: list[Scored] = []
+        for s in scored:
+            if len(chosen) >= limit or s.score < self.thresholds.relative_keep * best:
+                break
+            if not s.fits_intent and chosen:
+                continue
+            if any(_similar(s.text, c.text) for c in chosen):
+                continue
+            chosen.append(s)
+        # A sentence that introduces a list ("...are:") or answers a list question is followed by the items
+        # that come after it in its passage.
+        lead = chosen[0]
+        if lead.text.rstrip().endswith(":") or "list" in query.intents:
+            following = sorted(
+                (s for s in scored if s.passage is lead.passage and s.position > lead.position),
+                key=lambda s: s.position,
+            )
+            for s in following:
+                if len(chosen) >= self.max_list:
+                    break
+                if s not in chosen and (lead.text.rstrip().endswith(":") or s.overlap > 0):
+                    chosen.append(s)
+        # A stated disagreement next to a chosen sentence is part of the answer.
+        for s in scored[len(chosen) : 20]:
+            if _CONFLICT.search(s.text) and s.passage is chosen[0].passage and s not in chosen and s.overlap > 0.2:
+                chosen.append(s)
+                break
+        return chosen
+
+    @staticmethod
+    def _names(text: str) -> list[str]:
+        """Folded tokens of names, acronyms and years in a question (not its first word)."""
+        words = text.split()
+        names = [w for w in words[1:] if re.match(r"[A-Z][\w+-]{2,}", w)] + re.findall(r"\b[A-Z]{2,}\b", text)
+        return [t for n in names for t in tokens(n)] + re.findall(r"\b(?:19|20)\d{2}\b", text)
+
+    def _unknown_terms(self, query: Query, index: LexicalIndex) -> list[str]:
+        """Names, ids and years in the question that no document contains (Interreg, Erasmus, 2031, ...)."""
+        return sorted({t for t in self._names(query.text) if t not in STOPWORDS and not index.doc_freq.get(t)})
+
+    # -- output ------------------------------------------------------------------------------------------------
+    def _cite(self, chosen: list[Scored]) -> tuple[str, list[Source], list[str]]:
+        order: list[str] = []
+        snippets: dict[str, list[str]] = {}
+        parts: list[str] = []
+        for s in chosen:
+            doc = s.passage.metadata.get("doc_id", s.passage.chunk.id)
+            if doc not in order:
+                order.append(doc)
+                snippets[doc] = []
+            snippets[doc].append(s.text)
+            parts.append(f"{s.text} [{order.index(doc) + 1}]")
+        meta = {s.passage.metadata.get("doc_id"): s.passage.metadata for s in chosen}
+        sources = [
+            Source(
+                title=str(meta[d].get("title", d)), url=meta[d].get("source_url"), snippet=_clip(" ".join(snippets[d]))
+            )
+            for d in order
+        ]
+        return " ".join(parts), sources, order
+
+    def _refuse(self, query: Query, nearby: list[Scored], passages: list[Passage]) -> Answer:
+        lang = query.language
+        words = [message(lang, "refusal")]
+        sources: list[Source] = []
+        cited: list[str] = []
+        if nearby:
+            text, sources, cited = self._cite(nearby)
+            words += [message(lang, "nearby"), text]
+        words.append(message(lang, "where_to_ask"))
+        return Answer(
+            answer=" ".join(words),
+            answered=False,
+            sources=sources,
+            language=lang,
+            retrieved=_doc_order(passages),
+            cited=cited,
+            standalone=query.standalone,
+        )
+
+    def _deadline_status(self, query: Query, chosen: list[Scored], now: dt.datetime) -> list[str]:
+        if "date" not in query.intents:
+            return []
+        out: list[str] = []
+        for d in deadlines(s.passage.metadata for s in chosen):
+            mentioned = any(
+                format_date(d.when) in s.text or "deadline" in fold(s.passage.metadata.get("section", ""))
+                for s in chosen
+                if s.passage.metadata.get("doc_id") == d.doc_id
+            )
+            if not mentioned:
+                continue
+            days = days_until(d.when, now)
+            date = format_date(d.when, query.language)
+            key = "deadline_passed" if days < 0 else "deadline_upcoming"
+            out.append(message(query.language, key, title=d.title, date=date, days=days))
+        return out[:2]
+
+    def _upcoming(self, query: Query, index: LexicalIndex, now: dt.datetime) -> Answer:
+        lang = query.language
+        all_deadlines = deadlines(c.metadata for c in index.chunks)
+        ahead = [d for d in all_deadlines if d.when >= now]
+        today = format_date(now, lang)
+        if ahead:
+            lines = [message(lang, "upcoming_intro", today=today)]
+            lines += [f"- {d.title}: {format_date(d.when, lang, d.has_time)} [{i}]" for i, d in enumerate(ahead, 1)]
+            chosen = ahead
+            text = "\n".join(lines)
+        elif all_deadlines:
+            last = all_deadlines[-1]
+            chosen = [last]
+            text = (
+                message(lang, "no_upcoming", today=today, title=last.title, date=format_date(last.when, lang)) + " [1]"
+            )
+        else:
+            return self._refuse(query, [], [])
+        sources = [
+            Source(title=d.title, url=d.url, snippet=f"Deadline: {format_date(d.when, 'en', d.has_time)}")
+            for d in chosen
+        ]
+        return Answer(
+            answer=text,
+            answered=True,
+            sources=sources,
+            language=lang,
+            cited=[d.doc_id for d in chosen],
+            retrieved=[d.doc_id for d in chosen],
+            standalone=query.standalone,
+        )
+
+
+def _similar(a: str, b: str) -> bool:
+    ta, tb = set(tokens(a)), set(tokens(b))
+    return bool(ta and tb) and len(ta & tb) / len(ta | tb) > 0.7
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _doc_order(passages: list[Passage]) -> list[str]:
+    return list(dict.fromkeys(p.metadata.get("doc_id", p.chunk.id) for p in passages))

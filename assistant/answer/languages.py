@@ -1,0 +1,406 @@
+"""Languages: detect the question's language, map its domain terms to English, and speak its words.
+
+Supported: English, French, Italian, Hungarian, Romanian, German, Spanish. Detection uses lingua (restricted to
+these seven); domain terms found in a question also count as evidence, since questions are short.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from assistant.retrieval.text import fold
+
+LANGUAGES = ("en", "fr", "it", "hu", "ro", "de", "es")
+
+# Folded foreign term -> English phrase used for retrieval. Longer phrases are matched first.
+DOMAIN_TERMS: dict[str, dict[str, str]] = {
+    "fr": {
+        "jumelage": "town twinning",
+        "jumelages": "town twinning",
+        "reseaux de villes": "networks of towns",
+        "reseau de villes": "networks of towns",
+        "date limite": "deadline",
+        "echeance": "deadline",
+        "montant": "amount",
+        "budget": "budget",
+        "subvention": "grant",
+        "qui peut": "who can apply eligible",
+        "eligible": "eligible",
+        "eligibles": "eligible",
+        "pays": "countries",
+        "partenaires": "partners",
+        "participants": "participants",
+        "volets": "strands",
+        "volet": "strand",
+        "memoire": "remembrance",
+        "candidature": "apply application",
+        "postuler": "apply",
+        "resultats": "results",
+        "priorites": "priorities",
+        "point de contact": "contact point",
+        "somme forfaitaire": "lump sum",
+        "forfaitaire": "lump sum",
+        "communes": "municipalities",
+        "villes": "towns",
+        "quand": "when",
+        "combien": "how much",
+    },
+    "it": {
+        "gemellaggio": "town twinning",
+        "gemellaggi": "town twinning",
+        "reti di citta": "networks of towns",
+        "rete di citta": "networks of towns",
+        "scadenza": "deadline",
+        "importo": "amount",
+        "bilancio": "budget",
+        "dotazione": "budget",
+        "sovvenzione": "grant",
+        "contributo": "grant",
+        "chi puo": "who can apply eligible",
+        "ammissibili": "eligible",
+        "paesi": "countries",
+        "partner": "partners",
+        "partecipanti": "participants",
+        "filoni": "strands",
+        "sezioni": "strands",
+        "memoria": "remembrance",
+        "candidatura": "application apply",
+        "risultati": "results",
+        "priorita": "priorities",
+        "punto di contatto": "contact point",
+        "somma forfettaria": "lump sum",
+        "comuni": "municipalities",
+        "citta": "towns",
+        "quando": "when",
+        "quanto": "how much",
+    },
+    "hu": {
+        "testvertelepules": "town twinning",
+        "testvertelepulesi": "town twinning",
+        "testvervarosi": "town twinning",
+        "testvervaros": "town twinning",
+        "telepulesek halozata": "networks of towns",
+        "telepuleshalozat": "networks of towns",
+        "varoshalozat": "networks of towns",
+        "hatarido": "deadline",
+        "hatarid": "deadline",
+        "osszeg": "amount",
+        "koltsegvetes": "budget",
+        "keret": "budget",
+        "tamogatas": "grant",
+        "ki palyazhat": "who can apply eligible",
+        "jogosult": "eligible",
+        "orszagok": "countries",
+        "partnerek": "partners",
+        "resztvevok": "participants",
+        "agak": "strands",
+        "emlekezet": "remembrance",
+        "palyazat": "application apply",
+        "eredmenyek": "results",
+        "prioritasok": "priorities",
+        "kapcsolattarto": "contact point",
+        "atalany": "lump sum",
+        "onkormanyzatok": "municipalities",
+        "varosok": "towns",
+        "mikor": "when",
+        "mennyi": "how much",
+    },
+    "ro": {
+        "infratire": "town twinning",
+        "infratiri": "town twinning",
+        "infratirea": "town twinning",
+        "retele de orase": "networks of towns",
+        "retea de orase": "networks of towns",
+        "termen limita": "deadline",
+        "termenul limita": "deadline",
+        "suma": "amount",
+        "buget": "budget",
+        "bugetul": "budget",
+        "finantare": "grant funding",
+        "cine poate": "who can apply eligible",
+        "eligibil": "eligible",
+        "eligibile": "eligible",
+        "tari": "countries",
+        "tarile": "countries",
+        "parteneri": "partners",
+        "participanti": "participants",
+        "componente": "strands",
+        "memorie": "remembrance",
+        "cerere": "application apply",
+        "rezultate": "results",
+        "prioritati": "priorities",
+        "punct de contact": "contact point",
+        "suma forfetara": "lump sum",
+        "primarii": "municipalities",
+        "orase": "towns",
+        "cand": "when",
+        "cat": "how much",
+    },
+    "de": {
+        "stadtepartnerschaft": "town twinning",
+        "stadtepartnerschaften": "town twinning",
+        "partnerschaft": "twinning",
+        "netzwerke von stadten": "networks of towns",
+        "stadtenetzwerke": "networks of towns",
+        "stadtenetze": "networks of towns",
+        "frist": "deadline",
+        "einreichfrist": "deadline",
+        "betrag": "amount",
+        "budget": "budget",
+        "haushalt": "budget",
+        "forderung": "grant funding",
+        "zuschuss": "grant",
+        "wer kann": "who can apply eligible",
+        "antragsberechtigt": "eligible",
+        "forderfahig": "eligible",
+        "lander": "countries",
+        "partner": "partners",
+        "teilnehmende": "participants",
+        "teilnehmer": "participants",
+        "aktionsbereiche": "strands",
+        "bereiche": "strands",
+        "erinnerung": "remembrance",
+        "antrag": "application apply",
+        "ergebnisse": "results",
+        "prioritaten": "priorities",
+        "kontaktstelle": "contact point",
+        "pauschalbetrag": "lump sum",
+        "gemeinden": "municipalities",
+        "kommunen": "municipalities",
+        "stadte": "towns",
+        "wann": "when",
+        "wie viel": "how much",
+    },
+    "es": {
+        "hermanamiento": "town twinning",
+        "hermanamientos": "town twinning",
+        "redes de ciudades": "networks of towns",
+        "red de ciudades": "networks of towns",
+        "plazo": "deadline",
+        "fecha limite": "deadline",
+        "importe": "amount",
+        "presupuesto": "budget",
+        "subvencion": "grant",
+        "quien puede": "who can apply eligible",
+        "elegible": "eligible",
+        "elegibles": "eligible",
+        "paises": "countries",
+        "socios": "partners",
+        "participantes": "participants",
+        "capitulos": "strands",
+        "memoria": "remembrance",
+        "solicitud": "application apply",
+        "resultados": "results",
+        "prioridades": "priorities",
+        "punto de contacto": "contact point",
+        "suma global": "lump sum",
+        "municipios": "municipalities",
+        "ciudades": "towns",
+        "cuando": "when",
+        "cuanto": "how much",
+    },
+}
+
+# The assistant's own words, per language. Quoted passages stay in the corpus' language (English).
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "sources": "Sources",
+        "refusal": "I could not find this in the documents I have.",
+        "nearby": "What the documents do say nearby:",
+        "where_to_ask": "For details the documents do not cover, ask your national CERV contact point or check "
+        "the call pages on the EU Funding & Tenders Portal.",
+        "conflict": "Note: the sources disagree on this point; both values are given above with their sources.",
+        "deadline_passed": "The deadline of {title} ({date}) has passed.",
+        "deadline_upcoming": "The deadline of {title} is {date}, in {days} days.",
+        "upcoming_intro": "Calls in the documents whose deadline is still ahead (today is {today}):",
+        "no_upcoming": "The documents hold no call with a deadline still ahead (today is {today}); the most recent "
+        "deadline was {title} on {date}. New calls are announced on the EU Funding & Tenders Portal.",
+        "greeting": "Hello! I answer questions about EU town-twinning funding: the CERV programme, its Town "
+        "Twinning and Networks of Towns calls, and CEMR's twinning work. What would you like to know?",
+        "thanks": "You're welcome! Ask me anything else about town-twinning funding.",
+        "bye": "Goodbye, and good luck with your twinning project!",
+        "about": "I am an assistant for EU town-twinning funding. I answer from official CERV and CEMR documents "
+        "and cite them; when the documents don't hold the answer, I say so.",
+    },
+    "fr": {
+        "sources": "Sources",
+        "refusal": "Je n'ai pas trouvé cette information dans mes documents.",
+        "nearby": "Voici ce que les documents disent à ce sujet :",
+        "where_to_ask": "Pour ce que les documents ne couvrent pas, adressez-vous à votre point de contact national "
+        "CERV ou consultez les pages de l'appel sur le portail Funding & Tenders de l'UE.",
+        "conflict": "Attention : les sources divergent sur ce point ; les deux valeurs sont données ci-dessus.",
+        "deadline_passed": "La date limite de {title} ({date}) est passée.",
+        "deadline_upcoming": "La date limite de {title} est le {date}, dans {days} jours.",
+        "upcoming_intro": "Appels des documents dont la date limite n'est pas passée (nous sommes le {today}) :",
+        "no_upcoming": "Les documents ne contiennent aucun appel dont la date limite est à venir (nous sommes le "
+        "{today}) ; la plus récente était {title}, le {date}. Les nouveaux appels sont publiés sur le portail "
+        "Funding & Tenders de l'UE.",
+        "greeting": "Bonjour ! Je réponds aux questions sur le financement européen des jumelages : le programme "
+        "CERV, ses appels Jumelage de villes et Réseaux de villes, et le travail du CCRE. Que voulez-vous savoir ?",
+        "thanks": "Avec plaisir ! N'hésitez pas à poser d'autres questions sur le financement des jumelages.",
+        "bye": "Au revoir, et bonne chance pour votre projet de jumelage !",
+        "about": "Je suis un assistant sur le financement européen des jumelages. Je réponds à partir des documents "
+        "officiels CERV et CCRE et je les cite ; si les documents ne contiennent pas la réponse, je le dis.",
+    },
+    "it": {
+        "sources": "Fonti",
+        "refusal": "Non ho trovato questa informazione nei miei documenti.",
+        "nearby": "Ecco che cosa dicono i documenti su questo tema:",
+        "where_to_ask": "Per quanto i documenti non coprono, rivolgetevi al punto di contatto nazionale CERV o "
+        "consultate le pagine del bando sul portale Funding & Tenders dell'UE.",
+        "conflict": "Attenzione: le fonti non concordano su questo punto; entrambi i valori sono riportati sopra.",
+        "deadline_passed": "La scadenza di {title} ({date}) è passata.",
+        "deadline_upcoming": "La scadenza di {title} è il {date}, tra {days} giorni.",
+        "upcoming_intro": "Bandi nei documenti con scadenza ancora aperta (oggi è il {today}):",
+        "no_upcoming": "I documenti non contengono bandi con scadenza futura (oggi è il {today}); l'ultima scadenza "
+        "era {title}, il {date}. I nuovi bandi sono pubblicati sul portale Funding & Tenders dell'UE.",
+        "greeting": "Buongiorno! Rispondo a domande sui finanziamenti UE per i gemellaggi: il programma CERV, i bandi "
+        "Gemellaggio di città e Reti di città, e il lavoro del CCRE. Che cosa desidera sapere?",
+        "thanks": "Prego! Chieda pure altro sui finanziamenti per i gemellaggi.",
+        "bye": "Arrivederci e buona fortuna con il vostro gemellaggio!",
+        "about": "Sono un assistente sui finanziamenti UE per i gemellaggi. Rispondo dai documenti ufficiali CERV e "
+        "CCRE e li cito; se i documenti non contengono la risposta, lo dico.",
+    },
+    "hu": {
+        "sources": "Források",
+        "refusal": "Ezt nem találtam meg a rendelkezésemre álló dokumentumokban.",
+        "nearby": "Amit a dokumentumok a témáról mondanak:",
+        "where_to_ask": "Amit a dokumentumok nem tartalmaznak, azzal kapcsolatban forduljon a nemzeti CERV "
+        "kapcsolattartó ponthoz, vagy nézze meg a felhívás oldalát az EU Funding & Tenders portálon.",
+        "conflict": "Figyelem: a források ebben eltérnek; mindkét értéket megadtam fent a forrásukkal.",
+        "deadline_passed": "A(z) {title} határideje ({date}) lejárt.",
+        "deadline_upcoming": "A(z) {title} határideje {date}, {days} nap múlva.",
+        "upcoming_intro": "A dokumentumokban szereplő, még nyitott határidejű felhívások (ma {today} van):",
+        "no_upcoming": "A dokumentumokban nincs még le nem járt határidejű felhívás (ma {today} van); a legutóbbi "
+        "határidő: {title}, {date}. Az új felhívások az EU Funding & Tenders portálon jelennek meg.",
+        "greeting": "Jó napot! A testvér-települési kapcsolatok uniós finanszírozásáról válaszolok: a CERV program, "
+        "a testvértelepülési és településhálózati felhívások, valamint a CEMR munkája. Miben segíthetek?",
+        "thanks": "Szívesen! Kérdezzen bátran mást is a testvértelepülési támogatásokról.",
+        "bye": "Viszontlátásra, sok sikert a testvértelepülési projekthez!",
+        "about": "A testvértelepülési kapcsolatok uniós finanszírozásáról szóló asszisztens vagyok. A hivatalos CERV "
+        "és CEMR dokumentumokból válaszolok és hivatkozom rájuk; ha a válasz nincs bennük, megmondom.",
+    },
+    "ro": {
+        "sources": "Surse",
+        "refusal": "Nu am găsit această informație în documentele pe care le am.",
+        "nearby": "Iată ce spun documentele despre acest subiect:",
+        "where_to_ask": "Pentru detalii pe care documentele nu le acoperă, întrebați punctul național de contact "
+        "CERV sau consultați paginile apelului pe portalul Funding & Tenders al UE.",
+        "conflict": "Atenție: sursele nu concordă în această privință; ambele valori sunt date mai sus.",
+        "deadline_passed": "Termenul limită pentru {title} ({date}) a trecut.",
+        "deadline_upcoming": "Termenul limită pentru {title} este {date}, peste {days} zile.",
+        "upcoming_intro": "Apeluri din documente al căror termen nu a trecut (astăzi este {today}):",
+        "no_upcoming": "Documentele nu conțin niciun apel cu termen viitor (astăzi este {today}); cel mai recent "
+        "termen a fost {title}, pe {date}. Apelurile noi sunt publicate pe portalul Funding & Tenders al UE.",
+        "greeting": "Bună ziua! Răspund la întrebări despre finanțarea UE pentru înfrățirea orașelor: programul CERV, "
+        "apelurile Înfrățire de orașe și Rețele de orașe și activitatea CEMR. Ce doriți să aflați?",
+        "thanks": "Cu plăcere! Întrebați-mă orice altceva despre finanțarea înfrățirilor.",
+        "bye": "La revedere și succes cu proiectul de înfrățire!",
+        "about": "Sunt un asistent pentru finanțarea UE a înfrățirii orașelor. Răspund din documentele oficiale CERV "
+        "și CEMR și le citez; când documentele nu conțin răspunsul, o spun.",
+    },
+    "de": {
+        "sources": "Quellen",
+        "refusal": "Das habe ich in meinen Dokumenten nicht gefunden.",
+        "nearby": "Was die Dokumente dazu sagen:",
+        "where_to_ask": "Für Einzelheiten, die die Dokumente nicht abdecken, wenden Sie sich an Ihre nationale "
+        "CERV-Kontaktstelle oder sehen Sie die Seiten der Ausschreibung im Funding & Tenders Portal der EU an.",
+        "conflict": "Hinweis: Die Quellen widersprechen sich hier; beide Werte stehen oben mit ihren Quellen.",
+        "deadline_passed": "Die Frist für {title} ({date}) ist abgelaufen.",
+        "deadline_upcoming": "Die Frist für {title} ist am {date}, in {days} Tagen.",
+        "upcoming_intro": "Ausschreibungen in den Dokumenten, deren Frist noch nicht abgelaufen ist (heute ist der "
+        "{today}):",
+        "no_upcoming": "Die Dokumente enthalten keine Ausschreibung mit noch offener Frist (heute ist der {today}); "
+        "die letzte Frist war {title} am {date}. Neue Ausschreibungen erscheinen im Funding & Tenders Portal der EU.",
+        "greeting": "Guten Tag! Ich beantworte Fragen zur EU-Förderung von Städtepartnerschaften: das Programm CERV, "
+        "seine Aufrufe Städtepartnerschaften und Netzwerke von Städten sowie die Arbeit des RGRE. Was möchten Sie "
+        "wissen?",
+        "thanks": "Gern geschehen! Fragen Sie gern weiter zur Förderung von Städtepartnerschaften.",
+        "bye": "Auf Wiedersehen und viel Erfolg mit Ihrer Städtepartnerschaft!",
+        "about": "Ich bin ein Assistent für die EU-Förderung von Städtepartnerschaften. Ich antworte aus offiziellen "
+        "CERV- und RGRE-Dokumenten und zitiere sie; steht die Antwort nicht darin, sage ich es.",
+    },
+    "es": {
+        "sources": "Fuentes",
+        "refusal": "No he encontrado esta información en mis documentos.",
+        "nearby": "Esto es lo que dicen los documentos sobre el tema:",
+        "where_to_ask": "Para lo que los documentos no cubren, consulte a su punto de contacto nacional CERV o las "
+        "páginas de la convocatoria en el portal Funding & Tenders de la UE.",
+        "conflict": "Atención: las fuentes no coinciden en este punto; ambos valores figuran arriba con su fuente.",
+        "deadline_passed": "El plazo de {title} ({date}) ya ha vencido.",
+        "deadline_upcoming": "El plazo de {title} vence el {date}, dentro de {days} días.",
+        "upcoming_intro": "Convocatorias de los documentos cuyo plazo sigue abierto (hoy es {today}):",
+        "no_upcoming": "Los documentos no contienen ninguna convocatoria con plazo abierto (hoy es {today}); el plazo "
+        "más reciente fue {title}, el {date}. Las nuevas convocatorias se publican en el portal Funding & Tenders.",
+        "greeting": "¡Hola! Respondo preguntas sobre la financiación europea de hermanamientos: el programa CERV, sus "
+        "convocatorias de Hermanamiento de ciudades y Redes de ciudades, y el trabajo del CMRE. ¿Qué desea saber?",
+        "thanks": "¡De nada! Pregunte lo que quiera sobre la financiación de hermanamientos.",
+        "bye": "¡Adiós y mucha suerte con su hermanamiento!",
+        "about": "Soy un asistente sobre la financiación europea de hermanamientos. Respondo con documentos oficiales "
+        "de CERV y del CMRE y los cito; si los documentos no contienen la respuesta, lo digo.",
+    },
+}
+
+
+def message(lang: str, key: str, **values: object) -> str:
+    """The assistant's own sentence ``key`` in ``lang`` (English when the language is not supported)."""
+    text = MESSAGES.get(lang, MESSAGES["en"]).get(key) or MESSAGES["en"][key]
+    return text.format(**values)
+
+
+@lru_cache(maxsize=1)
+def _detector():  # noqa: ANN202 - lingua's detector type
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [
+        Language.ENGLISH,
+        Language.FRENCH,
+        Language.ITALIAN,
+        Language.HUNGARIAN,
+        Language.ROMANIAN,
+        Language.GERMAN,
+        Language.SPANISH,
+    ]
+    return LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
+
+
+def warm_up() -> None:
+    """Load the detector's models now (about 2 s) rather than on the first question."""
+    _detector()
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """The question's language among the supported ones; ``default`` when the text gives too little to go on."""
+    folded = fold(text)
+    words = [w for w in folded.split() if any(c.isalpha() for c in w)]
+    hits = {lang: sum(1 for term in terms if _contains(folded, term)) for lang, terms in DOMAIN_TERMS.items()}
+    if len(words) < 2:
+        return default
+    scores = {lang: 0.0 for lang in LANGUAGES}
+    for value in _detector().compute_language_confidence_values(text):
+        code = value.language.iso_code_639_1.name.lower()
+        scores[code] = value.value
+    for lang, n in hits.items():
+        scores[lang] += 0.15 * n
+    best = max(scores, key=scores.get)
+    return best if scores[best] >= 0.45 else default
+
+
+def _contains(folded: str, term: str) -> bool:
+    """Whether ``term`` occurs in ``folded`` at word starts; terms of 5+ letters also match inflected words
+    (Hungarian and Romanian add suffixes: ``hataridejet``, ``infratirea``)."""
+    text = f" {' '.join(folded.replace('?', ' ').replace(',', ' ').split())} "
+    return f" {term} " in text or (len(term) >= 5 and f" {term}" in text)
+
+
+def english_terms(text: str, lang: str) -> list[str]:
+    """English phrases for the domain terms of a question in another language (for retrieval)."""
+    if lang == "en":
+        return []
+    folded = " ".join(fold(text).replace("?", " ").replace(",", " ").split())
+    found: list[str] = []
+    for term in sorted(DOMAIN_TERMS.get(lang, {}), key=len, reverse=True):
+        if _contains(folded, term):
+            found.append(DOMAIN_TERMS[lang][term])
+            folded = folded.replace(term, " ")
+    return found

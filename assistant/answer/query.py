@@ -1,0 +1,434 @@
+"""Understand a question without an LLM: its language, years, calls, what it asks for, and its context.
+
+``analyse(question, history)`` returns a ``Query``: a follow-up ("And for networks of towns?") is made
+standalone by carrying the call, year, programme and subject of the earlier turns forward, and greetings or
+thanks are recognised so they are never searched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.answer.languages import detect_language, english_terms
+from assistant.retrieval.text import content_tokens, fold, tokens
+
+# Folded patterns for the calls and bodies a question can name -> the corpus topic they belong to.
+CALL_PATTERNS: dict[str, str] = {
+    r"\bnetworks? of (?:towns?|cities)\b|\bnt\b|\bcitizens-town-nt\b|town-nt": "networks-of-towns",
+    r"\btown[- ]?twinn?ing\b|\btwinn?ing calls?\b|\btt\b|town-tt": "town-twinning",
+    r"\bremembrance\b|\brem\b|\bcitizens-rem": "remembrance",
+    r"\brealis[ez]e?\b|\bcemr\b|\bccre\b|\brgre\b|\bcmre\b": "cemr",
+}
+_YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+_CALL_ID = re.compile(r"\bcerv-\d{4}-[a-z-]+\b")
+
+# What a question asks for, by folded cue words in the seven languages.
+INTENT_CUES: dict[str, tuple[str, ...]] = {
+    "upcoming": (
+        "still apply",
+        "upcoming",
+        "open now",
+        "currently open",
+        "next deadline",
+        "apply now",
+        "still open",
+        "can we apply",
+        "encore",
+        "prochain",
+        "ancora",
+        "prossim",
+        "meg palyaz",
+        "kovetkezo",
+        "inca ",
+        "urmator",
+        "noch ",
+        "nachste",
+        "todavia",
+        "proxim",
+        "open calls",
+        "calls open",
+    ),
+    "date": (
+        "when",
+        "deadline",
+        "date",
+        "close",
+        "closing",
+        "open",
+        "until",
+        "deadine",
+        "dealine",
+        "quand",
+        "limite",
+        "echeance",
+        "quando",
+        "scadenza",
+        "mikor",
+        "hatarido",
+        "cand ",
+        "termen",
+        "wann",
+        "frist",
+        "cuando",
+        "plazo",
+        "fecha",
+        "results",
+        "announced",
+    ),
+    "amount": (
+        "how much",
+        "budget",
+        "amount",
+        "money",
+        "eur",
+        "euro",
+        "funding",
+        "grant size",
+        "maximum",
+        "minimum",
+        "lump sum",
+        "envelope",
+        "combien",
+        "montant",
+        "quanto",
+        "importo",
+        "bilancio",
+        "mennyi",
+        "osszeg",
+        "koltsegvetes",
+        "cat ",
+        "suma",
+        "buget",
+        "wie viel",
+        "betrag",
+        "cuanto",
+        "importe",
+        "presupuesto",
+        "worth",
+        "max",
+        "per project",
+    ),
+    "count": (
+        "how many",
+        "number of",
+        "combien de",
+        "quant",
+        "hany",
+        "cate",
+        "cati",
+        "wie viele",
+        "cuantos",
+        "cuantas",
+    ),
+    "who": (
+        "who",
+        "eligible",
+        "apply",
+        "applicant",
+        "which countries",
+        "what countries",
+        "take part",
+        "participate",
+        "qui ",
+        "chi ",
+        "ki ",
+        "kik",
+        "cine",
+        "wer ",
+        "quien",
+        "elig",
+        "jogosult",
+        "berechtigt",
+        "received",
+        "recipients",
+    ),
+    "list": (
+        "list",
+        "which",
+        "what are",
+        "name the",
+        "strands",
+        "priorities",
+        "quels",
+        "quelles",
+        "quali",
+        "elenc",
+        "melyek",
+        "care sunt",
+        "welche",
+        "cuales",
+        "enumer",
+        "all the",
+        "every",
+    ),
+}
+
+_SMALL_TALK: dict[str, tuple[str, ...]] = {
+    "greeting": (
+        "hi",
+        "hello",
+        "hey",
+        "good morning",
+        "good afternoon",
+        "good evening",
+        "bonjour",
+        "salut",
+        "bonsoir",
+        "ciao",
+        "buongiorno",
+        "buonasera",
+        "salve",
+        "szia",
+        "sziasztok",
+        "jo napot",
+        "hello there",
+        "buna",
+        "buna ziua",
+        "hallo",
+        "guten tag",
+        "guten morgen",
+        "servus",
+        "hola",
+        "buenos dias",
+        "buenas tardes",
+        "hi there",
+    ),
+    "thanks": (
+        "thanks",
+        "thank you",
+        "thx",
+        "merci",
+        "merci beaucoup",
+        "grazie",
+        "grazie mille",
+        "koszonom",
+        "kosz",
+        "multumesc",
+        "mersi",
+        "danke",
+        "vielen dank",
+        "danke schon",
+        "gracias",
+        "muchas gracias",
+        "great thanks",
+        "ok thanks",
+        "perfect thanks",
+        "thank you very much",
+    ),
+    "bye": (
+        "bye",
+        "goodbye",
+        "see you",
+        "au revoir",
+        "arrivederci",
+        "viszontlatasra",
+        "la revedere",
+        "tschuss",
+        "auf wiedersehen",
+        "adios",
+        "hasta luego",
+    ),
+    "about": (
+        "who are you",
+        "what are you",
+        "what can you do",
+        "qui es tu",
+        "qui etes vous",
+        "chi sei",
+        "ki vagy",
+        "cine esti",
+        "wer bist du",
+        "quien eres",
+        "help",
+    ),
+}
+
+_FOLLOW_UP_START = re.compile(
+    r"^(and|what about|how about|also|same|et|e|ed|es|si|und|y|mais|but|then|ok and|and the|and what|and who|"
+    r"and when|and how)\b"
+)
+_ANAPHORA = re.compile(
+    r"\b(it|its|that|this|those|these|they|them|there|same|previous|ce|cette|celui|cela|quello|quella|questo|"
+    r"questa|az|ez|azt|ezt|acesta|aceasta|acel|acea|das|dies|dieser|diese|dem|eso|ese|esa|este|esta)\b"
+)
+_FILLER = {
+    "and",
+    "what",
+    "about",
+    "how",
+    "for",
+    "the",
+    "a",
+    "an",
+    "of",
+    "in",
+    "on",
+    "is",
+    "was",
+    "were",
+    "are",
+    "it",
+    "that",
+    "this",
+    "then",
+    "also",
+    "et",
+    "pour",
+    "le",
+    "la",
+    "les",
+    "e",
+    "per",
+    "il",
+    "es",
+    "si",
+    "und",
+    "fur",
+    "y",
+    "para",
+    "el",
+    "call",
+    "year",
+    "one",
+}
+
+
+@dataclass
+class Query:
+    """A question as the retriever and the composer need it."""
+
+    text: str
+    standalone: str
+    language: str
+    years: list[int] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    call_ids: list[str] = field(default_factory=list)
+    intents: list[str] = field(default_factory=list)
+    english: list[str] = field(default_factory=list)
+    small_talk: str | None = None
+    follow_up: bool = False
+
+    @property
+    def search_text(self) -> str:
+        """What retrieval searches: the standalone question plus English equivalents of foreign terms."""
+        return " ".join([self.standalone, *self.english]).strip()
+
+
+def _intents(folded: str) -> list[str]:
+    padded = f" {folded} "
+    return [name for name, cues in INTENT_CUES.items() if any(cue in padded for cue in cues)]
+
+
+def _topics(folded: str) -> list[str]:
+    found: list[str] = []
+    for pattern, topic in CALL_PATTERNS.items():
+        if re.search(pattern, folded) and topic not in found:
+            found.append(topic)
+    return found
+
+
+def _entities(text: str) -> tuple[list[int], list[str], list[str]]:
+    folded = fold(text)
+    years = [int(y) for y in dict.fromkeys(_YEAR.findall(folded))]
+    call_ids = [c.upper() for c in dict.fromkeys(_CALL_ID.findall(folded))]
+    return years, _topics(folded), call_ids
+
+
+def small_talk_kind(text: str) -> str | None:
+    """'greeting', 'thanks', 'bye' or 'about' when the whole message is small talk; else None."""
+    folded = " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
+    if not folded or len(folded.split()) > 6:
+        return None
+    for kind, phrases in _SMALL_TALK.items():
+        for phrase in phrases:
+            if folded == phrase or (folded.startswith(phrase + " ") and len(folded.split()) <= len(phrase.split()) + 2):
+                rest = folded[len(phrase) :].split()
+                if all(w in {"there", "all", "you", "so", "much", "a", "lot", "again", "everyone", "!"} for w in rest):
+                    return kind
+    return None
+
+
+def is_follow_up(text: str, history_present: bool) -> bool:
+    """Whether a question leans on earlier turns (starts with "and", points back, or names too little)."""
+    if not history_present:
+        return False
+    folded = " ".join(re.sub(r"[^\w\s-]", " ", fold(text)).split())
+    if _FOLLOW_UP_START.match(folded) or _ANAPHORA.search(folded):
+        return True
+    content = [t for t in tokens(folded) if t not in _FILLER]
+    years, topics, _ = _entities(text)
+    return len(content) <= 4 and not (topics and _intents(folded))
+
+
+def _strip(text: str, patterns: list[str]) -> str:
+    for pattern in patterns:
+        text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
+    return " ".join(text.split())
+
+
+def condense(question: str, history: list[dict[str, str]]) -> tuple[str, bool]:
+    """A standalone version of ``question`` given earlier turns, and whether it was a follow-up.
+
+    The previous standalone user question is appended with whatever the new question replaces (its year, its
+    call) removed, so "And for networks of towns?" after "When is the 2024 Town Twinning deadline?" becomes
+    "And for networks of towns? When is the 2024 deadline?".
+    """
+    previous: str | None = None
+    for turn in history:
+        if turn.get("role") == "user" and turn.get("content", "").strip():
+            content = turn["content"].strip()
+            if small_talk_kind(content):
+                continue
+            follows = previous is not None and is_follow_up(content, True)
+            previous = _merge(content, previous) if follows else content
+    if previous is None or not is_follow_up(question, True):
+        return question, False
+    return _merge(question, previous), True
+
+
+def _merge(question: str, previous: str) -> str:
+    years, topics, call_ids = _entities(question)
+    remove: list[str] = []
+    if years or call_ids:
+        remove.append(r"\b(19[89]\d|20[0-4]\d)\b")
+    if topics or call_ids:
+        remove += [p for p, topic in CALL_PATTERNS.items() if topic not in ("cemr",) or "cemr" in topics]
+        remove.append(r"\bcerv-\d{4}-[a-z-]+\b")
+    if _intents(fold(question)) and not set(_intents(fold(question))) <= {"list"}:
+        # The new question asks its own thing: keep only the context (entities) of the previous one.
+        kept = _strip(fold(previous), remove)
+        cues = {w for cue_list in INTENT_CUES.values() for cue in cue_list for w in cue.split()}
+        context = [t for t in content_tokens(kept) if t not in cues]
+        return " ".join([question, *context]).strip()
+    return f"{question} {_strip(fold(previous), remove)}".strip()
+
+
+def analyse(question: str, history: list[dict[str, str]] | None = None, language: str | None = None) -> Query:
+    """Everything the retriever and composer need to know about ``question`` in its conversation."""
+    history = history or []
+    kind = small_talk_kind(question)
+    previous_lang = next(
+        (detect_language(t["content"]) for t in reversed(history) if t.get("role") == "user" and t.get("content")),
+        "en",
+    )
+    lang = language or detect_language(question, default=previous_lang)
+    if kind:
+        return Query(question, question, lang, small_talk=kind)
+    standalone, follow_up = condense(question, history)
+    english = english_terms(standalone, lang) if lang != "en" else []
+    search = " ".join([standalone, *english])
+    years, topics, call_ids = _entities(search)
+    own_intents = _intents(" ".join([fold(question), *english_terms(question, lang)]))
+    intents = own_intents or _intents(fold(search))
+    return Query(
+        text=question,
+        standalone=standalone,
+        language=lang,
+        years=years,
+        topics=topics,
+        call_ids=call_ids,
+        intents=intents,
+        english=english,
+        follow_up=follow_up,
+    )

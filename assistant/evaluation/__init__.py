@@ -1,0 +1,1 @@
+"""Evaluation: run a question set through the Assistant, score it, and report."""

@@ -1,0 +1,111 @@
+"""Reports: JSON for machines, HTML (chart, breakdowns, every failed question) for people."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from typing import Any
+
+from assistant.evaluation.metrics import Result, breakdown, language_fact_recall, summarise
+
+HEADLINE = ["hit@5", "mrr@10", "fact_recall", "fully_correct", "refusal_accuracy", "citation_precision"]
+
+
+def build_report(runs: dict[str, list[Result]], main: str, meta: dict[str, Any]) -> dict[str, Any]:
+    """The report object: per configuration its summary; for the main one, breakdowns and every result."""
+    results = runs[main]
+    return {
+        "meta": meta,
+        "main": main,
+        "configurations": {name: summarise(r) for name, r in runs.items()},
+        "fact_recall_by_language_group": language_fact_recall(results),
+        "by_topic": breakdown(results, "topic"),
+        "by_language": breakdown(results, "lang"),
+        "by_follow_up": breakdown(results, "follow_up"),
+        "results": [
+            {
+                "id": r.id,
+                "question": r.question,
+                "lang": r.lang,
+                "topic": r.topic,
+                "answerable": r.answerable,
+                "answered": r.answered,
+                "correct": r.correct,
+                "facts": r.facts,
+                "facts_found": r.facts_found,
+                "expected_sources": r.expected_sources,
+                "retrieved": r.retrieved[:5],
+                "cited": r.cited,
+                "answer": r.answer,
+                "ms": round(r.seconds * 1000, 1),
+            }
+            for r in results
+        ],
+    }
+
+
+def _chart(report: dict[str, Any]) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    configs = report["configurations"]
+    fig, ax = plt.subplots(figsize=(10, 4))
+    width = 0.8 / max(len(configs), 1)
+    for i, (name, summary) in enumerate(configs.items()):
+        values = [summary.get(m) or 0 for m in HEADLINE]
+        ax.bar([x + i * width for x in range(len(HEADLINE))], values, width, label=name)
+    ax.set_xticks([x + width * (len(configs) - 1) / 2 for x in range(len(HEADLINE))], HEADLINE)
+    ax.set_ylim(0, 1)
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title("Evaluation by configuration")
+    buf = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def _table(rows: dict[str, dict[str, Any]], columns: list[str]) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in ["", *columns])
+    body = "".join(
+        "<tr><th>" + html.escape(name) + "</th>" + "".join(f"<td>{_fmt(values.get(c))}</td>" for c in columns) + "</tr>"
+        for name, values in rows.items()
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.3f}" if isinstance(value, float) and value <= 1 else html.escape(str(value))
+
+
+def render_html(report: dict[str, Any]) -> str:
+    columns = ["questions", *HEADLINE, "false_refusals", "latency_p50_ms", "latency_p95_ms"]
+    failed = [r for r in report["results"] if not r["correct"]]
+    rows = "".join(
+        "<tr>"
+        f"<td>{html.escape(r['id'])}</td><td>{html.escape(r['question'])}</td><td>{r['lang']}</td>"
+        f"<td>{'answerable' if r['answerable'] else 'should refuse'}</td>"
+        f"<td>{html.escape('; '.join(' / '.join(a) for a in r['facts']))}</td>"
+        f"<td>{'' if r['answered'] else '(refused) '}{html.escape(r['answer'])}</td></tr>"
+        for r in failed
+    )
+    meta = "".join(f"<li>{html.escape(k)}: {html.escape(str(v))}</li>" for k, v in report["meta"].items())
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Evaluation report</title>
+<style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px}}
+table{{border-collapse:collapse;margin:1rem 0}}
+td,th{{border:1px solid #ccc;padding:4px 8px;font-size:14px;text-align:left;vertical-align:top}}
+</style></head><body>
+<h1>Evaluation report</h1><ul>{meta}</ul>
+<img alt="metrics by configuration" src="data:image/png;base64,{_chart(report)}">
+<h2>Configurations</h2>{_table(report["configurations"], columns)}
+<h2>{html.escape(report["main"])}: by topic</h2>{_table(report["by_topic"], columns)}
+<h2>{html.escape(report["main"])}: by language</h2>{_table(report["by_language"], columns)}
+<h2>Failed questions ({len(failed)})</h2>
+<table><tr><th>id</th><th>question</th><th>lang</th><th>expected</th><th>facts</th><th>answer given</th></tr>
+{rows}</table>
+</body></html>"""

@@ -1,0 +1,64 @@
+"""Run a question set through the Assistant (or the naive baseline) and collect per-question results."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from assistant.answer.answer import Answer
+from assistant.evaluation.matching import fact_found
+from assistant.evaluation.metrics import Result
+
+REQUIRED = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    """Questions of a JSONL file in the contract's format; a malformed line is an error naming the line."""
+    questions = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{number}: not JSON ({exc})") from exc
+        missing = REQUIRED - item.keys()
+        if missing:
+            raise ValueError(f"{path}:{number}: missing {sorted(missing)}")
+        questions.append(item)
+    return questions
+
+
+def run(
+    ask: Callable[[str, list[dict[str, str]]], Answer], questions: list[dict[str, Any]], progress: bool = True
+) -> list[Result]:
+    """Ask every question (with its history) and score the answer's facts."""
+    results = []
+    for q in tqdm(questions, desc="evaluating", unit="q", disable=not progress):
+        started = time.perf_counter()
+        answer = ask(q["question"], q["history"])
+        seconds = time.perf_counter() - started
+        results.append(
+            Result(
+                id=q["id"],
+                question=q["question"],
+                lang=q["lang"],
+                topic=q["topic"],
+                answerable=bool(q["answerable"]),
+                follow_up=bool(q["history"]),
+                expected_sources=list(q["sources"]),
+                facts=q["facts"],
+                answer=answer.answer,
+                answered=answer.answered,
+                retrieved=answer.retrieved,
+                cited=answer.cited,
+                facts_found=[fact_found(alts, answer.answer) for alts in q["facts"]],
+                seconds=seconds,
+            )
+        )
+    return results

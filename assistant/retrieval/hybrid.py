@@ -1,0 +1,178 @@
+"""Hybrid retrieval: dense search in Chroma and BM25 over the same chunks, fused by reciprocal rank.
+
+Years, calls and call ids named in the question steer the result twice: a second dense search restricted to
+the matching documents joins the fusion, and matching (or clashing) metadata raises (or lowers) a chunk's
+fused score. The lexical index is rebuilt from Chroma whenever ingestion stamps a new generation on the
+collection, so it stays in step with incremental ingestion, also across processes and with a Chroma server.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.answer.query import Query, analyse
+from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.retrieval.lexical import LexicalIndex, StoredChunk
+from assistant.retrieval.text import content_tokens
+
+Mode = Literal["dense", "lexical", "hybrid"]
+CALL_TOPICS = {"town-twinning", "networks-of-towns", "remembrance"}
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its fused score and the cosine similarity of its dense match (if any)."""
+
+    chunk: StoredChunk
+    score: float
+    similarity: float | None = None
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        return self.chunk.metadata
+
+
+class HybridSearcher:
+    """Search one Chroma collection densely, lexically or both; thread-safe."""
+
+    def __init__(
+        self,
+        client: Any,
+        collection_name: str,
+        embeddings: SentenceTransformerEmbeddings,
+        mode: Mode = "hybrid",
+        candidates: int = 20,
+        rrf_k: int = 60,
+        refresh_seconds: float = 2.0,
+    ) -> None:
+        self.client = client
+        self.collection_name = collection_name
+        self.collection = client.get_collection(collection_name, embedding_function=None)
+        self.embeddings = embeddings
+        self.mode = mode
+        self.candidates = candidates
+        self.rrf_k = rrf_k
+        self.refresh_seconds = refresh_seconds
+        self._lock = threading.Lock()
+        self._lexical: LexicalIndex | None = None
+        self._generation: object = None
+        self._checked = 0.0
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index, rebuilt when the collection's generation changed (checked every few seconds)."""
+        now = time.monotonic()
+        if self._lexical is not None and now - self._checked < self.refresh_seconds:
+            return self._lexical
+        with self._lock:
+            generation = self._current_generation()
+            if self._lexical is None or generation != self._generation:
+                self._lexical = LexicalIndex.from_collection(self.collection)
+                self._generation = generation
+            self._checked = now
+            return self._lexical
+
+    def _current_generation(self) -> object:
+        fresh = self.client.get_collection(self.collection_name, embedding_function=None)
+        self.collection = fresh
+        return ((fresh.metadata or {}).get("generation"), fresh.count())
+
+    def search(self, query: Query, k: int = 8) -> list[Passage]:
+        """The ``k`` best passages for an analysed question."""
+        lists: list[list[tuple[StoredChunk, float]]] = []
+        similarity: dict[str, float] = {}
+        if self.mode in ("dense", "hybrid"):
+            vector = self.embeddings.encode([query.search_text])[0].tolist()
+            steered = _where(query)
+            for where in [None, steered] if steered else [None]:
+                hits = self._dense(vector, where)
+                for chunk, sim in hits:
+                    similarity[chunk.id] = max(sim, similarity.get(chunk.id, -1.0))
+                lists.append(hits)
+        if self.mode in ("lexical", "hybrid"):
+            lists.append(self.lexical.search(content_tokens(query.search_text), self.candidates))
+        fused: dict[str, float] = {}
+        chunks: dict[str, StoredChunk] = {}
+        for hits in lists:
+            for rank, (chunk, _) in enumerate(hits):
+                fused[chunk.id] = fused.get(chunk.id, 0.0) + 1.0 / (self.rrf_k + rank + 1)
+                chunks[chunk.id] = chunk
+        passages = [
+            Passage(chunks[cid], score * _steer(chunks[cid].metadata, query), similarity.get(cid))
+            for cid, score in fused.items()
+        ]
+        passages.sort(key=lambda p: p.score, reverse=True)
+        return passages[:k]
+
+    def _dense(self, vector: list[float], where: dict | None) -> list[tuple[StoredChunk, float]]:
+        got = self.collection.query(
+            query_embeddings=[vector],
+            n_results=self.candidates,
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (StoredChunk(cid, doc or "", dict(meta or {})), 1.0 - float(dist))
+            for cid, doc, meta, dist in zip(
+                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
+            )
+        ]
+
+    def with_mode(self, mode: Mode) -> HybridSearcher:
+        """The same searcher (sharing its lexical index) in another mode, for evaluation."""
+        other = HybridSearcher(self.client, self.collection_name, self.embeddings, mode, self.candidates, self.rrf_k)
+        other._lexical, other._generation, other._checked = self.lexical, self._generation, self._checked
+        return other
+
+
+def _where(query: Query) -> dict | None:
+    clauses: list[dict] = []
+    if query.call_ids:
+        clauses.append({"call_id": {"$in": query.call_ids}})
+    else:
+        if query.years:
+            clauses.append({"year": {"$in": query.years}})
+        if query.topics:
+            clauses.append({"topic": {"$in": query.topics}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _steer(meta: dict[str, Any], query: Query) -> float:
+    """Multiply a fused score by how well a chunk's metadata fits the question's years, calls and ids."""
+    factor = 1.0
+    if query.call_ids and meta.get("call_id") in query.call_ids:
+        factor *= 2.0
+    year = meta.get("year")
+    if query.years and year is not None:
+        factor *= 1.6 if year in query.years else (0.5 if meta.get("call_id") else 0.8)
+    topic = meta.get("topic")
+    if query.topics and topic:
+        if topic in query.topics:
+            factor *= 1.6
+        elif topic in CALL_TOPICS:
+            factor *= 0.5
+    return factor
+
+
+class HybridRetriever(BaseRetriever):
+    """The searcher as a LangChain retriever: a question in, ``Document``s (with scores in metadata) out."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    searcher: HybridSearcher
+    k: int = 8
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [
+            Document(id=p.chunk.id, page_content=p.chunk.text, metadata={**p.metadata, "score": p.score})
+            for p in self.searcher.search(analyse(query), self.k)
+        ]

@@ -1,0 +1,72 @@
+"""BM25 over the same chunks that Chroma holds (bm25s), rebuilt from the collection when it changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import bm25s
+import numpy as np
+
+from assistant.retrieval.text import tokens
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: str
+    text: str
+    metadata: dict[str, Any]
+
+    @property
+    def body(self) -> str:
+        return self.text[int(self.metadata.get("header_chars", 0)) :]
+
+
+class LexicalIndex:
+    """A BM25 index over stored chunks, with document frequencies for term weighting."""
+
+    def __init__(self, chunks: list[StoredChunk]) -> None:
+        self.chunks = chunks
+        self._bm25 = bm25s.BM25()
+        corpus = [tokens(c.text) for c in chunks]
+        if chunks:
+            self._bm25.index(corpus, show_progress=False)
+        self.doc_freq: dict[str, int] = {}
+        for toks in corpus:
+            for t in set(toks):
+                self.doc_freq[t] = self.doc_freq.get(t, 0) + 1
+
+    @classmethod
+    def from_collection(cls, collection: Any, page: int = 5000) -> LexicalIndex:
+        """Read every chunk of a Chroma collection (paged, so large collections don't hit request limits)."""
+        chunks: list[StoredChunk] = []
+        offset = 0
+        while True:
+            got = collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                chunks.append(StoredChunk(cid, text or "", dict(meta or {})))
+            if len(got["ids"]) < page:
+                break
+            offset += page
+        chunks.sort(key=lambda c: (c.metadata.get("doc_id", ""), c.metadata.get("chunk_index", 0)))
+        return cls(chunks)
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a folded term (0 for terms absent from the corpus)."""
+        df = self.doc_freq.get(term, 0)
+        if not df:
+            return 0.0
+        return float(np.log(1 + (len(self.chunks) - df + 0.5) / (df + 0.5)))
+
+    def search(self, query_tokens: list[str], k: int = 20) -> list[tuple[StoredChunk, float]]:
+        """Top ``k`` chunks by BM25 score (only chunks sharing a term with the query)."""
+        if not self.chunks or not query_tokens:
+            return []
+        scores = self._bm25.get_scores(query_tokens)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(self.chunks[i], float(scores[i])) for i in top if scores[i] > 0]

@@ -1,0 +1,53 @@
+"""Language-neutral text normalisation shared by the lexical index, query parsing and answer scoring.
+
+Case and accents are folded (``Határidő`` -> ``hatarido``), thousands separators inside numbers are removed
+(``4,000,000`` / ``4.000.000`` / ``4 000 000`` -> ``4000000``), and ids are cut at hyphens
+(``CERV-2024-CITIZENS-TOWN-TT`` -> ``cerv 2024 citizens town tt``). Nothing assumes English.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_THOUSANDS = re.compile(r"(?<=\d)[,.\u00a0\u202f ](?=\d{3}(?!\d))")
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and normalise numbers."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    # ß, ø, ł and friends have no combining form.
+    text = text.translate(str.maketrans({"ß": "ss", "ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe"}))
+    return _THOUSANDS.sub("", text)
+
+
+def tokens(text: str) -> list[str]:
+    """Folded word tokens; single letters are dropped, single digits kept."""
+    return [t for t in _TOKEN.findall(fold(text)) if len(t) > 1 or t.isdigit()]
+
+
+# Function words of the seven supported languages (folded). Used to find a question's content words.
+_STOPWORD_TEXT = """
+a an the and or of to in on at for from by with about as is are was were be been being do does did
+has have had what which who whom whose when where why how can could should would will shall may
+might must it its this that these those there their they them we our you your i me my he she his her
+not no yes any some all each every than then also too very so if into over under up down out more
+most much many such only same other le la les un une des du de et ou est sont etait quel quelle
+quels quelles qui que quoi quand ou comment pour par avec dans sur au aux ce cette ces il elle ils
+elles nous vous je tu on pas plus il lo la gli le un uno una di da in con su per tra fra e o che chi
+cosa quale quali quando dove come sono era del della dei delle al alla ai alle nel nella nei nelle
+questo questa quello quella non az egy es vagy hogy mi mit ki kik mikor hol hogyan melyik melyek van
+volt lesz nem is meg mar csak un o si sau al ale lui ei cine ce cand unde cum care este sunt era
+pentru cu din la pe nu mai der die das ein eine einer eines und oder ist sind war wer was wann wo
+wie welche welcher welches fur mit von zu im in am an auf nicht auch es sie wir ihr ich du el la los
+las un una unos unas y o es son era que quien cuando donde como cual cuales para por con en del al
+no mas se lo su sus
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+def content_tokens(text: str) -> list[str]:
+    """Folded tokens minus function words."""
+    return [t for t in tokens(text) if t not in STOPWORDS]

@@ -1,0 +1,156 @@
+"""The one ``Assistant`` service every channel calls: CLI, API, widget, Telegram bot and evaluator.
+
+Built once from settings (the model, the Chroma client and the lexical index are loaded once and shared), it
+answers through a LangChain runnable chain: understand (language, follow-up condensing, small talk) →
+retrieve (hybrid) → compose (extractive by default; an OpenAI-compatible LLM when configured).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.runnables import RunnableLambda
+
+from assistant.answer.answer import Answer
+from assistant.answer.dates import Clock, system_clock
+from assistant.answer.extractive import ExtractiveComposer
+from assistant.answer.languages import message, warm_up
+from assistant.answer.query import Query, analyse
+from assistant.config import Settings
+from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.retrieval.hybrid import HybridSearcher, Passage
+from assistant.store import get_collection, make_client
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _State:
+    question: str
+    history: list[dict[str, str]]
+    language: str | None = None
+    query: Query | None = None
+    passages: list[Passage] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """A piece of a streamed answer: ``delta`` (text), then ``sources``, then ``done``."""
+
+    event: str
+    data: Any
+
+
+class Assistant:
+    """Answers questions from the indexed corpus. Thread-safe; build one per process."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: SentenceTransformerEmbeddings | None = None,
+        clock: Clock | None = None,
+        composer: ExtractiveComposer | None = None,
+    ) -> None:
+        self.settings = settings
+        self.embeddings = embeddings or SentenceTransformerEmbeddings(
+            settings.embedding_model, settings.embedding_device, settings.batch_size
+        )
+        self.clock = clock or system_clock
+        self.composer = composer or ExtractiveComposer()
+        client = make_client(settings)
+        get_collection(client, settings.collection, settings.embedding_model)
+        self.searcher = HybridSearcher(client, settings.collection, self.embeddings, settings.retrieval_mode)
+        self.llm = None
+        if settings.llm_base_url and settings.llm_model:
+            from assistant.answer.llm import LLMComposer
+
+            self.llm = LLMComposer(settings)
+        self.chain = (
+            RunnableLambda(self._understand, name="condense")
+            | RunnableLambda(self._retrieve, name="retrieve")
+            | RunnableLambda(self._compose, name="compose")
+        )
+
+    def warm_up(self) -> None:
+        """Load the model, the language detector and the lexical index now rather than on the first question."""
+        self.embeddings.encode(["warm up"])
+        warm_up()
+        _ = self.searcher.lexical
+
+    @property
+    def chunk_count(self) -> int:
+        return len(self.searcher.lexical)
+
+    def ask(self, question: str, history: list[dict[str, str]] | None = None, language: str | None = None) -> Answer:
+        """Answer ``question`` given earlier ``history`` turns ({"role", "content"})."""
+        return self.chain.invoke(_State(question.strip(), list(history or []), language))
+
+    def stream(
+        self, question: str, history: list[dict[str, str]] | None = None, language: str | None = None
+    ) -> Iterator[StreamEvent]:
+        """The answer in pieces as they are ready, then its sources, then a closing event."""
+        state = self._retrieve(self._understand(_State(question.strip(), list(history or []), language)))
+        answer: Answer | None = None
+        if self.llm is not None and state.query and not state.query.small_talk and state.passages:
+            try:
+                pieces: list[str] = []
+                for piece in self.llm.stream(state.query, state.passages):
+                    pieces.append(piece)
+                    yield StreamEvent("delta", {"text": piece})
+                answer = self.llm.finish(state.query, state.passages, "".join(pieces))
+            except Exception as exc:  # the endpoint failed: fall back to the extractive answer
+                log.warning("LLM stream failed, answering extractively: %s", exc)
+                if "pieces" in locals() and pieces:
+                    yield StreamEvent("reset", {})
+        if answer is None:
+            answer = self._compose_extractive(state)
+            for piece in _pieces(answer.answer):
+                yield StreamEvent("delta", {"text": piece})
+        yield StreamEvent("sources", [s.model_dump() for s in answer.sources])
+        yield StreamEvent("done", {"answered": answer.answered, "language": answer.language, "answer": answer.answer})
+
+    # -- the chain's steps -------------------------------------------------------------------------------------
+    def _understand(self, state: _State) -> _State:
+        state.query = analyse(state.question, state.history, state.language)
+        return state
+
+    def _retrieve(self, state: _State) -> _State:
+        assert state.query is not None
+        if not state.query.small_talk:
+            state.passages = self.searcher.search(state.query, self.settings.top_k)
+        return state
+
+    def _compose(self, state: _State) -> Answer:
+        if self.llm is not None and state.query and not state.query.small_talk and state.passages:
+            try:
+                return self.llm.answer(state.query, state.passages)
+            except Exception as exc:  # the endpoint failed: the extractive answer is still right
+                log.warning("LLM answer failed, answering extractively: %s", exc)
+        return self._compose_extractive(state)
+
+    def _compose_extractive(self, state: _State) -> Answer:
+        query = state.query
+        assert query is not None
+        if query.small_talk:
+            return Answer(answer=message(query.language, query.small_talk), answered=False, language=query.language)
+        now = self.clock()
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=dt.UTC)
+        return self.composer.compose(query, state.passages, self.searcher.lexical, now)
+
+
+def _pieces(text: str) -> list[str]:
+    """Split an answer into sentence-sized pieces for streaming (joined, they give the text back)."""
+    parts = re.split(r"(?<=[.!?\]:])(\s+)", text)
+    out: list[str] = []
+    for part in parts:
+        if out and (not part.strip()):
+            out[-1] += part
+        elif part:
+            out.append(part)
+    return out or [text]

@@ -1,0 +1,74 @@
+"""Question analysis: languages, entities, follow-ups and small talk, without an LLM."""
+
+import pytest
+
+from assistant.answer.query import analyse, small_talk_kind
+
+TT_2024 = [
+    {"role": "user", "content": "When is the 2024 Town Twinning deadline?"},
+    {"role": "assistant", "content": "It closed on 19 September 2024 at 17:00 [1]."},
+]
+
+
+def test_years_calls_and_intent_are_read() -> None:
+    q = analyse("When did the CERV-2023-CITIZENS-TOWN-NT call close?")
+    assert q.call_ids == ["CERV-2023-CITIZENS-TOWN-NT"]
+    assert q.years == [2023] and "networks-of-towns" in q.topics and "date" in q.intents
+
+
+def test_follow_up_swaps_the_call_and_keeps_year_and_subject() -> None:
+    q = analyse("And for networks of towns?", TT_2024)
+    assert q.follow_up
+    assert (q.years, q.topics, q.intents) == ([2024], ["networks-of-towns"], ["date"])
+
+
+def test_follow_up_swaps_the_year_and_keeps_the_call() -> None:
+    q = analyse("what about 2022?", TT_2024)
+    assert (q.years, q.topics) == ([2022], ["town-twinning"])
+
+
+def test_follow_up_with_its_own_subject_keeps_the_context() -> None:
+    q = analyse("and the budget?", TT_2024)
+    assert (q.years, q.topics, q.intents) == ([2024], ["town-twinning"], ["amount"])
+
+
+def test_standalone_question_is_not_rewritten() -> None:
+    q = analyse("Which associations received REALISE grants?", TT_2024)
+    assert not q.follow_up and q.years == [] and q.topics == ["cemr"]
+
+
+@pytest.mark.parametrize(
+    "text, lang, english",
+    [
+        ("Quelle est la date limite du jumelage 2024 ?", "fr", {"deadline", "town twinning"}),
+        ("Qual è la scadenza del bando reti di città 2025?", "it", {"deadline", "networks of towns"}),
+        ("Mikor volt a testvértelepülési pályázat határideje 2024-ben?", "hu", {"deadline", "town twinning"}),
+        ("Care a fost termenul limită pentru înfrățirea orașelor în 2024?", "ro", {"deadline", "town twinning"}),
+        ("Wann war die Frist für Städtepartnerschaften 2024?", "de", {"deadline", "town twinning"}),
+        ("¿Cuál fue el plazo del hermanamiento de ciudades en 2024?", "es", {"deadline", "town twinning"}),
+    ],
+)
+def test_languages_are_detected_and_domain_terms_mapped(text: str, lang: str, english: set[str]) -> None:
+    q = analyse(text)
+    assert q.language == lang
+    assert english <= set(q.english)
+    assert q.years and "date" in q.intents
+
+
+def test_language_hint_wins() -> None:
+    assert analyse("CERV 2024?", language="it").language == "it"
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [("hi there", "greeting"), ("Bonjour !", "greeting"), ("thanks!", "thanks"), ("Köszönöm", "thanks"),
+     ("bye", "bye"), ("who are you?", "about")],
+)
+def test_small_talk_is_recognised(text: str, kind: str) -> None:
+    assert small_talk_kind(text) == kind
+    assert analyse(text).small_talk == kind
+
+
+@pytest.mark.parametrize("text", ["Hi, when is the 2024 deadline?", "thanks, and what about networks of towns?"])
+def test_questions_with_small_talk_words_are_still_questions(text: str) -> None:
+    assert small_talk_kind(text) is None

@@ -1,0 +1,112 @@
+"""The Assistant over a real ingested fixture index: grounded, cited, date-aware, conversational."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.service import Assistant
+from tests.conftest import fixed_clock
+
+TT_2024 = [
+    {"role": "user", "content": "When did the 2024 Town Twinning call close?"},
+    {"role": "assistant", "content": "On 19 September 2024 at 17:00 [1]."},
+]
+
+
+def markers(text: str) -> set[int]:
+    return {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+
+
+def test_answers_a_deadline_with_its_citation(service: Assistant) -> None:
+    answer = service.ask("When did the 2024 town twinning call close?")
+    assert answer.answered
+    assert "19 September 2024" in answer.answer and "17:00" in answer.answer
+    assert answer.sources[0].title.startswith("Town Twinning 2024")
+    assert answer.sources[0].url == "https://www.euro-access.eu/en/calls/1237/Town-Twinning"
+
+
+def test_sources_are_exactly_the_cited_ones(service: Assistant) -> None:
+    answer = service.ask("How much was the budget of the 2025 networks of towns call?")
+    assert "10,000,000" in answer.answer
+    assert markers(answer.answer) == set(range(1, len(answer.sources) + 1))
+    for source in answer.sources:
+        assert source.snippet and source.snippet.split()[0] in answer.answer
+
+
+def test_deadline_status_uses_the_clock(indexed_settings, embeddings) -> None:  # noqa: ANN001
+    before = Assistant(indexed_settings, embeddings, clock=fixed_clock(2024, 9, 1))
+    after = Assistant(indexed_settings, embeddings, clock=fixed_clock(2024, 10, 1))
+    question = "What is the deadline of the 2024 town twinning call?"
+    assert "in 18 days" in before.ask(question).answer
+    assert "has passed" in after.ask(question).answer
+
+
+def test_upcoming_calls_are_listed_from_deadline_metadata(indexed_settings, embeddings) -> None:  # noqa: ANN001
+    early = Assistant(indexed_settings, embeddings, clock=fixed_clock(2024, 6, 1))
+    answer = early.ask("What can we still apply for?")
+    assert answer.answered
+    assert "Town Twinning 2024" in answer.answer and "Networks of Towns 2025" in answer.answer
+    assert answer.answer.index("Town Twinning 2024") < answer.answer.index("Networks of Towns 2025")
+
+
+def test_no_upcoming_call_is_said_plainly(service: Assistant) -> None:
+    answer = service.ask("Which calls are still open?")
+    assert "no call with a deadline still ahead" in answer.answer
+    assert "27 March 2025" in answer.answer  # the most recent deadline in the fixture corpus
+
+
+def test_follow_up_uses_the_history(service: Assistant) -> None:
+    answer = service.ask("And for networks of towns in 2025?", TT_2024)
+    assert answer.answered and "27 March 2025" in answer.answer
+    assert answer.sources[0].title.startswith("Networks of Towns 2025")
+
+
+def test_follow_up_with_pronoun(service: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "What is the REALISE grant scheme?"},
+        {"role": "assistant", "content": "A CEMR grant scheme for national associations [1]."},
+    ]
+    answer = service.ask("Who received it in 2024?", history)
+    assert all(name in answer.answer for name in ("AICCRE", "AFCCRE", "TÖOSZ", "ACoR"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the deadline of the Interreg Europe call?",
+        "What's the weather like in Brussels tomorrow?",
+        "When is the 2031 town twinning deadline?",
+    ],
+)
+def test_says_so_when_the_documents_do_not_hold_the_answer(service: Assistant, question: str) -> None:
+    answer = service.ask(question)
+    assert not answer.answered
+    assert "could not find" in answer.answer and "contact point" in answer.answer
+
+
+def test_small_talk_is_answered_without_retrieval(service: Assistant) -> None:
+    answer = service.ask("Hello!")
+    assert not answer.sources and answer.retrieved == []
+    assert "town-twinning" in answer.answer
+
+
+def test_answers_in_the_questions_language(service: Assistant) -> None:
+    answer = service.ask("Quelle était la date limite du jumelage de villes 2024 ?")
+    assert answer.language == "fr" and answer.answered
+    assert "19 September 2024" in answer.answer
+    assert "La date limite de" in answer.answer  # the assistant's own words are French
+    refusal = service.ask("Quel temps fera-t-il demain à Bruxelles ?")
+    assert refusal.language == "fr" and not refusal.answered
+    assert "Je n'ai pas trouvé" in refusal.answer
+
+
+def test_stream_gives_the_same_answer_then_sources(service: Assistant) -> None:
+    question = "How much was the budget of the 2025 networks of towns call?"
+    events = list(service.stream(question))
+    kinds = [e.event for e in events]
+    assert kinds[-2:] == ["sources", "done"] and set(kinds[:-2]) == {"delta"} and len(kinds) > 3
+    text = "".join(e.data["text"] for e in events if e.event == "delta")
+    assert text == service.ask(question).answer == events[-1].data["answer"]
+    assert events[-2].data[0]["title"].startswith("Networks of Towns 2025")
