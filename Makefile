@@ -1,5 +1,5 @@
 # The README's commands. Each target creates .venv/ when missing and installs what it needs first.
-#   make run    ingest corpus/ into the embedded Chroma folder, then answer (serve, once the service exists)
+#   make run    ingest corpus/ into the embedded Chroma folder, then answer QUESTION on the command line
 #   make test   install test tools too, then run the whole suite
 # Override the torch install for other machines, e.g.
 #   make run TORCH_SPEC=torch TORCH_PIP_ARGS="--index-url https://download.pytorch.org/whl/cpu"
@@ -11,7 +11,7 @@ TORCH_PIP_ARGS ?=
 BIN := $(VENV)/bin
 QUESTION ?= When is the deadline of the 2024 Town Twinning call?
 
-.PHONY: run test ingest lint bench clean
+.PHONY: run test ingest eval lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,12 @@ ingest: $(VENV)/.installed-run
 	$(BIN)/assistant ingest
 
 run: ingest
-	$(BIN)/assistant search "$(QUESTION)"
+	$(BIN)/assistant ask "$(QUESTION)"
+
+# The evaluation report on the held-out test set (committed under eval/reports/).
+eval: ingest
+	$(BIN)/assistant eval --questions eval/test.jsonl --compare \
+		--json eval/reports/latest.json --html eval/reports/latest.html
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
@@ -41,6 +46,7 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/ask_latency.py
 
 clean:
 	rm -rf .data .pytest_cache

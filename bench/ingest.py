@@ -63,7 +63,9 @@ def main() -> None:
             )
         ratio = [i / f for i, f in zip(ingest_rates, floor_rates, strict=True)]
         print(f"## Ingestion ({time.strftime('%Y-%m-%d')})\n\n{machine()}\n")
-        print(f"Synthetic corpus: {args.docs} documents, {full.chunks} chunks of ~110 words; batch size {base.batch_size}.")
+        print(
+            f"Synthetic corpus: {args.docs} documents, {full.chunks} chunks of ~110 words; batch size {base.batch_size}."
+        )
         print("Model loaded once beforehand for both sides (load time excluded from both).\n")
         print("| measure | value |\n|---|---|")
         print(f"| `assistant ingest` chunks/s | {spread(ingest_rates)} |")

@@ -61,8 +61,14 @@ def test_language_hint_wins() -> None:
 
 @pytest.mark.parametrize(
     "text, kind",
-    [("hi there", "greeting"), ("Bonjour !", "greeting"), ("thanks!", "thanks"), ("Köszönöm", "thanks"),
-     ("bye", "bye"), ("who are you?", "about")],
+    [
+        ("hi there", "greeting"),
+        ("Bonjour !", "greeting"),
+        ("thanks!", "thanks"),
+        ("Köszönöm", "thanks"),
+        ("bye", "bye"),
+        ("who are you?", "about"),
+    ],
 )
 def test_small_talk_is_recognised(text: str, kind: str) -> None:
     assert small_talk_kind(text) == kind
