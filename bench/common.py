@@ -9,11 +9,7 @@ import statistics
 from importlib.metadata import version
 from pathlib import Path
 
-WORDS = (
-    "town twinning networks of towns municipality citizens participants partner countries lump sum grant call "
-    "deadline budget eligible applicants priorities solidarity democratic engagement remembrance European values "
-    "activities workshops seminars exchange delegations committee association local authority proposal portal"
-).split()
+WORDS = ["town", "twinning", "networks", "of", "towns", "municipality", "citizens", "participants", "partner", "countries", "lump", "sum", "grant", "call", "deadline", "budget", "eligible", "applicants", "priorities", "solidarity", "democratic", "engagement", "remembrance", "European", "values", "activities", "workshops", "seminars", "exchange", "delegations", "committee", "association", "local", "authority", "proposal", "portal"]
 
 
 def machine() -> str:
