@@ -9,13 +9,20 @@ import statistics
 from importlib.metadata import version
 from pathlib import Path
 
-WORDS = ["town", "twinning", "networks", "of", "towns", "municipality", "citizens", "participants", "partner", "countries", "lump", "sum", "grant", "call", "deadline", "budget", "eligible", "applicants", "priorities", "solidarity", "democratic", "engagement", "remembrance", "European", "values", "activities", "workshops", "seminars", "exchange", "delegations", "committee", "association", "local", "authority", "proposal", "portal"]
+WORDS = """
+town twinning networks of towns municipality citizens participants partner countries lump sum grant
+call deadline budget eligible applicants priorities solidarity democratic engagement remembrance
+European values activities workshops seminars exchange delegations committee association local
+authority proposal portal
+""".split()
 
 
 def machine() -> str:
     """One line per fact about this machine and the library versions measured."""
-    mem_kib = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    mem_kib = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
     libs = ", ".join(
         f"{name} {version(name)}" for name in ("torch", "sentence-transformers", "chromadb", "langchain-core")
     )

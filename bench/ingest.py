@@ -64,7 +64,8 @@ def main() -> None:
         ratio = [i / f for i, f in zip(ingest_rates, floor_rates, strict=True)]
         print(f"## Ingestion ({time.strftime('%Y-%m-%d')})\n\n{machine()}\n")
         print(
-            f"Synthetic corpus: {args.docs} documents, {full.chunks} chunks of ~110 words; batch size {base.batch_size}."
+            f"Synthetic corpus: {args.docs} documents, {full.chunks} chunks of ~110 words; "
+            f"batch size {base.batch_size}."
         )
         print("Model loaded once beforehand for both sides (load time excluded from both).\n")
         print("| measure | value |\n|---|---|")
