@@ -215,3 +215,39 @@ def evaluate(
     if html_out:
         html_out.parent.mkdir(parents=True, exist_ok=True)
         html_out.write_text(render_html(report), encoding="utf-8")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option("--host", help="Default: ASSISTANT_HOST (127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Default: ASSISTANT_PORT (8000).")] = None,
+) -> None:
+    """Run the HTTP API, the widget (/widget.js) and its demo page (/) with uvicorn."""
+    import uvicorn
+
+    from assistant.api.app import create_app
+
+    _setup_logging()
+    logging.getLogger("assistant.api").setLevel(logging.INFO)
+    settings = _settings()
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="warning")
+
+
+feedback_app = typer.Typer(help="Feedback given on answers.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command("export")
+def feedback_export(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="CSV file (default: standard output).")] = None,
+) -> None:
+    """Write all feedback as CSV for evaluators."""
+    from assistant.api.feedback import FeedbackStore
+
+    store = FeedbackStore(_settings().data_dir / "feedback.sqlite")
+    if out is None:
+        count = store.export_csv(sys.stdout)
+    else:
+        with out.open("w", newline="", encoding="utf-8") as handle:
+            count = store.export_csv(handle)
+    typer.echo(f"{count} feedback rows exported", err=True)

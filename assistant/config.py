@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlparse
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGED_MODEL = "all-MiniLM-L6-v2"
 
@@ -43,6 +43,46 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, description="Model name at the LLM endpoint.")
     llm_api_key: SecretStr | None = Field(None, description="API key for the LLM endpoint (never logged).")
     llm_timeout: float = Field(30.0, gt=0, description="Seconds before an LLM call is abandoned.")
+
+    host: str = Field("127.0.0.1", description="Address `assistant serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `assistant serve` listens on.")
+    rate_limit: str = Field("30/minute", description="Per-client request limit (limits syntax); 0 turns it off.")
+    max_question_chars: int = Field(2000, ge=1, description="Longest question accepted.")
+    max_history_turns: int = Field(20, ge=0, description="Most history turns accepted in one request.")
+    max_body_bytes: int = Field(64 * 1024, ge=1024, description="Largest request body accepted.")
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list, description="Keys for non-widget clients (comma-separated); empty: no key needed."
+    )
+    sites: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description='Widget sites and their allowed page origins, JSON: {"aiccre": ["https://www.aiccre.it"]}.',
+    )
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [k.strip() for k in value.split(",") if k.strip()]
+        return value
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _check_rate(cls, value: str) -> str:
+        value = value.strip()
+        if value in ("", "0"):
+            return "0"
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError as exc:
+            raise ValueError(f"ASSISTANT_RATE_LIMIT must look like 30/minute or 0, got {value!r}") from exc
+        return value
+
+    @property
+    def widget_origins(self) -> list[str]:
+        """Every page origin allowed to embed the widget (CORS)."""
+        return sorted({o.rstrip("/") for origins in self.sites.values() for o in origins})
 
     @field_validator("chroma_url")
     @classmethod

@@ -24,7 +24,7 @@ from assistant.answer.query import Query, analyse
 from assistant.config import Settings
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.retrieval.hybrid import HybridSearcher, Passage
-from assistant.store import get_collection, make_client
+from assistant.store import get_collection, make_client, store_errors
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +62,9 @@ class Assistant:
         )
         self.clock = clock or system_clock
         self.composer = composer or ExtractiveComposer()
-        client = make_client(settings)
-        get_collection(client, settings.collection, settings.embedding_model)
+        with store_errors():
+            client = make_client(settings)
+            get_collection(client, settings.collection, settings.embedding_model)
         self.searcher = HybridSearcher(client, settings.collection, self.embeddings, settings.retrieval_mode)
         self.llm = None
         if settings.llm_base_url and settings.llm_model:

@@ -7,6 +7,7 @@ would try to download a model the first time it saw text without vectors.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import chromadb
@@ -19,6 +20,17 @@ from assistant.config import Settings
 
 class StoreUnavailable(RuntimeError):
     """The Chroma store cannot be reached (a server down, a folder that cannot be opened)."""
+
+
+@contextlib.contextmanager
+def store_errors() -> Iterator[None]:
+    """Turn any failure of a Chroma call into ``StoreUnavailable`` (a server down, a connection reset, ...)."""
+    try:
+        yield
+    except StoreUnavailable:
+        raise
+    except Exception as exc:
+        raise StoreUnavailable(f"the document store (Chroma) is unavailable: {type(exc).__name__}: {exc}") from exc
 
 
 def make_client(settings: Settings) -> ClientAPI:

@@ -22,6 +22,7 @@ from assistant.answer.query import Query, analyse
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.retrieval.lexical import LexicalIndex, StoredChunk
 from assistant.retrieval.text import content_tokens
+from assistant.store import store_errors
 
 Mode = Literal["dense", "lexical", "hybrid"]
 CALL_TOPICS = {"town-twinning", "networks-of-towns", "remembrance"}
@@ -75,15 +76,17 @@ class HybridSearcher:
         with self._lock:
             generation = self._current_generation()
             if self._lexical is None or generation != self._generation:
-                self._lexical = LexicalIndex.from_collection(self.collection)
+                with store_errors():
+                    self._lexical = LexicalIndex.from_collection(self.collection)
                 self._generation = generation
             self._checked = now
             return self._lexical
 
     def _current_generation(self) -> object:
-        fresh = self.client.get_collection(self.collection_name, embedding_function=None)
-        self.collection = fresh
-        return ((fresh.metadata or {}).get("generation"), fresh.count())
+        with store_errors():
+            fresh = self.client.get_collection(self.collection_name, embedding_function=None)
+            self.collection = fresh
+            return ((fresh.metadata or {}).get("generation"), fresh.count())
 
     def search(self, query: Query, k: int = 8) -> list[Passage]:
         """The ``k`` best passages for an analysed question."""
@@ -113,12 +116,13 @@ class HybridSearcher:
         return passages[:k]
 
     def _dense(self, vector: list[float], where: dict | None) -> list[tuple[StoredChunk, float]]:
-        got = self.collection.query(
-            query_embeddings=[vector],
-            n_results=self.candidates,
-            where=where,
-            include=["documents", "metadatas", "distances"],
-        )
+        with store_errors():
+            got = self.collection.query(
+                query_embeddings=[vector],
+                n_results=self.candidates,
+                where=where,
+                include=["documents", "metadatas", "distances"],
+            )
         return [
             (StoredChunk(cid, doc or "", dict(meta or {})), 1.0 - float(dist))
             for cid, doc, meta, dist in zip(

@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI) and the embeddable web chat widget it serves."""

@@ -1,0 +1,256 @@
+"""The FastAPI app: ``create_app(settings)`` builds the one Assistant at start-up and shares it.
+
+Routes are thin: they check the caller (guards), validate, and call ``Assistant.ask``/``stream``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+
+from assistant.api import errors
+from assistant.api.errors import APIError
+from assistant.api.feedback import FeedbackStore
+from assistant.api.guards import BodyLimit, Guard, RequestLog
+from assistant.api.schemas import (
+    AskRequest,
+    AskResponse,
+    ChatCompletionRequest,
+    ErrorResponse,
+    FeedbackRequest,
+    FeedbackResponse,
+    Health,
+)
+from assistant.config import Settings
+from assistant.service import Assistant, StreamEvent
+from assistant.store import StoreUnavailable
+
+log = logging.getLogger("assistant.api")
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse, "description": text}
+    for code, text in {
+        400: "Invalid JSON",
+        401: "Missing or wrong API key",
+        403: "Origin not allowed",
+        413: "Body too large",
+        422: "Invalid request",
+        429: "Rate limited",
+        503: "Document store unavailable",
+    }.items()
+}
+
+
+class AssistantHolder:
+    """Builds the Assistant once; if the store is down at start, builds it on the first request that finds it up."""
+
+    def __init__(self, settings: Settings, assistant: Assistant | None = None) -> None:
+        self.settings = settings
+        self._assistant = assistant
+        self._lock = threading.Lock()
+
+    def get(self) -> Assistant:
+        if self._assistant is None:
+            with self._lock:
+                if self._assistant is None:
+                    assistant = Assistant(self.settings)
+                    assistant.warm_up()
+                    self._assistant = assistant
+        return self._assistant
+
+
+def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
+    settings = settings or Settings()
+    holder = AssistantHolder(settings, assistant)
+    guard = Guard(settings)
+    feedback = FeedbackStore(settings.data_dir / "feedback.sqlite")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # noqa: ANN202
+        try:
+            holder.get()
+        except StoreUnavailable as exc:
+            log.warning("starting without the store (%s); requests get 503 until it is back", exc)
+        yield
+
+    app = FastAPI(
+        title="twinning-assistant",
+        version="0.1.0",
+        description="Answers questions about EU town-twinning funding (CERV, CEMR) from official documents, "
+        "with citations. Stateless: clients send the conversation history with each question.",
+        lifespan=lifespan,
+    )
+    app.state.holder = holder
+    errors.install(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.widget_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type", "X-Assistant-Site", "Authorization", "X-API-Key"],
+        expose_headers=["X-Request-ID", "Retry-After"],
+        max_age=600,
+    )
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestLog)
+
+    def checked(request: Request, body: AskRequest) -> Assistant:
+        guard.check(request)
+        if len(body.question) > settings.max_question_chars:
+            raise APIError(422, "invalid_request", f"question: at most {settings.max_question_chars} characters")
+        if len(body.history) > settings.max_history_turns:
+            raise APIError(422, "invalid_request", f"history: at most {settings.max_history_turns} turns")
+        return holder.get()
+
+    @app.post("/api/ask", response_model=AskResponse, responses=ERRORS, tags=["ask"])
+    def ask(body: AskRequest, request: Request) -> AskResponse:
+        """Answer a question, given the conversation so far; cites exactly the sources it used."""
+        assistant = checked(request, body)
+        answer = assistant.ask(body.question, [t.model_dump() for t in body.history], body.language)
+        return AskResponse(**answer.model_dump())
+
+    @app.post(
+        "/api/ask/stream",
+        responses={**ERRORS, 200: {"content": {"text/event-stream": {}}, "description": "Server-sent events"}},
+        tags=["ask"],
+    )
+    def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
+        """The same answer as server-sent events: `delta` events with text pieces, then `sources`, then `done`
+        (`{"answered", "language", "answer"}`). An `error` event reports a failure after the stream started."""
+        assistant = checked(request, body)
+        events = assistant.stream(body.question, [t.model_dump() for t in body.history], body.language)
+        first = next(events)  # retrieval happens here: a store failure is still a 503, not a broken stream
+        return StreamingResponse(
+            _sse(first, events),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+
+    @app.get("/api/health", response_model=Health, responses={503: {"model": Health}}, tags=["service"])
+    def health() -> Any:
+        """Status, number of indexed chunks and the embedding model."""
+        try:
+            chunks = holder.get().chunk_count
+        except StoreUnavailable as exc:
+            body = Health(status="unavailable", chunks=0, model=settings.embedding_model, detail=str(exc))
+            return JSONResponse(body.model_dump(), status_code=503)
+        return Health(status="ok", chunks=chunks, model=settings.embedding_model)
+
+    @app.post("/api/feedback", response_model=FeedbackResponse, responses=ERRORS, tags=["feedback"])
+    def give_feedback(body: FeedbackRequest, request: Request) -> FeedbackResponse:
+        """Store a thumbs up/down (and an optional comment) about an answer, for evaluators."""
+        guard.check(request)
+        site = body.site or request.headers.get("x-assistant-site")
+        new_id = feedback.add(
+            rating=body.rating,
+            question=body.question,
+            answer=body.answer,
+            sources=[s.model_dump() for s in body.sources],
+            comment=body.comment,
+            site=site,
+        )
+        return FeedbackResponse(id=new_id)
+
+    @app.post("/v1/chat/completions", responses=ERRORS, tags=["openai"])
+    def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
+        """OpenAI chat-completions subset: the last user message is the question, earlier user/assistant messages
+        the history; the reply is the answer followed by its sources. `stream: true` is supported."""
+        turns = [{"role": m.role, "content": m.content or ""} for m in body.messages if m.role in ("user", "assistant")]
+        if not turns or turns[-1]["role"] != "user" or not turns[-1]["content"].strip():
+            raise APIError(422, "invalid_request", "messages: the last message must be a non-empty user message")
+        ask_body = AskRequest(question=turns[-1]["content"], history=turns[:-1][-settings.max_history_turns :])
+        assistant = checked(request, ask_body)
+        model = body.model or "twinning-assistant"
+        created, cid = int(time.time()), f"chatcmpl-{uuid.uuid4().hex[:24]}"
+        if body.stream:
+            events = assistant.stream(ask_body.question, [t.model_dump() for t in ask_body.history])
+            first = next(events)
+            return StreamingResponse(_openai_chunks(first, events, model, cid, created), media_type="text/event-stream")
+        answer = assistant.ask(ask_body.question, [t.model_dump() for t in ask_body.history])
+        return {
+            "id": cid,
+            "object": "chat.completion",
+            "created": created,
+            "model": model,
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": answer.answer + _sources_text(answer.sources)},
+                }
+            ],
+            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        }
+
+    static = files("assistant.api") / "static"
+
+    @app.get("/widget.js", include_in_schema=False)
+    def widget() -> Response:
+        return Response(
+            (static / "widget.js").read_bytes(),
+            media_type="text/javascript; charset=utf-8",
+            headers={"Cache-Control": "public, max-age=300"},
+        )
+
+    @app.get("/", include_in_schema=False)
+    def demo() -> Response:
+        return Response((static / "demo.html").read_bytes(), media_type="text/html; charset=utf-8")
+
+    return app
+
+
+def _sources_text(sources: list[Any]) -> str:
+    if not sources:
+        return ""
+    lines = [f"[{i}] {s.title}" + (f" - {s.url}" if s.url else "") for i, s in enumerate(sources, 1)]
+    return "\n\nSources:\n" + "\n".join(lines)
+
+
+def _format(event: str, data: Any) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _sse(first: StreamEvent, events: Iterator[StreamEvent]) -> Iterator[str]:
+    try:
+        yield _format(first.event, first.data)
+        for e in events:
+            yield _format(e.event, e.data)
+    except Exception as exc:  # after the headers went out, an error can only be an event
+        log.warning("stream failed: %s", exc)
+        yield _format("error", {"code": "stream_failed", "message": "The answer could not be completed."})
+
+
+def _openai_chunks(
+    first: StreamEvent, events: Iterator[StreamEvent], model: str, cid: str, created: int
+) -> Iterator[str]:
+    def chunk(delta: dict[str, str], finish: str | None = None) -> str:
+        body = {
+            "id": cid,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
+        return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+    yield chunk({"role": "assistant", "content": ""})
+    for e in [first, *events]:
+        if e.event == "delta":
+            yield chunk({"content": e.data["text"]})
+        elif e.event == "sources":
+            from assistant.answer.answer import Source
+
+            text = _sources_text([Source(**s) for s in e.data])
+            if text:
+                yield chunk({"content": text})
+    yield chunk({}, "stop")
+    yield "data: [DONE]\n\n"

@@ -1,0 +1,111 @@
+"""Request and response models of the HTTP API; their docstrings and field descriptions make the OpenAPI text."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from assistant.answer.answer import Answer, Source
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+LANGUAGES = Literal["en", "fr", "it", "hu", "ro", "de", "es"]
+
+
+def _no_control(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("text must not contain control characters")
+    return value
+
+
+class Turn(BaseModel):
+    """One earlier turn of the conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["user", "assistant"] = Field(description="Who said it.")
+    content: str = Field(max_length=8000, description="What was said.")
+
+    _check = field_validator("content")(_no_control)
+
+
+class AskRequest(BaseModel):
+    """A question and the conversation so far (the API keeps no state: send the history each time)."""
+
+    model_config = ConfigDict(extra="forbid")
+    question: str = Field(
+        min_length=1, description="The question, 1 to 2,000 characters (ASSISTANT_MAX_QUESTION_CHARS)."
+    )
+    history: list[Turn] = Field(default_factory=list, description="Earlier turns, oldest first (20 at most).")
+    language: LANGUAGES | None = Field(None, description="Answer in this language instead of the detected one.")
+
+    @field_validator("question")
+    @classmethod
+    def _question(cls, value: str) -> str:
+        _no_control(value)
+        if not value.strip():
+            raise ValueError("question must not be blank")
+        return value
+
+
+class AskResponse(Answer):
+    """The answer, whether the documents held it, and exactly the sources it cites."""
+
+
+class Health(BaseModel):
+    status: Literal["ok", "unavailable"] = Field(description="ok when the store answers.")
+    chunks: int = Field(description="Chunks in the index.")
+    model: str = Field(description="Embedding model.")
+    detail: str | None = Field(None, description="Why the service is unavailable.")
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="Machine-readable error code, such as invalid_request or rate_limited.")
+    message: str = Field(description="What went wrong, for people.")
+
+
+class ErrorResponse(BaseModel):
+    """Every error has this shape."""
+
+    error: ErrorBody
+
+
+class FeedbackRequest(BaseModel):
+    """A thumbs up or down on an answer, with an optional comment."""
+
+    model_config = ConfigDict(extra="forbid")
+    rating: Literal["up", "down"] = Field(description="Thumbs up or down.")
+    question: str = Field(max_length=2000, description="The question that was answered.")
+    answer: str = Field(max_length=20000, description="The answer given.")
+    sources: list[Source] = Field(default_factory=list, max_length=20, description="The sources shown.")
+    comment: str | None = Field(None, max_length=2000, description="Optional comment.")
+    site: str | None = Field(None, max_length=64, description="The widget's public site id.")
+
+
+class FeedbackResponse(BaseModel):
+    id: int = Field(description="Id of the stored feedback.")
+
+
+class ChatMessage(BaseModel):
+    role: Literal["system", "user", "assistant", "developer", "tool"]
+    content: str | None = Field(None, max_length=8000)
+
+
+class ChatCompletionRequest(BaseModel):
+    """The subset of OpenAI's chat-completions request the assistant understands; other fields are ignored."""
+
+    model: str | None = Field(None, description="Ignored; any value works.")
+    messages: list[ChatMessage] = Field(min_length=1, description="The conversation; the last one is the question.")
+    stream: bool = Field(False, description="Stream chat.completion.chunk events.")
+
+
+__all__ = [
+    "AskRequest",
+    "AskResponse",
+    "ChatCompletionRequest",
+    "ErrorResponse",
+    "FeedbackRequest",
+    "FeedbackResponse",
+    "Health",
+    "Turn",
+]
