@@ -1,6 +1,7 @@
 # The README's commands. Each target creates .venv/ when missing and installs what it needs first.
-#   make run    ingest corpus/ into the embedded Chroma folder, then answer QUESTION on the command line
-#   make test   install test tools too, then run the whole suite
+#   make run    ingest corpus/ into the embedded Chroma folder, answer QUESTION once on the command line,
+#               then serve the API, the widget and its demo page at http://127.0.0.1:8000
+#   make test   install test tools and Debian's chromium (browser tests) too, then run the whole suite
 # Override the torch install for other machines, e.g.
 #   make run TORCH_SPEC=torch TORCH_PIP_ARGS="--index-url https://download.pytorch.org/whl/cpu"
 
@@ -11,7 +12,9 @@ TORCH_PIP_ARGS ?=
 BIN := $(VENV)/bin
 QUESTION ?= When is the deadline of the 2024 Town Twinning call?
 
-.PHONY: run test ingest eval lint bench clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test ingest eval lint bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,13 +34,20 @@ ingest: $(VENV)/.installed-run
 
 run: ingest
 	$(BIN)/assistant ask "$(QUESTION)"
+	@echo "Serving on http://127.0.0.1:8000 (demo page with the widget: /, API docs: /docs). Ctrl-C stops."
+	$(BIN)/assistant serve
 
 # The evaluation report on the held-out test set (committed under eval/reports/).
 eval: ingest
 	$(BIN)/assistant eval --questions eval/test.jsonl --compare \
 		--json eval/reports/latest.json --html eval/reports/latest.html
 
-test: $(VENV)/.installed-test
+# Browser tests drive Debian's chromium with Playwright (never `playwright install`, which downloads a browser).
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+test: $(VENV)/.installed-test chromium
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test

@@ -85,7 +85,9 @@ class Assistant:
 
     @property
     def chunk_count(self) -> int:
-        return len(self.searcher.lexical)
+        """Chunks in the index, asked of the store itself (raises ``StoreUnavailable`` when it is down)."""
+        with store_errors():
+            return self.searcher.collection.count()
 
     def ask(self, question: str, history: list[dict[str, str]] | None = None, language: str | None = None) -> Answer:
         """Answer ``question`` given earlier ``history`` turns ({"role", "content"})."""
