@@ -251,3 +251,21 @@ def feedback_export(
         with out.open("w", newline="", encoding="utf-8") as handle:
             count = store.export_csv(handle)
     typer.echo(f"{count} feedback rows exported", err=True)
+
+
+@app.command()
+def telegram() -> None:
+    """Run the Telegram bot by long polling (ASSISTANT_TELEGRAM_TOKEN; see the README for BotFather)."""
+    from telegram import Update
+
+    from assistant.bots.telegram import build_application
+
+    _setup_logging()
+    logging.getLogger("assistant.bots").setLevel(logging.INFO)
+    settings = _settings()
+    if settings.telegram_token is None:
+        typer.echo("error: set ASSISTANT_TELEGRAM_TOKEN (create a bot with BotFather; see the README)", err=True)
+        raise typer.Exit(2)
+    assistant = _assistant()
+    assistant.warm_up()
+    build_application(settings, assistant).run_polling(allowed_updates=Update.ALL_TYPES)

@@ -58,6 +58,22 @@ class Settings(BaseSettings):
         description='Widget sites and their allowed page origins, JSON: {"aiccre": ["https://www.aiccre.it"]}.',
     )
 
+    telegram_token: SecretStr | None = Field(None, description="Bot token from BotFather.")
+    telegram_base_url: str = Field(
+        "https://api.telegram.org/bot",
+        description="Bot API base URL (python-telegram-bot form; the token is appended).",
+    )
+    telegram_webhook_path: str | None = Field(
+        None, description="Serve Telegram updates at this API path (webhook mode)."
+    )
+    telegram_webhook_secret: SecretStr | None = Field(None, description="Expected X-Telegram-Bot-Api-Secret-Token.")
+    telegram_reminder_days: int = Field(7, ge=0, le=90, description="Days before a deadline that subscribers are told.")
+    telegram_user_rate: int = Field(10, ge=0, description="Questions per user per minute (0: unlimited).")
+    telegram_timeout: float = Field(
+        10.0, gt=0, description="Seconds before a Bot API request is abandoned and retried."
+    )
+    telegram_check_seconds: float = Field(3600.0, gt=0, description="How often deadline reminders are checked.")
+
     @field_validator("api_keys", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:

@@ -17,7 +17,7 @@ from typing import Any
 from langchain_core.runnables import RunnableLambda
 
 from assistant.answer.answer import Answer
-from assistant.answer.dates import Clock, system_clock
+from assistant.answer.dates import Clock, Deadline, deadlines, system_clock
 from assistant.answer.extractive import ExtractiveComposer
 from assistant.answer.languages import message, warm_up
 from assistant.answer.query import Query, analyse
@@ -89,6 +89,15 @@ class Assistant:
         with store_errors():
             return self.searcher.collection.count()
 
+    def now(self) -> dt.datetime:
+        """Today, by the assistant's (injectable) clock."""
+        now = self.clock()
+        return now if now.tzinfo else now.replace(tzinfo=dt.UTC)
+
+    def deadlines(self) -> list[Deadline]:
+        """Every call deadline in the corpus (from the documents' ``deadline`` metadata), oldest first."""
+        return deadlines(c.metadata for c in self.searcher.lexical.chunks)
+
     def ask(self, question: str, history: list[dict[str, str]] | None = None, language: str | None = None) -> Answer:
         """Answer ``question`` given earlier ``history`` turns ({"role", "content"})."""
         return self.chain.invoke(_State(question.strip(), list(history or []), language))
@@ -141,10 +150,7 @@ class Assistant:
         assert query is not None
         if query.small_talk:
             return Answer(answer=message(query.language, query.small_talk), answered=False, language=query.language)
-        now = self.clock()
-        if now.tzinfo is None:
-            now = now.replace(tzinfo=dt.UTC)
-        return self.composer.compose(query, state.passages, self.searcher.lexical, now)
+        return self.composer.compose(query, state.passages, self.searcher.lexical, self.now())
 
 
 def _pieces(text: str) -> list[str]:

@@ -5,6 +5,7 @@ Routes are thin: they check the caller (guards), validate, and call ``Assistant.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import threading
@@ -75,13 +76,23 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     guard = Guard(settings)
     feedback = FeedbackStore(settings.data_dir / "feedback.sqlite")
 
+    telegram = _telegram_application(settings, holder)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # noqa: ANN202
         try:
             holder.get()
         except StoreUnavailable as exc:
             log.warning("starting without the store (%s); requests get 503 until it is back", exc)
+        if telegram is not None:
+            await telegram.initialize()
+            if telegram.post_init:
+                await telegram.post_init(telegram)
+            await telegram.start()
         yield
+        if telegram is not None:
+            await telegram.stop()
+            await telegram.shutdown()
 
     app = FastAPI(
         title="twinning-assistant",
@@ -191,6 +202,25 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
             "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
         }
 
+    if telegram is not None:
+
+        @app.post(settings.telegram_webhook_path or "/telegram", include_in_schema=False)
+        async def telegram_webhook(request: Request) -> dict[str, bool]:
+            """Telegram posts updates here; the secret header proves it is Telegram (set it with setWebhook)."""
+            from telegram import Update
+
+            expected = settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret else ""
+            given = request.headers.get("x-telegram-bot-api-secret-token", "")
+            if not expected or not hmac.compare_digest(given, expected):
+                raise APIError(403, "forbidden", "Wrong or missing X-Telegram-Bot-Api-Secret-Token.")
+            try:
+                data = await request.json()
+                update = Update.de_json(data, telegram.bot)
+            except (ValueError, TypeError, KeyError) as exc:
+                raise APIError(400, "invalid_json", "The body is not a Telegram update.") from exc
+            await telegram.update_queue.put(update)
+            return {"ok": True}
+
     static = files("assistant.api") / "static"
 
     @app.get("/widget.js", include_in_schema=False)
@@ -206,6 +236,26 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         return Response((static / "demo.html").read_bytes(), media_type="text/html; charset=utf-8")
 
     return app
+
+
+class _LazyAssistant:
+    """The Assistant as the bot sees it in webhook mode: built by the holder when first needed."""
+
+    def __init__(self, holder: AssistantHolder) -> None:
+        self._holder = holder
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._holder.get(), name)
+
+
+def _telegram_application(settings: Settings, holder: AssistantHolder) -> Any:
+    if not settings.telegram_webhook_path:
+        return None
+    if settings.telegram_token is None or settings.telegram_webhook_secret is None:
+        raise ValueError("webhook mode needs ASSISTANT_TELEGRAM_TOKEN and ASSISTANT_TELEGRAM_WEBHOOK_SECRET")
+    from assistant.bots.telegram import build_application
+
+    return build_application(settings, _LazyAssistant(holder), webhook=True)  # type: ignore[arg-type]
 
 
 def _sources_text(sources: list[Any]) -> str:
