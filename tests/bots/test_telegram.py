@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from assistant.answer.answer import Answer, Source
 from assistant.answer.dates import BRUSSELS
 from assistant.api.app import create_app
-from assistant.answer.answer import Answer, Source
 from assistant.bots.telegram import TwinningBot, build_application, render, split_message
 from assistant.config import Settings
 from assistant.ingest.pipeline import run_ingest
@@ -161,7 +161,7 @@ def test_long_answer_arrives_split_below_the_limit(
 
 
 def test_split_message_keeps_every_character_within_the_limit() -> None:
-    text = "\n\n".join(["Short paragraph."] * 3 + ["Sentence number {}. ".format(i) * 40 for i in range(12)])
+    text = "\n\n".join(["Short paragraph."] * 3 + [f"Sentence number {i}. " * 40 for i in range(12)])
     parts = split_message(text, limit=1000)
     assert all(len(p) <= 1000 for p in parts) and len(parts) > 5
     assert "".join(parts).replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(" ", "")
