@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.answer.answer import Answer, Source
 from assistant.answer.dates import days_until, deadlines, format_date
-from assistant.answer.languages import message
+from assistant.answer.languages import DOMAIN_TERMS, message
 from assistant.answer.query import INTENT_CUES, Query
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
@@ -26,6 +26,11 @@ _DATE = re.compile(
     r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December)\b"
     r"|\b(January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b"
     r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b(19|20)\d{2}\b"
+)
+_FULL_DATE = re.compile(
+    r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    r"|\b(January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b"
+    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b"
 )
 _AMOUNT = re.compile(r"\bEUR\b|€|\beuros?\b|\b\d[\d,.]*\s*(million|billion|m|bn)\b|\b\d{1,3}(,\d{3})+\b", re.I)
 _NUMBER = re.compile(r"\b\d+\b")
@@ -52,16 +57,18 @@ class Scored:
     overlap: float
     fits_intent: bool
     position: int = 0
+    terms: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class Thresholds:
     """Gates of the refusal decision, tuned on eval/dev.jsonl (see docs/answering.md)."""
 
-    min_overlap: float = 0.34
-    min_similarity: float = 0.30
-    strong_similarity: float = 0.55
-    relative_keep: float = 0.8
+    min_overlap: float = 0.25
+    min_similarity: float = 0.22
+    strong_similarity: float = 0.6
+    relative_keep: float = 0.55
+    misfit_overlap: float = 0.6
 
 
 def split_sentences(body: str) -> list[str]:
@@ -74,42 +81,88 @@ def split_sentences(body: str) -> list[str]:
     return out
 
 
-def _fits_intent(sentence: str, intents: list[str]) -> bool:
-    checks = {
-        "date": lambda s: bool(_DATE.search(s)),
-        "amount": lambda s: bool(_AMOUNT.search(s)),
-        "count": lambda s: bool(_NUMBER.search(s)),
-        "who": lambda s: bool(_WHO.search(s)),
-    }
-    relevant = [checks[i] for i in intents if i in checks]
-    return not relevant or any(check(sentence) for check in relevant)
+_YEARISH = re.compile(r"\b(19|20)\d{2}\b")
+_YEARISH_ALL = re.compile(r"\b(?:19|20)\d{2}\b")
+_BUDGET_WORDS = re.compile(r"\b(budget|envelope|total|overall|whole call|available|allocat|for the call)", re.I)
+_PER_PROJECT_WORDS = re.compile(
+    r"\b(per project|each project|per municipality|a project|maximum|up to|between|at least|ranged?|minimum|grant"
+    r"|contribution|lump sum|flat)",
+    re.I,
+)
+
+
+def _has_count(sentence: str, counted: frozenset[str] = frozenset()) -> bool:
+    """A number that counts something: not a year, not a day of a date, not an amount in euro; when the question
+    says what it counts ("how many proposals"), one of those words must follow the number closely."""
+    text = _DATE.sub(" ", sentence)
+    text = re.sub(r"(EUR|€)\s*[\d,.]+(\s*(million|billion))?", " ", text)
+    text = _YEARISH.sub(" ", text)
+    if not counted:
+        return bool(re.search(r"\b\d{1,4}(?![,.]?\d)(?!\s*%)", text))
+    words = tokens(text)
+    return any(
+        w.isdigit() and len(w) <= 4 and any(v in counted for v in words[i + 1 : i + 5]) for i, w in enumerate(words)
+    )
+
+
+def _fits_intent(
+    sentence: str, intents: list[str], years: frozenset[str] = frozenset(), counted: frozenset[str] = frozenset()
+) -> bool:
+    """Whether a sentence holds what the question asks for: every specific need (a date, an amount of the
+    right kind, a count) must be met; "who" counts only when nothing more specific is asked."""
+    checks = []
+    if "time" in intents:
+        checks.append(bool(re.search(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s?(am|pm)\b", sentence, re.I)))
+    elif "date" in intents:
+        # A full date, or a year the question did not itself name ("When was CEMR founded?" -> 1951).
+        checks.append(bool(_FULL_DATE.search(sentence)) or bool(set(_YEARISH_ALL.findall(sentence)) - years))
+    if "amount" in intents:
+        amount = bool(_AMOUNT.search(sentence))
+        if "budget" in intents:
+            amount = amount and bool(_BUDGET_WORDS.search(sentence))
+        elif "per_project" in intents:
+            amount = amount and bool(_PER_PROJECT_WORDS.search(sentence))
+        checks.append(amount)
+    if "count" in intents:
+        checks.append(_has_count(sentence, counted))
+    if not checks and "who" in intents:
+        checks.append(bool(_WHO.search(sentence)))
+    # A question asking for a date and an amount is answered by sentences holding either.
+    return not checks or any(checks) if len(checks) > 1 else not checks or checks[0]
 
 
 class ExtractiveComposer:
     """Compose an ``Answer`` from passages, with no model beyond the retriever's."""
 
-    def __init__(self, thresholds: Thresholds | None = None, max_sentences: int = 3, max_list: int = 6) -> None:
+    def __init__(self, thresholds: Thresholds | None = None, max_sentences: int = 4, max_list: int = 6) -> None:
         self.thresholds = thresholds or Thresholds()
         self.max_sentences = max_sentences
         self.max_list = max_list
 
     def compose(self, query: Query, passages: list[Passage], index: LexicalIndex, now: dt.datetime) -> Answer:
-        if "upcoming" in query.intents:
+        oov = self._unknown_terms(query, index)
+        if "upcoming" in query.intents and not oov:
             return self._upcoming(query, index, now)
-        scored = self._score(query, passages, index)
+        scored, weights = self._score(query, passages, index)
         lang = query.language
         if not scored:
             return self._refuse(query, [], passages)
+        # The best sentence that holds what is asked, if one comes close to the best overall.
+        fitting = [s for s in scored[:12] if s.fits_intent and s.score >= scored[0].score - 0.35]
+        if fitting and not scored[0].fits_intent:
+            scored.remove(fitting[0])
+            scored.insert(0, fitting[0])
         best = scored[0]
-        oov = self._unknown_terms(query, index)
         top_similarity = max((p.similarity or 0.0) for p in passages) if passages else 0.0
         t = self.thresholds
         weak = best.overlap < t.min_overlap and top_similarity < t.strong_similarity
-        if oov or weak or top_similarity < t.min_similarity or not best.fits_intent:
+        misfit = not best.fits_intent and best.overlap < t.misfit_overlap
+        if oov or weak or top_similarity < t.min_similarity or misfit or not _same_year(best, query):
             return self._refuse(query, scored[:1] if not oov and best.overlap > 0.2 else [], passages)
-        chosen = self._choose(query, scored)
+        chosen = self._choose(query, scored, weights)
         if _NO_KNOWLEDGE.search(chosen[0].text):
-            return self._refuse(query, chosen[:2], passages)
+            # The best match says the sources do not give it: say so, and quote what they do give nearby.
+            return self._refuse(query, chosen[:3], passages)
         text, sources, cited = self._cite(chosen)
         extra: list[str] = []
         if any(_CONFLICT.search(s.text) for s in chosen) and len({s.text for s in chosen}) > 1:
@@ -127,16 +180,22 @@ class ExtractiveComposer:
         )
 
     # -- scoring -----------------------------------------------------------------------------------------------
-    def _score(self, query: Query, passages: list[Passage], index: LexicalIndex) -> list[Scored]:
+    def _score(
+        self, query: Query, passages: list[Passage], index: LexicalIndex
+    ) -> tuple[list[Scored], dict[str, float]]:
         terms = [t for t in dict.fromkeys(content_tokens(query.search_text)) if t not in _CUE_WORDS or index.idf(t)]
-        # A word no document contains counts as the rarest word: it lowers the coverage of every sentence. In
-        # other languages only the mapped English terms and names are judged (other words are simply foreign).
-        rarest = max((index.idf(t) for t in index.doc_freq), default=1.0)
-        names = set(self._names(query.text))
+        # A word no document contains counts as a typical content word: it lowers the coverage of every sentence.
+        # In other languages only the mapped English terms and names are judged (other words are simply foreign).
+        idfs = sorted(index.idf(t) for t in index.doc_freq)
+        rarest = idfs[len(idfs) // 2] if idfs else 1.0
+        names = set(self._names(query.text, query.language))
         weights = {t: index.idf(t) or (rarest if query.language == "en" or t in names else 0.0) for t in terms}
         total = sum(weights.values()) or 1.0
         top = passages[0].score if passages else 1.0
         years = {str(y) for y in query.years}
+        # What an English "how many" question counts: its content words after the cue.
+        match = re.search(r"\bhow many\s+(.+)", query.text, re.I) if query.language == "en" else None
+        counted = frozenset(content_tokens(match.group(1))) if match else frozenset()
         out: list[Scored] = []
         seen: set[str] = set()
         for rank, passage in enumerate(passages):
@@ -149,7 +208,7 @@ class ExtractiveComposer:
                 words = set(tokens(sentence))
                 overlap = sum(w * (1.0 if t in words else 0.5 if t in header else 0.0) for t, w in weights.items())
                 overlap /= total
-                fits = _fits_intent(sentence, query.intents)
+                fits = _fits_intent(sentence, query.intents, frozenset(years), counted)
                 score = overlap + 0.45 * passage.score / top + (0.3 if fits and query.intents else 0.0)
                 if years:
                     mentioned = set(re.findall(r"\b(?:19|20)\d{2}\b", sentence))
@@ -159,11 +218,12 @@ class ExtractiveComposer:
                         score -= 0.2
                 if "list" in query.intents and len(sentence) < 200 and "," in sentence:
                     score += 0.1
-                out.append(Scored(sentence, passage, rank, score, overlap, fits, position))
+                matched = frozenset(t for t in weights if t in words and weights[t] > 0)
+                out.append(Scored(sentence, passage, rank, score, overlap, fits, position, matched))
         out.sort(key=lambda s: s.score, reverse=True)
-        return out
+        return out, weights
 
-    def _choose(self, query: Query, scored: list[Scored]) -> list[Scored]:
+    def _choose(self, query: Query, scored: list[Scored], weights: dict[str, float]) -> list[Scored]:
         limit = self.max_list if "list" in query.intents else self.max_sentences
         best = scored[0].score
         chosen: list[Scored] = []
@@ -175,9 +235,19 @@ class ExtractiveComposer:
             if any(_similar(s.text, c.text) for c in chosen):
                 continue
             chosen.append(s)
+        # Questions with several parts: add sentences that cover question terms no chosen sentence covers.
+        total = sum(weights.values()) or 1.0
+        for s in scored[:25]:
+            if len(chosen) >= limit:
+                break
+            covered = frozenset().union(*(c.terms for c in chosen))
+            gain = sum(weights[t] for t in s.terms - covered) / total
+            fresh = s not in chosen and not any(_similar(s.text, c.text) for c in chosen)
+            if fresh and gain >= 0.15 and s.score >= 0.4 * best and _same_year(s, query):
+                chosen.append(s)
         # A sentence that introduces a list ("...are:") or answers a list question is followed by the items
         # that come after it in its passage.
-        lead = chosen[0]
+        lead = next((c for c in chosen if c.text.rstrip().endswith(":")), chosen[0])
         if lead.text.rstrip().endswith(":") or "list" in query.intents:
             following = sorted(
                 (s for s in scored if s.passage is lead.passage and s.position > lead.position),
@@ -196,15 +266,20 @@ class ExtractiveComposer:
         return chosen
 
     @staticmethod
-    def _names(text: str) -> list[str]:
-        """Folded tokens of names, acronyms and years in a question (not its first word)."""
-        words = text.split()
-        names = [w for w in words[1:] if re.match(r"[A-Z][\w+-]{2,}", w)] + re.findall(r"\b[A-Z]{2,}\b", text)
-        return [t for n in names for t in tokens(n)] + re.findall(r"\b(?:19|20)\d{2}\b", text)
+    def _names(text: str, lang: str = "en") -> list[str]:
+        """Folded tokens of salient names, acronyms and years in a question (not its first word): "Interreg",
+        "Erasmus+", "LIFE", "2031". Short acronyms (EU, EP, NGO) are common words, not names."""
+        words = re.findall(r"[\w+-]+", text)
+        names = [w for w in words[1:] if re.fullmatch(r"[A-Z][a-z][\w+-]{3,}", w)] if lang != "de" else []
+        names += re.findall(r"\b[A-Z]{4,}\b", text)
+        known = {fold(term) for terms in DOMAIN_TERMS.values() for term in terms}
+        found = [t for n in names for t in tokens(n) if t not in known]
+        return found + re.findall(r"\b(?:19|20)\d{2}\b", text)
 
     def _unknown_terms(self, query: Query, index: LexicalIndex) -> list[str]:
         """Names, ids and years in the question that no document contains (Interreg, Erasmus, 2031, ...)."""
-        return sorted({t for t in self._names(query.text) if t not in STOPWORDS and not index.doc_freq.get(t)})
+        names = self._names(query.text, query.language)
+        return sorted({t for t in names if t not in STOPWORDS and not index.doc_freq.get(t)})
 
     # -- output ------------------------------------------------------------------------------------------------
     def _cite(self, chosen: list[Scored]) -> tuple[str, list[Source], list[str]]:
@@ -295,6 +370,21 @@ class ExtractiveComposer:
             retrieved=[d.doc_id for d in chosen],
             standalone=query.standalone,
         )
+
+
+def _same_year(best: Scored, query: Query) -> bool:
+    """A question naming a year is answered by a sentence of that year: in its document's metadata, or said in
+    the sentence; a sentence of a document about another year, or naming only other years, is not the answer."""
+    if not query.years:
+        return True
+    years = {str(y) for y in query.years}
+    said = set(re.findall(r"\b(?:19|20)\d{2}\b", best.text))
+    if said & years:
+        return True
+    doc_year = best.passage.metadata.get("year")
+    if doc_year is not None:
+        return str(doc_year) in years and not said
+    return not said
 
 
 def _similar(a: str, b: str) -> bool:

@@ -15,6 +15,7 @@ LANGUAGES = ("en", "fr", "it", "hu", "ro", "de", "es")
 # Folded foreign term -> English phrase used for retrieval. Longer phrases are matched first.
 DOMAIN_TERMS: dict[str, dict[str, str]] = {
     "fr": {
+        "ccre": "cemr",
         "jumelage": "town twinning",
         "jumelages": "town twinning",
         "reseaux de villes": "networks of towns",
@@ -46,6 +47,7 @@ DOMAIN_TERMS: dict[str, dict[str, str]] = {
         "combien": "how much",
     },
     "it": {
+        "ccre": "cemr",
         "gemellaggio": "town twinning",
         "gemellaggi": "town twinning",
         "reti di citta": "networks of towns",
@@ -75,6 +77,7 @@ DOMAIN_TERMS: dict[str, dict[str, str]] = {
         "quanto": "how much",
     },
     "hu": {
+        "ccre": "cemr",
         "testvertelepules": "town twinning",
         "testvertelepulesi": "town twinning",
         "testvervarosi": "town twinning",
@@ -106,6 +109,7 @@ DOMAIN_TERMS: dict[str, dict[str, str]] = {
         "mennyi": "how much",
     },
     "ro": {
+        "cmre": "cemr",
         "infratire": "town twinning",
         "infratiri": "town twinning",
         "infratirea": "town twinning",
@@ -137,6 +141,7 @@ DOMAIN_TERMS: dict[str, dict[str, str]] = {
         "cat": "how much",
     },
     "de": {
+        "rgre": "cemr",
         "stadtepartnerschaft": "town twinning",
         "stadtepartnerschaften": "town twinning",
         "partnerschaft": "twinning",
@@ -172,6 +177,7 @@ DOMAIN_TERMS: dict[str, dict[str, str]] = {
         "wie viel": "how much",
     },
     "es": {
+        "cmre": "cemr",
         "hermanamiento": "town twinning",
         "hermanamientos": "town twinning",
         "redes de ciudades": "networks of towns",

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answer.languages import detect_language, english_terms
-from assistant.retrieval.text import content_tokens, fold, tokens
+from assistant.retrieval.text import fold, tokens
 
 # Folded patterns for the calls and bodies a question can name -> the corpus topic they belong to.
 CALL_PATTERNS: dict[str, str] = {
@@ -21,6 +21,7 @@ CALL_PATTERNS: dict[str, str] = {
     r"\brealis[ez]e?\b|\bcemr\b|\bccre\b|\brgre\b|\bcmre\b": "cemr",
 }
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+_PERIOD = re.compile(r"\b(19|20)\d{2}\s*[-–/]\s*(19|20)\d{2}\b")
 _CALL_ID = re.compile(r"\bcerv-\d{4}-[a-z-]+\b")
 
 # What a question asks for, by folded cue words in the seven languages.
@@ -294,6 +295,13 @@ _FILLER = {
 }
 
 
+_TOPIC_WORDS = {
+    "networks-of-towns": "networks of towns",
+    "town-twinning": "town twinning",
+    "remembrance": "remembrance",
+}
+
+
 @dataclass
 class Query:
     """A question as the retriever and the composer need it."""
@@ -315,9 +323,38 @@ class Query:
         return " ".join([self.standalone, *self.english]).strip()
 
 
+def _cue_pattern(cue: str) -> str:
+    """A cue matches at a word start; short cues ("max", "cat") only as whole words."""
+    cue = cue.strip()
+    end = r"\b" if len(cue) <= 4 else ""
+    return rf"\b{re.escape(cue)}{end}"
+
+
+_INTENT_RES = {name: re.compile("|".join(_cue_pattern(c) for c in cues)) for name, cues in INTENT_CUES.items()}
+
+
 def _intents(folded: str) -> list[str]:
-    padded = f" {folded} "
-    return [name for name, cues in INTENT_CUES.items() if any(cue in padded for cue in cues)]
+    found = [name for name, pattern in _INTENT_RES.items() if pattern.search(folded)]
+    if re.search(
+        r"\b(what time|which time|time of day|hour|uhrzeit|heure|ora |orario|hany orakor|ora exacta|hora)\b", folded
+    ):
+        found += [i for i in ("date", "time") if i not in found]
+    if "amount" in found:
+        # Which amount: the call's whole budget, or what one project gets.
+        if re.search(
+            r"\b(per[- ]project|each project|per (municipality|town|network)|grant size|maximum grant|max"
+            r"|minimum|how much (can|could|does|do|did|will)|par projet|per progetto|por proyecto|pro projekt"
+            r"|pe proiect|projektenkent|up to)\b",
+            folded,
+        ):
+            found.append("per_project")
+        elif re.search(
+            r"\b(budget|overall|total|envelope|in total|whole call|bilancio|dotazione|koltsegvetes|keret"
+            r"|buget|haushalt|presupuesto|gesamt)",
+            folded,
+        ):
+            found.append("budget")
+    return found
 
 
 def _topics(folded: str) -> list[str]:
@@ -330,7 +367,8 @@ def _topics(folded: str) -> list[str]:
 
 def _entities(text: str) -> tuple[list[int], list[str], list[str]]:
     folded = fold(text)
-    years = [int(y) for y in dict.fromkeys(_YEAR.findall(folded))]
+    # "2021-2027" or "2014-2020" names a programme period, not a call year.
+    years = [int(y) for y in dict.fromkeys(_YEAR.findall(_PERIOD.sub(" ", folded)))]
     call_ids = [c.upper() for c in dict.fromkeys(_CALL_ID.findall(folded))]
     return years, _topics(folded), call_ids
 
@@ -397,10 +435,14 @@ def _merge(question: str, previous: str) -> str:
         remove.append(r"\bcerv-\d{4}-[a-z-]+\b")
     if _intents(fold(question)) and not set(_intents(fold(question))) <= {"list"}:
         # The new question asks its own thing: keep only the context (entities) of the previous one.
-        kept = _strip(fold(previous), remove)
-        cues = {w for cue_list in INTENT_CUES.values() for cue in cue_list for w in cue.split()}
-        context = [t for t in content_tokens(kept) if t not in cues]
-        return " ".join([question, *context]).strip()
+        # The new question asks its own thing: carry only the names of the previous one (its year, call,
+        # programme or body: "CEMR", "REALISE", "2024 town twinning"), not what it asked about.
+        kept = _strip(previous, remove)
+        names = re.findall(r"\b(?:[A-Z][\w-]*[A-Z][\w-]*|[A-Z][a-z]+(?:-[A-Z]\w+)*)\b", kept)
+        names = [n for i, n in enumerate(names) if not (i == 0 and kept.startswith(n) and not n.isupper())]
+        prev_years, prev_topics, _ = _entities(kept)
+        context = [str(y) for y in prev_years] + [_TOPIC_WORDS.get(t, "") for t in prev_topics] + names
+        return " ".join([question, *dict.fromkeys(c for c in context if c)]).strip()
     return f"{question} {_strip(fold(previous), remove)}".strip()
 
 

@@ -255,19 +255,15 @@ class TwinningBot:
             await self._retry(lambda: context.bot.send_chat_action(chat_id, ChatAction.TYPING))
             history = list(context.chat_data.get("history", []))
             result = await asyncio.to_thread(self.assistant.ask, question, history, context.chat_data.get("lang"))
-            await self.send(
-                context.bot,
-                chat_id,
-                render(result),
-                reply_to_message_id=message.message_id if message.chat.type != ChatType.PRIVATE else None,
-            )
+            # Remember the turn before replying: a /sources sent right after the reply must find it.
+            history += [{"role": "user", "content": question}, {"role": "assistant", "content": result.answer}]
+            context.chat_data["history"] = history[-HISTORY_TURNS:]
+            context.chat_data["sources"] = [s.model_dump() for s in result.sources]
+            reply_to = message.message_id if message.chat.type != ChatType.PRIVATE else None
+            await self.send(context.bot, chat_id, render(result), reply_to_message_id=reply_to)
         except Exception:
             log.exception("answering in chat %s failed", chat_id)
             await self.send(context.bot, chat_id, text(lang, "sorry"))
-            return
-        history += [{"role": "user", "content": question}, {"role": "assistant", "content": result.answer}]
-        context.chat_data["history"] = history[-HISTORY_TURNS:]
-        context.chat_data["sources"] = [s.model_dump() for s in result.sources]
 
     # -- reminders ---------------------------------------------------------------------------------------------
     async def remind(self, context: ContextTypes.DEFAULT_TYPE) -> None:

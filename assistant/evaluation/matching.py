@@ -80,6 +80,7 @@ def fact_found(alternatives: list[str], answer: str) -> bool:
     haystack = f" {normalise(answer)} "
     for alt in alternatives:
         needle = normalise(alt)
-        if needle and re.search(rf"(?<![\w]){re.escape(needle)}(?![\w])", haystack):
+        # Whole words, allowing a plural ending (a fact "grant agreement" is in "grant agreements").
+        if needle and re.search(rf"(?<![\w]){re.escape(needle)}(?:s|es)?(?![\w])", haystack):
             return True
     return False

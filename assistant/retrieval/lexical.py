@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ class LexicalIndex:
 
     def __init__(self, chunks: list[StoredChunk]) -> None:
         self.chunks = chunks
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
         self._bm25 = bm25s.BM25()
         corpus = [tokens(c.text) for c in chunks]
         if chunks:

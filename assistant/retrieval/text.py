@@ -24,8 +24,15 @@ def fold(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Folded word tokens; single letters are dropped, single digits kept."""
-    return [t for t in _TOKEN.findall(fold(text)) if len(t) > 1 or t.isdigit()]
+    """Folded word tokens; single letters are dropped, single digits kept, and a final plural -s is cut from
+    longer words (stages -> stage, towns -> town; the same cut applies to questions and documents)."""
+    out = []
+    for t in _TOKEN.findall(fold(text)):
+        if len(t) > 4 and t.endswith("s") and not t.endswith("ss") and not t.isdigit():
+            t = t[:-1]
+        if len(t) > 1 or t.isdigit():
+            out.append(t)
+    return out
 
 
 # Function words of the seven supported languages (folded). Used to find a question's content words.

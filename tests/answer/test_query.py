@@ -29,7 +29,11 @@ def test_follow_up_swaps_the_year_and_keeps_the_call() -> None:
 
 def test_follow_up_with_its_own_subject_keeps_the_context() -> None:
     q = analyse("and the budget?", TT_2024)
-    assert (q.years, q.topics, q.intents) == ([2024], ["town-twinning"], ["amount"])
+    assert (q.years, q.topics, q.intents) == ([2024], ["town-twinning"], ["amount", "budget"])
+
+
+def test_a_programme_period_is_not_a_call_year() -> None:
+    assert analyse("What is the total budget of CERV 2021-2027?").years == []
 
 
 def test_standalone_question_is_not_rewritten() -> None:
