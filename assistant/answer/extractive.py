@@ -153,9 +153,11 @@ class ExtractiveComposer:
             scored.remove(fitting[0])
             scored.insert(0, fitting[0])
         best = scored[0]
-        top_similarity = max((p.similarity or 0.0) for p in passages) if passages else 0.0
+        similarities = [p.similarity for p in passages if p.similarity is not None]
         t = self.thresholds
-        weak = best.overlap < t.min_overlap and top_similarity < t.strong_similarity
+        # Lexical-only retrieval has no similarity: then coverage alone decides.
+        top_similarity = max(similarities) if similarities else t.min_similarity
+        weak = best.overlap < t.min_overlap and (not similarities or top_similarity < t.strong_similarity)
         misfit = not best.fits_intent and best.overlap < t.misfit_overlap
         if oov or weak or top_similarity < t.min_similarity or misfit or not _same_year(best, query):
             return self._refuse(query, scored[:1] if not oov and best.overlap > 0.2 else [], passages)
