@@ -170,16 +170,7 @@ class ExtractiveComposer:
         if any(_CONFLICT.search(s.text) for s in chosen) and len({s.text for s in chosen}) > 1:
             extra.append(message(lang, "conflict"))
         extra += self._deadline_status(query, chosen, now)
-        answer = " ".join([text, *extra])
-        return Answer(
-            answer=answer,
-            answered=True,
-            sources=sources,
-            language=lang,
-            retrieved=_doc_order(passages),
-            cited=cited,
-            standalone=query.standalone,
-        )
+        return _answer(query, " ".join([text, *extra]), True, sources, cited, passages)
 
     # -- scoring -----------------------------------------------------------------------------------------------
     def _score(
@@ -313,15 +304,7 @@ class ExtractiveComposer:
             text, sources, cited = self._cite(nearby)
             words += [message(lang, "nearby"), text]
         words.append(message(lang, "where_to_ask"))
-        return Answer(
-            answer=" ".join(words),
-            answered=False,
-            sources=sources,
-            language=lang,
-            retrieved=_doc_order(passages),
-            cited=cited,
-            standalone=query.standalone,
-        )
+        return _answer(query, " ".join(words), False, sources, cited, passages)
 
     def _deadline_status(self, query: Query, chosen: list[Scored], now: dt.datetime) -> list[str]:
         if "date" not in query.intents:
@@ -396,6 +379,20 @@ def _similar(a: str, b: str) -> bool:
 
 def _clip(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _answer(
+    query: Query, text: str, answered: bool, sources: list[Source], cited: list[str], passages: list[Passage]
+) -> Answer:
+    return Answer(
+        answer=text,
+        answered=answered,
+        sources=sources,
+        language=query.language,
+        retrieved=_doc_order(passages),
+        cited=cited,
+        standalone=query.standalone,
+    )
 
 
 def _doc_order(passages: list[Passage]) -> list[str]:

@@ -20,7 +20,8 @@ from pydantic import ConfigDict
 
 from assistant.answer.query import Query, analyse
 from assistant.embeddings import SentenceTransformerEmbeddings
-from assistant.retrieval.lexical import LexicalIndex, StoredChunk
+from assistant.ingest.splitting import Chunk
+from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.text import content_tokens
 from assistant.store import store_errors
 
@@ -32,7 +33,7 @@ CALL_TOPICS = {"town-twinning", "networks-of-towns", "remembrance"}
 class Passage:
     """A retrieved chunk with its fused score and the cosine similarity of its dense match (if any)."""
 
-    chunk: StoredChunk
+    chunk: Chunk
     score: float
     similarity: float | None = None
 
@@ -90,7 +91,7 @@ class HybridSearcher:
 
     def search(self, query: Query, k: int = 8) -> list[Passage]:
         """The ``k`` best passages for an analysed question."""
-        lists: list[list[tuple[StoredChunk, float]]] = []
+        lists: list[list[tuple[Chunk, float]]] = []
         similarity: dict[str, float] = {}
         if self.mode in ("dense", "hybrid"):
             vector = self.embeddings.encode([query.search_text])[0].tolist()
@@ -103,7 +104,7 @@ class HybridSearcher:
         if self.mode in ("lexical", "hybrid"):
             lists.append(self.lexical.search(content_tokens(query.search_text), self.candidates))
         fused: dict[str, float] = {}
-        chunks: dict[str, StoredChunk] = {}
+        chunks: dict[str, Chunk] = {}
         for hits in lists:
             for rank, (chunk, _) in enumerate(hits):
                 fused[chunk.id] = fused.get(chunk.id, 0.0) + 1.0 / (self.rrf_k + rank + 1)
@@ -115,7 +116,7 @@ class HybridSearcher:
         passages.sort(key=lambda p: p.score, reverse=True)
         return passages[:k]
 
-    def _dense(self, vector: list[float], where: dict | None) -> list[tuple[StoredChunk, float]]:
+    def _dense(self, vector: list[float], where: dict | None) -> list[tuple[Chunk, float]]:
         with store_errors():
             got = self.collection.query(
                 query_embeddings=[vector],
@@ -124,7 +125,7 @@ class HybridSearcher:
                 include=["documents", "metadatas", "distances"],
             )
         return [
-            (StoredChunk(cid, doc or "", dict(meta or {})), 1.0 - float(dist))
+            (Chunk(cid, doc or "", dict(meta or {})), 1.0 - float(dist))
             for cid, doc, meta, dist in zip(
                 got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
             )

@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 import bm25s
 import numpy as np
 
+from assistant.ingest.splitting import Chunk
 from assistant.retrieval.text import tokens
-
-
-@dataclass(frozen=True)
-class StoredChunk:
-    id: str
-    text: str
-    metadata: dict[str, Any]
-
-    @property
-    def body(self) -> str:
-        return self.text[int(self.metadata.get("header_chars", 0)) :]
 
 
 class LexicalIndex:
     """A BM25 index over stored chunks, with document frequencies for term weighting."""
 
-    def __init__(self, chunks: list[StoredChunk]) -> None:
+    def __init__(self, chunks: list[Chunk]) -> None:
         self.chunks = chunks
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
         self._bm25 = bm25s.BM25()
@@ -41,12 +30,12 @@ class LexicalIndex:
     @classmethod
     def from_collection(cls, collection: Any, page: int = 5000) -> LexicalIndex:
         """Read every chunk of a Chroma collection (paged, so large collections don't hit request limits)."""
-        chunks: list[StoredChunk] = []
+        chunks: list[Chunk] = []
         offset = 0
         while True:
             got = collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
             for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-                chunks.append(StoredChunk(cid, text or "", dict(meta or {})))
+                chunks.append(Chunk(cid, text or "", dict(meta or {})))
             if len(got["ids"]) < page:
                 break
             offset += page
@@ -63,7 +52,7 @@ class LexicalIndex:
             return 0.0
         return float(np.log(1 + (len(self.chunks) - df + 0.5) / (df + 0.5)))
 
-    def search(self, query_tokens: list[str], k: int = 20) -> list[tuple[StoredChunk, float]]:
+    def search(self, query_tokens: list[str], k: int = 20) -> list[tuple[Chunk, float]]:
         """Top ``k`` chunks by BM25 score (only chunks sharing a term with the query)."""
         if not self.chunks or not query_tokens:
             return []
