@@ -45,6 +45,7 @@ _NO_KNOWLEDGE = re.compile(
     re.I,
 )
 _CONFLICT = re.compile(r"\b(disagree|conflict|differ|other sources?|another source|whereas|however)\b", re.I)
+_KNOWN_TERMS = frozenset(fold(term) for terms in DOMAIN_TERMS.values() for term in terms)
 _CUE_WORDS = {w for cues in INTENT_CUES.values() for cue in cues for w in cue.split()}
 
 
@@ -179,10 +180,9 @@ class ExtractiveComposer:
         terms = [t for t in dict.fromkeys(content_tokens(query.search_text)) if t not in _CUE_WORDS or index.idf(t)]
         # A word no document contains counts as a typical content word: it lowers the coverage of every sentence.
         # In other languages only the mapped English terms and names are judged (other words are simply foreign).
-        idfs = sorted(index.idf(t) for t in index.doc_freq)
-        rarest = idfs[len(idfs) // 2] if idfs else 1.0
+        typical = index.median_idf
         names = set(self._names(query.text, query.language))
-        weights = {t: index.idf(t) or (rarest if query.language == "en" or t in names else 0.0) for t in terms}
+        weights = {t: index.idf(t) or (typical if query.language == "en" or t in names else 0.0) for t in terms}
         total = sum(weights.values()) or 1.0
         top = passages[0].score if passages else 1.0
         years = {str(y) for y in query.years}
@@ -265,8 +265,7 @@ class ExtractiveComposer:
         words = re.findall(r"[\w+-]+", text)
         names = [w for w in words[1:] if re.fullmatch(r"[A-Z][a-z][\w+-]{3,}", w)] if lang != "de" else []
         names += re.findall(r"\b[A-Z]{4,}\b", text)
-        known = {fold(term) for terms in DOMAIN_TERMS.values() for term in terms}
-        found = [t for n in names for t in tokens(n) if t not in known]
+        found = [t for n in names for t in tokens(n) if t not in _KNOWN_TERMS]
         return found + re.findall(r"\b(?:19|20)\d{2}\b", text)
 
     def _unknown_terms(self, query: Query, index: LexicalIndex) -> list[str]:

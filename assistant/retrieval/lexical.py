@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import cached_property
 from typing import Any
 
 import bm25s
@@ -44,6 +45,12 @@ class LexicalIndex:
 
     def __len__(self) -> int:
         return len(self.chunks)
+
+    @cached_property
+    def median_idf(self) -> float:
+        """IDF of a typical term of the corpus (computed once per index)."""
+        idfs = sorted(self.idf(t) for t in self.doc_freq)
+        return idfs[len(idfs) // 2] if idfs else 1.0
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a folded term (0 for terms absent from the corpus)."""
