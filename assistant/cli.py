@@ -71,18 +71,17 @@ def search(
     query: Annotated[str, typer.Argument(help="What to look for.")],
     k: Annotated[int, typer.Option("--k", "-k", min=1, max=50, help="How many passages.")] = 5,
 ) -> None:
-    """Show the passages nearest to a question, with their sources (dense retrieval only)."""
-    from assistant.embeddings import SentenceTransformerEmbeddings
-    from assistant.retrieval.dense import dense_search, vector_store
+    """Show the passages the assistant retrieves for a question (its own retriever), with their sources."""
+    from assistant.answer.query import analyse
 
     _setup_logging()
-    settings = _settings()
-    embeddings = SentenceTransformerEmbeddings(settings.embedding_model, settings.embedding_device)
-    for rank, hit in enumerate(dense_search(vector_store(settings, embeddings), query, k=k), 1):
-        body = hit.text[hit.metadata.get("header_chars", 0) :].strip().replace("\n", " ")
-        typer.echo(f"[{rank}] {hit.metadata.get('title')} › {hit.metadata.get('section', '')} ({hit.score:.2f})")
-        typer.echo(f"    {body[:300]}")
-        typer.echo(f"    {hit.metadata.get('source_url', hit.metadata.get('doc_id'))}")
+    searcher = _assistant().searcher
+    for rank, passage in enumerate(searcher.search(analyse(query), k), 1):
+        meta = passage.metadata
+        similarity = f", cosine {passage.similarity:.2f}" if passage.similarity is not None else ""
+        typer.echo(f"[{rank}] {meta.get('title')} › {meta.get('section', '')} (fused {passage.score:.4f}{similarity})")
+        typer.echo(f"    {passage.chunk.body.strip().replace(chr(10), ' ')[:300]}")
+        typer.echo(f"    {meta.get('source_url', meta.get('doc_id'))}")
 
 
 def _history(path: Path | None) -> list[dict[str, str]]:

@@ -17,7 +17,7 @@ from typing import Any
 from langchain_core.runnables import RunnableLambda
 
 from assistant.answer.answer import Answer
-from assistant.answer.dates import Clock, Deadline, deadlines, system_clock
+from assistant.answer.dates import Clock, Deadline, system_clock
 from assistant.answer.extractive import ExtractiveComposer
 from assistant.answer.languages import message, warm_up
 from assistant.answer.query import Query, analyse
@@ -96,7 +96,7 @@ class Assistant:
 
     def deadlines(self) -> list[Deadline]:
         """Every call deadline in the corpus (from the documents' ``deadline`` metadata), oldest first."""
-        return deadlines(c.metadata for c in self.searcher.lexical.chunks)
+        return self.searcher.lexical.deadlines
 
     def ask(self, question: str, history: list[dict[str, str]] | None = None, language: str | None = None) -> Answer:
         """Answer ``question`` given earlier ``history`` turns ({"role", "content"})."""
@@ -109,15 +109,15 @@ class Assistant:
         state = self._retrieve(self._understand(_State(question.strip(), list(history or []), language)))
         answer: Answer | None = None
         if self.llm is not None and state.query and not state.query.small_talk and state.passages:
+            pieces: list[str] = []
             try:
-                pieces: list[str] = []
                 for piece in self.llm.stream(state.query, state.passages):
                     pieces.append(piece)
                     yield StreamEvent("delta", {"text": piece})
                 answer = self.llm.finish(state.query, state.passages, "".join(pieces))
             except Exception as exc:  # the endpoint failed: fall back to the extractive answer
                 log.warning("LLM stream failed, answering extractively: %s", exc)
-                if "pieces" in locals() and pieces:
+                if pieces:
                     yield StreamEvent("reset", {})
         if answer is None:
             answer = self._compose_extractive(state)

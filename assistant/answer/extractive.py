@@ -325,7 +325,7 @@ class ExtractiveComposer:
 
     def _upcoming(self, query: Query, index: LexicalIndex, now: dt.datetime) -> Answer:
         lang = query.language
-        all_deadlines = deadlines(c.metadata for c in index.chunks)
+        all_deadlines = index.deadlines
         ahead = [d for d in all_deadlines if d.when >= now]
         today = format_date(now, lang)
         if ahead:

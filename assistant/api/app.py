@@ -20,6 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
+from assistant.answer.answer import Source
 from assistant.api import errors
 from assistant.api.errors import APIError
 from assistant.api.feedback import FeedbackStore
@@ -297,8 +298,6 @@ def _openai_chunks(
         if e.event == "delta":
             yield chunk({"content": e.data["text"]})
         elif e.event == "sources":
-            from assistant.answer.answer import Source
-
             text = _sources_text([Source(**s) for s in e.data])
             if text:
                 yield chunk({"content": text})

@@ -131,12 +131,6 @@ class HybridSearcher:
             )
         ]
 
-    def with_mode(self, mode: Mode) -> HybridSearcher:
-        """The same searcher (sharing its lexical index) in another mode, for evaluation."""
-        other = HybridSearcher(self.client, self.collection_name, self.embeddings, mode, self.candidates, self.rrf_k)
-        other._lexical, other._generation, other._checked = self.lexical, self._generation, self._checked
-        return other
-
 
 def _where(query: Query) -> dict | None:
     clauses: list[dict] = []

@@ -9,6 +9,7 @@ from typing import Any
 import bm25s
 import numpy as np
 
+from assistant.answer.dates import Deadline, deadlines
 from assistant.ingest.splitting import Chunk
 from assistant.retrieval.text import tokens
 
@@ -45,6 +46,11 @@ class LexicalIndex:
 
     def __len__(self) -> int:
         return len(self.chunks)
+
+    @cached_property
+    def deadlines(self) -> list[Deadline]:
+        """Every call deadline in the indexed documents (their ``deadline`` metadata), oldest first."""
+        return deadlines(c.metadata for c in self.chunks)
 
     @cached_property
     def median_idf(self) -> float:
