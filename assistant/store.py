@@ -52,11 +52,18 @@ def make_client(settings: Settings) -> ClientAPI:
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 
-def get_collection(client: ClientAPI, name: str, model_name: str | None = None) -> Collection:
-    """Open (or create) the collection, with cosine distance and no embedding function of Chroma's own."""
+def get_collection(
+    client: ClientAPI, name: str, model_name: str | None = None, backend: str | None = None
+) -> Collection:
+    """Open (or create) the collection, with cosine distance and no embedding function of Chroma's own.
+
+    The model and backend are recorded on creation, for information (the ingest manifest decides rebuilds).
+    """
     metadata = {"hnsw:space": "cosine"}
     if model_name:
         metadata["embedding_model"] = model_name
+    if backend:
+        metadata["embedding_backend"] = backend
     return client.get_or_create_collection(name=name, metadata=metadata, embedding_function=None)
 
 

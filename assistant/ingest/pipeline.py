@@ -78,6 +78,18 @@ def manifest_path(settings: Settings) -> Path:
     return settings.data_dir / f"manifest-{settings.collection}-{settings.store_key}.sqlite"
 
 
+def index_fingerprint(settings: Settings) -> str:
+    """What the index's vectors and chunks depend on; a change rebuilds the whole index.
+
+    The backend's vectors differ slightly from torch's, so a non-torch backend is part of it; torch is left out
+    so that indexes built before backends existed stay valid.
+    """
+    parts: list[object] = [settings.embedding_model, settings.chunk_size, settings.chunk_overlap, PIPELINE_VERSION]
+    if settings.embedding_backend != "torch":
+        parts.append(settings.embedding_backend)
+    return json.dumps(parts)
+
+
 def run_ingest(
     settings: Settings,
     paths: Sequence[Path] | None = None,
@@ -89,26 +101,24 @@ def run_ingest(
     """Bring the index in step with the corpus (or with ``paths`` inside it) and report what changed."""
     started = time.perf_counter()
     report = IngestReport()
-    embeddings = embeddings or SentenceTransformerEmbeddings(
-        settings.embedding_model, settings.embedding_device, settings.batch_size
-    )
+    embeddings = embeddings or SentenceTransformerEmbeddings.from_settings(settings)
     found, scopes = discover(settings.corpus_dir, paths)
     if not found and not paths:
         raise NothingToIngest(f"no supported documents in {settings.corpus_dir}")
 
     client = make_client(settings)
     with Manifest(manifest_path(settings)) as manifest:
-        fingerprint = json.dumps(
-            [settings.embedding_model, settings.chunk_size, settings.chunk_overlap, PIPELINE_VERSION]
-        )
-        collection = get_collection(client, settings.collection, settings.embedding_model)
+        fingerprint = index_fingerprint(settings)
+        collection = get_collection(client, settings.collection, settings.embedding_model, settings.embedding_backend)
         stored = manifest.get_meta("fingerprint")
         if rebuild or stored != fingerprint or (not manifest.records() and collection.count()):
             if not rebuild and stored is not None:
                 log.warning("model or chunking settings changed: rebuilding the whole index")
             drop_collection(client, settings.collection)
             manifest.clear()
-            collection = get_collection(client, settings.collection, settings.embedding_model)
+            collection = get_collection(
+                client, settings.collection, settings.embedding_model, settings.embedding_backend
+            )
         elif manifest.records() and collection.count() == 0:
             log.warning("the collection is empty but the manifest is not (store reset?): re-ingesting all")
             manifest.clear()
