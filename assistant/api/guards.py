@@ -12,6 +12,7 @@ from fastapi import Request
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.api.errors import APIError, error_response
@@ -43,7 +44,9 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise APIError(413, "payload_too_large", f"The request body exceeds {self.max_bytes} bytes.")
+                    # An HTTPException, not an APIError: FastAPI passes it through its body parsing untouched,
+                    # where any other exception would become a 400 "error parsing the body".
+                    raise HTTPException(413, f"The request body exceeds {self.max_bytes} bytes.")
             return message
 
         await self.app(scope, limited, send)
