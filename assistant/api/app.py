@@ -19,6 +19,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import ValidationError
 
 from assistant.answer.answer import Source
 from assistant.api import errors
@@ -172,14 +173,28 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         )
         return FeedbackResponse(id=new_id)
 
-    @app.post("/v1/chat/completions", responses=ERRORS, tags=["openai"])
+    @app.post(
+        "/v1/chat/completions",
+        responses={
+            **ERRORS,
+            200: {
+                "content": {"application/json": {}, "text/event-stream": {}},
+                "description": "A chat.completion object, or chat.completion.chunk events with `stream: true`",
+            },
+        },
+        tags=["openai"],
+    )
     def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
         """OpenAI chat-completions subset: the last user message is the question, earlier user/assistant messages
         the history; the reply is the answer followed by its sources. `stream: true` is supported."""
         turns = [{"role": m.role, "content": m.content or ""} for m in body.messages if m.role in ("user", "assistant")]
         if not turns or turns[-1]["role"] != "user" or not turns[-1]["content"].strip():
             raise APIError(422, "invalid_request", "messages: the last message must be a non-empty user message")
-        ask_body = AskRequest(question=turns[-1]["content"], history=turns[:-1][-settings.max_history_turns :])
+        try:
+            ask_body = AskRequest(question=turns[-1]["content"], history=turns[:-1][-settings.max_history_turns :])
+        except ValidationError as exc:  # the messages' text breaks a rule of /api/ask (control characters, ...)
+            reasons = "; ".join(str(e.get("msg", "invalid")).removeprefix("Value error, ") for e in exc.errors()[:5])
+            raise APIError(422, "invalid_request", f"messages: {reasons}") from exc
         assistant = checked(request, ask_body)
         model = body.model or "twinning-assistant"
         created, cid = int(time.time()), f"chatcmpl-{uuid.uuid4().hex[:24]}"
