@@ -45,8 +45,8 @@ _NO_KNOWLEDGE = re.compile(
     re.I,
 )
 _CONFLICT = re.compile(r"\b(disagree|conflict|differ|other sources?|another source|whereas|however)\b", re.I)
-_KNOWN_TERMS = frozenset(fold(term) for terms in DOMAIN_TERMS.values() for term in terms)
-_CUE_WORDS = {w for cues in INTENT_CUES.values() for cue in cues for w in cue.split()}
+_KNOWN_TERMS = frozenset(t for terms in DOMAIN_TERMS.values() for term in terms for t in tokens(term))
+_CUE_WORDS = {t for cues in INTENT_CUES.values() for cue in cues for t in tokens(cue)}
 
 
 @dataclass
@@ -159,13 +159,21 @@ class ExtractiveComposer:
         # Lexical-only retrieval has no similarity: then coverage alone decides.
         top_similarity = max(similarities) if similarities else t.min_similarity
         weak = best.overlap < t.min_overlap and (not similarities or top_similarity < t.strong_similarity)
-        misfit = not best.fits_intent and best.overlap < t.misfit_overlap
+        # A time of day or a count is an exact detail: no sentence without one answers, however well it matches.
+        exact = bool({"time", "count"} & set(query.intents))
+        misfit = not best.fits_intent and (exact or best.overlap < t.misfit_overlap)
         if oov or weak or top_similarity < t.min_similarity or misfit or not _same_year(best, query):
             return self._refuse(query, scored[:1] if not oov and best.overlap > 0.2 else [], passages)
         chosen = self._choose(query, scored, weights)
         if _NO_KNOWLEDGE.search(chosen[0].text):
-            # The best match says the sources do not give it: say so, and quote what they do give nearby.
-            return self._refuse(query, chosen[:3], passages)
+            # The best match says the sources do not give something. When that sentence itself holds what is
+            # asked (a date, while only the hour is not given) and another chosen sentence states it, that one
+            # leads; otherwise say so and quote them.
+            holds = [s for s in chosen[1:] if s.fits_intent and not _NO_KNOWLEDGE.search(s.text)]
+            if not (holds and query.intents and chosen[0].fits_intent):
+                return self._refuse(query, chosen[:3], passages)
+            chosen.remove(holds[0])
+            chosen.insert(0, holds[0])
         text, sources, cited = self._cite(chosen)
         extra: list[str] = []
         if any(_CONFLICT.search(s.text) for s in chosen) and len({s.text for s in chosen}) > 1:
@@ -186,9 +194,7 @@ class ExtractiveComposer:
         total = sum(weights.values()) or 1.0
         top = passages[0].score if passages else 1.0
         years = {str(y) for y in query.years}
-        # What an English "how many" question counts: its content words after the cue.
-        match = re.search(r"\bhow many\s+(.+)", query.text, re.I) if query.language == "en" else None
-        counted = frozenset(content_tokens(match.group(1))) if match else frozenset()
+        counted = frozenset(t for term in query.counted for t in tokens(term))
         out: list[Scored] = []
         seen: set[str] = set()
         for rank, passage in enumerate(passages):

@@ -45,6 +45,16 @@ DOMAIN_TERMS: dict[str, dict[str, str]] = {
         "villes": "towns",
         "quand": "when",
         "combien": "how much",
+        "combien de": "how many",
+        "projets": "projects",
+        "finances": "funded",
+        "heure": "time",
+        "allemagne": "germany",
+        "italie": "italy",
+        "hongrie": "hungary",
+        "roumanie": "romania",
+        "espagne": "spain",
+        "propositions": "proposals",
     },
     "it": {
         "ccre": "cemr",
@@ -75,6 +85,17 @@ DOMAIN_TERMS: dict[str, dict[str, str]] = {
         "citta": "towns",
         "quando": "when",
         "quanto": "how much",
+        "quanti": "how many",
+        "quante": "how many",
+        "progetti": "projects",
+        "finanziati": "funded",
+        "orario": "time",
+        "germania": "germany",
+        "francia": "france",
+        "ungheria": "hungary",
+        "spagna": "spain",
+        "proposte": "proposals",
+        "associazioni": "associations",
     },
     "hu": {
         "ccre": "cemr",
@@ -107,6 +128,18 @@ DOMAIN_TERMS: dict[str, dict[str, str]] = {
         "varosok": "towns",
         "mikor": "when",
         "mennyi": "how much",
+        "hany": "how many",
+        "projekt": "projects",
+        "tamogatott": "funded",
+        "hany orakor": "what time",
+        "nemetorszag": "germany",
+        "franciaorszag": "france",
+        "olaszorszag": "italy",
+        "magyarorszag": "hungary",
+        "romania": "romania",
+        "spanyolorszag": "spain",
+        "szovetseg": "associations",
+        "szovetsegek": "associations",
     },
     "ro": {
         "cmre": "cemr",
@@ -139,6 +172,18 @@ DOMAIN_TERMS: dict[str, dict[str, str]] = {
         "orase": "towns",
         "cand": "when",
         "cat": "how much",
+        "cate": "how many",
+        "cati": "how many",
+        "proiecte": "projects",
+        "finantate": "funded",
+        "ora exacta": "what time",
+        "germania": "germany",
+        "franta": "france",
+        "italia": "italy",
+        "ungaria": "hungary",
+        "spania": "spain",
+        "propuneri": "proposals",
+        "asociatii": "associations",
     },
     "de": {
         "rgre": "cemr",
@@ -175,6 +220,19 @@ DOMAIN_TERMS: dict[str, dict[str, str]] = {
         "stadte": "towns",
         "wann": "when",
         "wie viel": "how much",
+        "wie viele": "how many",
+        "projekte": "projects",
+        "gefordert": "funded",
+        "uhrzeit": "what time",
+        "deutschland": "germany",
+        "frankreich": "france",
+        "italien": "italy",
+        "ungarn": "hungary",
+        "rumanien": "romania",
+        "spanien": "spain",
+        "osterreich": "austria",
+        "antrage": "proposals",
+        "verbande": "associations",
     },
     "es": {
         "cmre": "cemr",
@@ -204,6 +262,19 @@ DOMAIN_TERMS: dict[str, dict[str, str]] = {
         "ciudades": "towns",
         "cuando": "when",
         "cuanto": "how much",
+        "cuantos": "how many",
+        "cuantas": "how many",
+        "proyectos": "projects",
+        "financiaron": "funded",
+        "financiados": "funded",
+        "hora": "time",
+        "alemania": "germany",
+        "francia": "france",
+        "italia": "italy",
+        "hungria": "hungary",
+        "rumania": "romania",
+        "propuestas": "proposals",
+        "asociaciones": "associations",
     },
 }
 
@@ -397,6 +468,11 @@ def _contains(folded: str, term: str) -> bool:
     (Hungarian and Romanian add suffixes: ``hataridejet``, ``infratirea``)."""
     text = f" {' '.join(folded.replace('?', ' ').replace(',', ' ').split())} "
     return f" {term} " in text or (len(term) >= 5 and f" {term}" in text)
+
+
+def english_word(word: str, lang: str) -> str:
+    """The English equivalent of one folded word of a question in ``lang``, or the word itself."""
+    return DOMAIN_TERMS.get(lang, {}).get(word, word) if lang != "en" else word
 
 
 def english_terms(text: str, lang: str) -> list[str]:

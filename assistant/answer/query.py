@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.answer.languages import detect_language, english_terms
-from assistant.retrieval.text import fold, tokens
+from assistant.answer.languages import LANGUAGES, detect_language, english_terms, english_word
+from assistant.retrieval.text import STOPWORDS, fold, words
 
 # Folded patterns for the calls and bodies a question can name -> the corpus topic they belong to.
 CALL_PATTERNS: dict[str, str] = {
@@ -81,13 +81,13 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "how much",
         "budget",
         "amount",
-        "money",
         "eur",
         "euro",
-        "funding",
         "grant size",
-        "maximum",
-        "minimum",
+        "maximum grant",
+        "maximum amount",
+        "minimum grant",
+        "minimum amount",
         "lump sum",
         "envelope",
         "combien",
@@ -103,7 +103,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "buget",
         "wie viel",
         "betrag",
-        "cuanto",
+        "cuanto ",
+        "cuanta ",
         "importe",
         "presupuesto",
         "worth",
@@ -114,7 +115,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "how many",
         "number of",
         "combien de",
-        "quant",
+        "quanti",
+        "quante",
         "hany",
         "cate",
         "cati",
@@ -302,6 +304,28 @@ _TOPIC_WORDS = {
 }
 
 
+_COUNT_CUE = re.compile(
+    r"\b(?:how many|number of|combien d[e']?|quant[ie]|hany|cat[ie]|wie viele|cuant[oa]s)\s+([a-z\s-]+)"
+)
+
+
+def counted_terms(question: str, lang: str) -> list[str]:
+    """What a "how many" question counts: the content words right after its cue, up to the first function
+    word, in English ("how many TT projects were funded" -> tt, projects; "cuántos proyectos" -> projects).
+    Empty when the cue is followed by a verb ("how many were given")."""
+    match = _COUNT_CUE.search(fold(question))
+    if not match:
+        return []
+    out: list[str] = []
+    for word in match.group(1).split()[:3]:
+        if word in STOPWORDS:
+            break
+        english = english_word(word, lang)
+        if lang == "en" or english != word:  # an unmapped foreign word could never match an English passage
+            out.append(english)
+    return out
+
+
 @dataclass
 class Query:
     """A question as the retriever and the composer need it."""
@@ -314,6 +338,7 @@ class Query:
     call_ids: list[str] = field(default_factory=list)
     intents: list[str] = field(default_factory=list)
     english: list[str] = field(default_factory=list)
+    counted: list[str] = field(default_factory=list)
     small_talk: str | None = None
     follow_up: bool = False
 
@@ -324,9 +349,11 @@ class Query:
 
 
 def _cue_pattern(cue: str) -> str:
-    """A cue matches at a word start; short cues ("max", "cat") only as whole words."""
+    """A cue matches at a word start; short cues ("max", "cat") and cues written with a final space ("cuanto ",
+    not "cuantos") only as whole words."""
+    whole = cue.endswith(" ")
     cue = cue.strip()
-    end = r"\b" if len(cue) <= 4 else ""
+    end = r"\b" if len(cue) <= 4 or whole else ""
     return rf"\b{re.escape(cue)}{end}"
 
 
@@ -334,7 +361,15 @@ _INTENT_RES = {name: re.compile("|".join(_cue_pattern(c) for c in cues)) for nam
 
 
 def _intents(folded: str) -> list[str]:
+    # A budget line or heading is a place in the EU budget, not an amount.
+    folded = re.sub(r"\bbudget (line|heading)", r"\1", folded)
     found = [name for name, pattern in _INTENT_RES.items() if pattern.search(folded)]
+    if "amount" in found and "count" in found:
+        # "combien de projets", "cuantos": the amount cue is only the start of a count cue.
+        counts = [m.span() for m in _INTENT_RES["count"].finditer(folded)]
+        amounts = [m.span() for m in _INTENT_RES["amount"].finditer(folded)]
+        if all(any(a <= x and y <= b for a, b in counts) for x, y in amounts):
+            found.remove("amount")
     if re.search(
         r"\b(what time|which time|time of day|hour|uhrzeit|heure|ora |orario|hany orakor|ora exacta|hora)\b", folded
     ):
@@ -367,10 +402,12 @@ def _topics(folded: str) -> list[str]:
 
 def _entities(text: str) -> tuple[list[int], list[str], list[str]]:
     folded = fold(text)
+    # Calls named in any supported language ("redes de ciudades", "gemellaggio") count as the call.
+    topics = _topics(" ".join([folded, *(t for lang in LANGUAGES[1:] for t in english_terms(text, lang))]))
     # "2021-2027" or "2014-2020" names a programme period, not a call year.
     years = [int(y) for y in dict.fromkeys(_YEAR.findall(_PERIOD.sub(" ", folded)))]
     call_ids = [c.upper() for c in dict.fromkeys(_CALL_ID.findall(folded))]
-    return years, _topics(folded), call_ids
+    return years, topics, call_ids
 
 
 def small_talk_kind(text: str) -> str | None:
@@ -394,7 +431,7 @@ def is_follow_up(text: str, history_present: bool) -> bool:
     folded = " ".join(re.sub(r"[^\w\s-]", " ", fold(text)).split())
     if _FOLLOW_UP_START.match(folded) or _ANAPHORA.search(folded):
         return True
-    content = [t for t in tokens(folded) if t not in _FILLER]
+    content = [t for t in words(folded) if t not in _FILLER]
     years, topics, _ = _entities(text)
     return len(content) <= 4 and not (topics and _intents(folded))
 
@@ -433,17 +470,28 @@ def _merge(question: str, previous: str) -> str:
     if topics or call_ids:
         remove += [p for p, topic in CALL_PATTERNS.items() if topic not in ("cemr",) or "cemr" in topics]
         remove.append(r"\bcerv-\d{4}-[a-z-]+\b")
-    if _intents(fold(question)) and not set(_intents(fold(question))) <= {"list"}:
-        # The new question asks its own thing: keep only the context (entities) of the previous one.
+    own_intents = _intents(fold(question))
+    if own_intents and not set(own_intents) <= {"list"}:
         # The new question asks its own thing: carry only the names of the previous one (its year, call,
         # programme or body: "CEMR", "REALISE", "2024 town twinning"), not what it asked about.
-        kept = _strip(previous, remove)
-        names = re.findall(r"\b(?:[A-Z][\w-]*[A-Z][\w-]*|[A-Z][a-z]+(?:-[A-Z]\w+)*)\b", kept)
-        names = [n for i, n in enumerate(names) if not (i == 0 and kept.startswith(n) and not n.isupper())]
-        prev_years, prev_topics, _ = _entities(kept)
-        context = [str(y) for y in prev_years] + [_TOPIC_WORDS.get(t, "") for t in prev_topics] + names
-        return " ".join([question, *dict.fromkeys(c for c in context if c)]).strip()
+        return " ".join([question, *_context(_strip(previous, remove))]).strip()
+    subject = [w for w in words(_strip(fold(question), [*CALL_PATTERNS, _YEAR.pattern])) if w not in _FILLER]
+    if len([w for w in subject if w not in STOPWORDS]) >= 2:
+        # A new subject ("And the Union values strand?"): carry what the previous question asked for (its cue
+        # words: "how much") and its names, not its old subject.
+        folded_previous = fold(previous)
+        cues = [m.group(0).strip() for p in _INTENT_RES.values() if (m := p.search(folded_previous))]
+        return " ".join([question, *dict.fromkeys(cues), *_context(_strip(previous, remove))]).strip()
     return f"{question} {_strip(fold(previous), remove)}".strip()
+
+
+def _context(text: str) -> list[str]:
+    """The names of a question: its years, calls, and capitalised names or acronyms (not its first word)."""
+    names = re.findall(r"\b(?:[A-Z][\w-]*[A-Z][\w-]*|[A-Z][a-z]+(?:-[A-Z]\w+)*)\b", text)
+    names = [n for i, n in enumerate(names) if not (i == 0 and text.startswith(n) and not n.isupper())]
+    years, topics, _ = _entities(text)
+    context = [str(y) for y in years] + [_TOPIC_WORDS.get(t, "") for t in topics] + names
+    return list(dict.fromkeys(c for c in context if c))
 
 
 def analyse(question: str, history: list[dict[str, str]] | None = None, language: str | None = None) -> Query:
@@ -472,5 +520,6 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         call_ids=call_ids,
         intents=intents,
         english=english,
+        counted=counted_terms(question, lang),
         follow_up=follow_up,
     )

@@ -2,13 +2,20 @@
 
 Case and accents are folded (``Határidő`` -> ``hatarido``), thousands separators inside numbers are removed
 (``4,000,000`` / ``4.000.000`` / ``4 000 000`` -> ``4000000``), and ids are cut at hyphens
-(``CERV-2024-CITIZENS-TOWN-TT`` -> ``cerv 2024 citizens town tt``). Nothing assumes English.
+(``CERV-2024-CITIZENS-TOWN-TT`` -> ``cerv 2024 citizens town tt``). Tokens are then stemmed with the
+Snowball (Porter2) English stemmer, the language of the corpus: "funded", "funding" and "funds" all become
+``fund``, "countries" and "country" ``countri``. The same stemming applies to documents and questions, so words
+of any language still match themselves exactly; only English inflections are conflated (questions in other
+languages reach the English passages through the mapped domain terms of ``assistant.answer.languages``).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+import Stemmer
 
 _THOUSANDS = re.compile(r"(?<=\d)[,.\u00a0\u202f ](?=\d{3}(?!\d))")
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -23,16 +30,25 @@ def fold(text: str) -> str:
     return _THOUSANDS.sub("", text)
 
 
+_STEMMER = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The stem of one folded word; numbers and words of up to three letters are kept as they are."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    return _STEMMER.stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """Folded words, unstemmed; single letters are dropped, single digits kept."""
+    return [t for t in _TOKEN.findall(fold(text)) if len(t) > 1 or t.isdigit()]
+
+
 def tokens(text: str) -> list[str]:
-    """Folded word tokens; single letters are dropped, single digits kept, and a final plural -s is cut from
-    longer words (stages -> stage, towns -> town; the same cut applies to questions and documents)."""
-    out = []
-    for t in _TOKEN.findall(fold(text)):
-        if len(t) > 4 and t.endswith("s") and not t.endswith("ss") and not t.isdigit():
-            t = t[:-1]
-        if len(t) > 1 or t.isdigit():
-            out.append(t)
-    return out
+    """Folded, stemmed word tokens (see the module docstring); the same on documents and questions."""
+    return [stem(w) for w in words(text)]
 
 
 # Function words of the seven supported languages (folded). Used to find a question's content words.
@@ -56,5 +72,5 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 def content_tokens(text: str) -> list[str]:
-    """Folded tokens minus function words."""
-    return [t for t in tokens(text) if t not in STOPWORDS]
+    """Folded, stemmed tokens minus function words."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]

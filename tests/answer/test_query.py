@@ -82,3 +82,51 @@ def test_small_talk_is_recognised(text: str, kind: str) -> None:
 @pytest.mark.parametrize("text", ["Hi, when is the 2024 deadline?", "thanks, and what about networks of towns?"])
 def test_questions_with_small_talk_words_are_still_questions(text: str) -> None:
     assert small_talk_kind(text) is None
+
+
+def test_follow_up_with_a_new_subject_drops_the_old_one() -> None:
+    history = [
+        {"role": "user", "content": "How much does the citizens' engagement and participation strand get?"},
+        {"role": "assistant", "content": "EUR 174,928,783 [1]."},
+    ]
+    q = analyse("And the Union values strand?", history)
+    assert "amount" in q.intents
+    assert "engagement" not in q.standalone and "Union values strand" in q.standalone
+
+
+def test_a_call_named_in_another_language_carries_into_the_follow_up() -> None:
+    history = [
+        {"role": "user", "content": "¿Cuántas subvenciones de redes de ciudades se concedieron en 2023?"},
+        {"role": "assistant", "content": "30 [1]."},
+    ]
+    q = analyse("¿Y cuántas propuestas se presentaron?", history)
+    assert (q.years, q.topics, q.intents, q.counted) == ([2023], ["networks-of-towns"], ["count"], ["proposals"])
+
+
+@pytest.mark.parametrize(
+    ("text", "intents", "counted"),
+    [
+        ("How many TT projects were funded in 2024?", ["count"], ["tt", "projects"]),
+        ("How many were given in 2006?", ["count"], []),
+        ("Combien de projets de jumelage ont été financés en 2024 ?", ["count"], ["projects"]),
+        ("¿Cuántos proyectos se financiaron?", ["count"], ["projects"]),
+        ("¿Cuánto dinero recibe un proyecto?", ["amount"], []),
+        ("Quanti progetti sono stati finanziati?", ["count"], ["projects"]),
+    ],
+)
+def test_counts_and_amounts_are_told_apart(text: str, intents: list[str], counted: list[str]) -> None:
+    q = analyse(text)
+    assert [i for i in q.intents if i in ("amount", "count")] == intents
+    assert q.counted == counted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Which budget line paid for twinning around 2000?",
+        "What's the minimum consortium for networks of towns 2025?",
+        "Organisations from which countries can get CERV money?",
+    ],
+)
+def test_words_near_money_do_not_make_an_amount_question(text: str) -> None:
+    assert "amount" not in analyse(text).intents
