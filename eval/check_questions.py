@@ -1,6 +1,6 @@
 """Check, split and count the evaluation question set.
 
-    python eval/check_questions.py            # validate questions.jsonl (and dev/test if present)
+    python eval/check_questions.py            # validate questions.jsonl (and dev/test/dev-extra if present)
     python eval/check_questions.py --split    # rewrite dev.jsonl / test.jsonl from questions.jsonl
     python eval/check_questions.py --counts   # print the counts table used in eval/README.md
 
@@ -271,6 +271,16 @@ def main() -> int:
         ids = [q["id"] for q in load(EVAL / "dev.jsonl") + load(EVAL / "test.jsonl")]
         if sorted(ids) != sorted(q["id"] for q in rows):
             errors.append("dev.jsonl + test.jsonl do not partition questions.jsonl")
+    extra_path = EVAL / "dev-extra.jsonl"
+    if extra_path.exists():  # extra tuning questions, validated the same way but kept out of the dev/test split
+        extra = load(extra_path)
+        extra_errors, extra_unverified = validate(extra)
+        errors += [f"dev-extra.jsonl: {e}" for e in extra_errors]
+        unverified += [f"dev-extra.jsonl: {u}" for u in extra_unverified]
+        clash = sorted({q["id"] for q in rows} & {q.get("id") for q in extra})
+        if clash:
+            errors.append(f"dev-extra.jsonl: ids also in questions.jsonl: {', '.join(clash)}")
+        print(f"dev-extra.jsonl: {len(extra)} questions")
     for line in unverified:
         print("UNVERIFIED", line)
     for line in errors:
