@@ -54,9 +54,14 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check assistant tests bench
 	$(BIN)/ruff format --check assistant tests bench
 
-bench: $(VENV)/.installed-test
-	$(BIN)/python bench/ingest.py
-	$(BIN)/python bench/ask_latency.py
+# Bench-only packages (the naive LangChain pipeline, profilers) come with the `bench` extra.
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
+	$(BIN)/pip install -q -e ".[test,bench]"
+	touch $@
+
+# All sections into bench/RESULTS.md (bench/run.py --only NAME,... re-runs some; --quick is a smoke run).
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf .data .pytest_cache
