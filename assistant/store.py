@@ -7,12 +7,14 @@ would try to download a model the first time it saw text without vectors.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 
 from assistant.config import Settings
@@ -72,3 +74,42 @@ def drop_collection(client: ClientAPI, name: str) -> None:
     # Not found means nothing to drop; the error types differ between the local and the HTTP client.
     with contextlib.suppress(Exception):
         client.delete_collection(name)
+
+
+_reopen_lock = threading.Lock()
+# Seconds an outdated embedded store stays open after it is replaced, for queries already running on it.
+RETIRE_AFTER = 60.0
+
+
+def is_embedded(client: ClientAPI) -> bool:
+    """True for a PersistentClient (an in-process store on a folder), False for a Chroma server's HttpClient."""
+    chroma = client.get_settings()
+    return bool(chroma.is_persistent) and "fastapi" not in (chroma.chroma_api_impl or "").lower()
+
+
+def reopen(client: ClientAPI) -> ClientAPI:
+    """A client that sees the store as it is on disk now; a server's client is returned as it is.
+
+    An embedded Chroma keeps the vector index of a collection in the memory of the process that opened it and
+    never learns what another process (``assistant ingest`` next to ``assistant serve``) wrote or deleted: its
+    queries miss new chunks and fail with "Error finding id" on deleted ones until the folder is opened again.
+    The outdated instance is stopped a minute later, once the queries already running on it are done.
+    """
+    if not is_embedded(client):
+        return client
+    chroma = client.get_settings()
+    with _reopen_lock:
+        identifier = SharedSystemClient._get_identifier_from_settings(chroma)
+        old = SharedSystemClient._identifier_to_system.pop(identifier, None)
+        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+        fresh = chromadb.PersistentClient(path=chroma.persist_directory, settings=chroma)
+    if old is not None:
+        timer = threading.Timer(RETIRE_AFTER, _stop_quietly, (old,))
+        timer.daemon = True
+        timer.start()
+    return fresh
+
+
+def _stop_quietly(system: object) -> None:
+    with contextlib.suppress(Exception):
+        system.stop()  # type: ignore[attr-defined]

@@ -23,7 +23,7 @@ from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.ingest.splitting import Chunk
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.text import content_tokens
-from assistant.store import store_errors
+from assistant.store import is_embedded, reopen, store_errors
 
 Mode = Literal["dense", "lexical", "hybrid"]
 CALL_TOPICS = {"town-twinning", "networks-of-towns", "remembrance"}
@@ -86,8 +86,13 @@ class HybridSearcher:
     def _current_generation(self) -> object:
         with store_errors():
             fresh = self.client.get_collection(self.collection_name, embedding_function=None)
+            generation = ((fresh.metadata or {}).get("generation"), fresh.count())
+            if self._generation is not None and generation != self._generation:
+                # Another process changed the index: an embedded store must be reopened to see its vectors.
+                self.client = reopen(self.client)
+                fresh = self.client.get_collection(self.collection_name, embedding_function=None)
             self.collection = fresh
-            return ((fresh.metadata or {}).get("generation"), fresh.count())
+            return generation
 
     def search(self, query: Query, k: int = 8) -> list[Passage]:
         """The ``k`` best passages for an analysed question."""
@@ -117,13 +122,26 @@ class HybridSearcher:
         return passages[:k]
 
     def _dense(self, vector: list[float], where: dict | None) -> list[tuple[Chunk, float]]:
-        with store_errors():
-            got = self.collection.query(
+        def query() -> dict:
+            return self.collection.query(
                 query_embeddings=[vector],
                 n_results=self.candidates,
                 where=where,
                 include=["documents", "metadatas", "distances"],
             )
+
+        with store_errors():
+            try:
+                got = query()
+            except Exception:
+                # An embedded store written by another process mid-ingestion fails on chunks it deleted: reopen
+                # it and try once more (a Chroma server is not reopened; its error stands).
+                if not is_embedded(self.client):
+                    raise
+                with self._lock:
+                    self.client = reopen(self.client)
+                    self.collection = self.client.get_collection(self.collection_name, embedding_function=None)
+                got = query()
         return [
             (Chunk(cid, doc or "", dict(meta or {})), 1.0 - float(dist))
             for cid, doc, meta, dist in zip(
