@@ -175,6 +175,9 @@ def measure(store: dict, limit: int | None, runs: int) -> dict:
     _ = assistant.searcher.lexical  # the searcher's own index, loaded a second time (pages cached)
     reload_s = time.perf_counter() - started
     qs = questions(limit)
+    started = time.perf_counter()
+    assistant.ask(qs[0]["question"], qs[0]["history"])  # pays any work the index defers to its first question
+    first_ask_s = time.perf_counter() - started
     latency(assistant, qs[:5], 1)  # warm-up
     runs_out = []
     for _ in range(runs):
@@ -192,6 +195,7 @@ def measure(store: dict, limit: int | None, runs: int) -> dict:
         "chunks": chunks,
         "load_s": load_s,
         "reload_s": reload_s,
+        "first_ask_s": first_ask_s,
         "index_mib": rss_after - rss_before,
         "rss_mib": rss_mib(),
         "peak_mib": rss_mib("self", "VmHWM"),
@@ -275,8 +279,8 @@ def report(results, writes, sizes, modes, pool, limit, runs, real) -> str:  # no
             rows.append(
                 f"| {mode} | {size:,} | {spread(cols[0], 1)} | {spread(cols[1], 1)} | {spread(cols[2], 1)} | "
                 f"{spread(cols[3], 1)} | {statistics.median(cols[2]) / statistics.median(cols[0]):.2f} | "
-                f"{r['load_s']:.1f} / {r['reload_s']:.1f} | {r['index_mib']:.0f} | {r['peak_mib']:.0f} | "
-                f"{writes[(mode, size)]:.0f} |"
+                f"{r['load_s']:.1f} / {r['reload_s']:.1f} | {r['first_ask_s']:.2f} | {r['index_mib']:.0f} | "
+                f"{r['peak_mib']:.0f} | {writes[(mode, size)]:.0f} |"
             )
     steps = [
         f"| {mode} | {size:,} | " + " | ".join(f"{x:.1f}" for x in results[(mode, size)]["steps"]) + " |"
@@ -291,7 +295,8 @@ def report(results, writes, sizes, modes, pool, limit, runs, real) -> str:  # no
         growth.append(
             f"{mode}: from {sizes[0]:,} to {sizes[-1]:,} chunks ({sizes[-1] / sizes[0]:.0f}x), ask p50 x"
             f"{ask[1] / ask[0]:.2f}, floor p50 x{floor[1] / floor[0]:.2f}, BM25 index load "
-            f"x{last['reload_s'] / first['reload_s']:.1f}"
+            f"x{last['reload_s'] / first['reload_s']:.1f}, first answer after load "
+            f"x{last['first_ask_s'] / first['first_ask_s']:.1f}"
         )
     return "\n".join(
         [
@@ -308,8 +313,9 @@ def report(results, writes, sizes, modes, pool, limit, runs, real) -> str:  # no
             f"{n_questions} dev questions, {runs} passes (figures: median over passes of each pass's percentile).",
             "",
             "| store | chunks | floor p50 ms | floor p95 ms | ask p50 ms | ask p95 ms | ask/floor p50 | "
-            "BM25 load s (first / again) | RSS growth in first BM25 load, MiB | peak RSS MiB | write s |",
-            "|---|---|---|---|---|---|---|---|---|---|---|",
+            "BM25 load s (first / again) | first answer after load, s | RSS growth in first BM25 load, MiB | "
+            "peak RSS MiB | write s |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
             *rows,
             "",
             "Retrieval steps alone, median ms per question (one pass; the filtered query runs only for questions "
@@ -323,7 +329,9 @@ def report(results, writes, sizes, modes, pool, limit, runs, real) -> str:  # no
             "",
             "The BM25 index is read from Chroma in pages of 5,000 (`collection.get` with offsets), tokenised and "
             "indexed in the serving process when it starts and whenever ingestion stamps a new generation; its "
-            "load time and memory are paid at start-up and after each ingest, not per question. Per question, "
+            "load time and memory are paid at start-up and after each ingest, not per question. Work the index "
+            "defers to its first use (built lazily, once per index) shows in the first-answer column: the first "
+            "question after start-up or after an ingest waits for it. Per question, "
             "BM25 scores every chunk (a vector as long as the collection) and the dense side queries the HNSW "
             "index, once more with a metadata filter when the question names a year or call.",
         ]
