@@ -33,9 +33,10 @@ class Settings(BaseSettings):
     )
     embedding_device: str = Field("cpu", description="Torch device for the embedding model.")
     embedding_backend: EmbeddingBackend = Field(
-        "torch",
-        description="Runs the embedding model: torch, or ONNX Runtime (onnx, onnx-int8) from an export made on "
-        "first use under <data_dir>/models; part of the index identity (changing it rebuilds the index).",
+        "onnx-int8",
+        description="Runs the embedding model: ONNX Runtime from an export made on first use under "
+        "<data_dir>/models (onnx-int8: quantised, the default; onnx: fp32), or torch. Part of the index identity: "
+        "changing it rebuilds the index. See docs/embeddings.md.",
     )
     batch_size: int = Field(16, ge=1, le=1024, description="Texts per forward pass when embedding.")
     chunk_size: int = Field(
