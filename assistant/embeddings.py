@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -122,6 +122,13 @@ class SentenceTransformerEmbeddings(Embeddings):
     def max_tokens(self) -> int:
         """Longest input (in tokens, special tokens included) the model reads before truncating."""
         return int(self.model.max_seq_length)
+
+    @cached_property
+    def dictionary(self) -> frozenset[str]:
+        """The whole words of the model's vocabulary (real words of its language: "close", "hotel"), for telling
+        typing slips from words the corpus happens to lack."""
+        vocab = _counting_tokenizer(self.model_name, self.device, self.backend, self.cache_dir).get_vocab()
+        return frozenset(w for w in vocab if w.isalpha() and w.islower())
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Number of model tokens of each text, without special tokens."""

@@ -20,7 +20,7 @@ from assistant.answer.answer import Answer
 from assistant.answer.dates import Clock, Deadline, system_clock
 from assistant.answer.extractive import ExtractiveComposer
 from assistant.answer.languages import message, warm_up
-from assistant.answer.query import Query, analyse
+from assistant.answer.query import Query, analyse, correct_typos
 from assistant.config import Settings
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.retrieval.hybrid import HybridSearcher, Passage
@@ -125,8 +125,19 @@ class Assistant:
         yield StreamEvent("done", {"answered": answer.answered, "language": answer.language, "answer": answer.answer})
 
     # -- the chain's steps -------------------------------------------------------------------------------------
+    def understand(self, question: str, history: list[dict[str, str]], language: str | None = None) -> Query:
+        """The analysed question (language, years, calls, intents, standalone form), typing slips corrected."""
+        query = analyse(question, history, language)
+        if not query.small_talk and query.language == "en":
+            # Typing slips ("deadine", "twining") are read as the corpus word one letter away.
+            corrected = correct_typos(question, self.searcher.lexical, self.embeddings.dictionary)
+            if corrected != question:
+                query = analyse(corrected, history, query.language)
+                query.text = question
+        return query
+
     def _understand(self, state: _State) -> _State:
-        state.query = analyse(state.question, state.history, state.language)
+        state.query = self.understand(state.question, state.history, state.language)
         return state
 
     def _retrieve(self, state: _State) -> _State:

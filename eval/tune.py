@@ -1,4 +1,4 @@
-"""Grid search of the extractive composer's thresholds on eval/dev.jsonl (never on test).
+"""Grid search of the extractive composer's thresholds on eval/dev.jsonl + eval/dev-extra.jsonl (never on test).
 
 Usage: .venv/bin/python eval/tune.py   (needs the corpus ingested: `assistant ingest`)
 Retrieval runs once per question; only composition is repeated per setting, so a grid takes seconds.
@@ -12,27 +12,29 @@ import json
 from pathlib import Path
 
 from assistant.answer.extractive import ExtractiveComposer, Thresholds
-from assistant.answer.query import analyse
 from assistant.config import Settings
 from assistant.evaluation.matching import fact_found
 from assistant.service import Assistant
 
 GRID = {
-    "min_overlap": [0.25, 0.3, 0.34, 0.4],
-    "strong_similarity": [0.5, 0.55, 0.6, 0.65],
-    "min_similarity": [0.18, 0.22, 0.26],
-    "misfit_overlap": [0.6, 0.75, 0.9],
-    "relative_keep": [0.55, 0.65, 0.75],
+    "min_overlap": [0.2, 0.25, 0.3, 0.34],
+    "strong_similarity": [0.55, 0.6, 0.65, 0.7],
+    "min_similarity": [0.22],
+    "misfit_overlap": [0.6],
+    "relative_keep": [0.55],
 }
+FILES = ("eval/dev.jsonl", "eval/dev-extra.jsonl")
 
 
 def main() -> None:
     assistant = Assistant(Settings())
     assistant.warm_up()
-    questions = [json.loads(line) for line in Path("eval/dev.jsonl").read_text().splitlines() if line.strip()]
+    questions = [
+        json.loads(line) for f in FILES if Path(f).exists() for line in Path(f).read_text().splitlines() if line.strip()
+    ]
     prepared = []
     for q in questions:
-        query = analyse(q["question"], q["history"])
+        query = assistant.understand(q["question"], q["history"])
         passages = [] if query.small_talk else assistant.searcher.search(query, assistant.settings.top_k)
         prepared.append((q, query, passages))
     index, now = assistant.searcher.lexical, assistant.now()

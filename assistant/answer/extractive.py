@@ -19,7 +19,7 @@ from assistant.answer.languages import DOMAIN_TERMS, message
 from assistant.answer.query import INTENT_CUES, Query
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.retrieval.text import STOPWORDS, content_tokens, fold, tokens
+from assistant.retrieval.text import STOPWORDS, content_tokens, fold, stem, tokens, words
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9\"'(«„])")
 _DATE = re.compile(
@@ -65,7 +65,7 @@ class Scored:
 class Thresholds:
     """Gates of the refusal decision, tuned on eval/dev.jsonl (see docs/answering.md)."""
 
-    min_overlap: float = 0.25
+    min_overlap: float = 0.3
     min_similarity: float = 0.22
     strong_similarity: float = 0.6
     relative_keep: float = 0.55
@@ -268,16 +268,22 @@ class ExtractiveComposer:
     def _names(text: str, lang: str = "en") -> list[str]:
         """Folded tokens of salient names, acronyms and years in a question (not its first word): "Interreg",
         "Erasmus+", "LIFE", "2031". Short acronyms (EU, EP, NGO) are common words, not names."""
-        words = re.findall(r"[\w+-]+", text)
-        names = [w for w in words[1:] if re.fullmatch(r"[A-Z][a-z][\w+-]{3,}", w)] if lang != "de" else []
-        names += re.findall(r"\b[A-Z]{4,}\b", text)
-        found = [t for n in names for t in tokens(n) if t not in _KNOWN_TERMS]
-        return found + re.findall(r"\b(?:19|20)\d{2}\b", text)
+        candidates = re.findall(r"[\w+-]+", text)
+        names = [w for w in candidates[1:] if re.fullmatch(r"[A-Z][a-z][\w+-]{3,}", w)] if lang != "de" else []
+        if not _in_capitals(text):
+            names += re.findall(r"\b[A-Z]{4,}\b", text)
+        found = [stem(w) for n in names for w in words(n) if w not in STOPWORDS]
+        return [t for t in found if t not in _KNOWN_TERMS] + re.findall(r"\b(?:19|20)\d{2}\b", text)
 
     def _unknown_terms(self, query: Query, index: LexicalIndex) -> list[str]:
-        """Names, ids and years in the question that no document contains (Interreg, Erasmus, 2031, ...)."""
+        """Names, ids and years in the question that no document contains (Interreg, Erasmus, 2031, ...), and
+        acronyms the documents never write in capitals ("LIFE" is not the "life" of "democratic life")."""
         names = self._names(query.text, query.language)
-        return sorted({t for t in names if t not in STOPWORDS and not index.doc_freq.get(t)})
+        unknown = {t for t in names if not index.doc_freq.get(t)}
+        if not _in_capitals(query.text):
+            known = index.acronyms | _KNOWN_TERMS
+            unknown |= {fold(a) for a in re.findall(r"\b[A-Z]{4,}\b", query.text) if fold(a) not in known}
+        return sorted(unknown)
 
     # -- output ------------------------------------------------------------------------------------------------
     def _cite(self, chosen: list[Scored]) -> tuple[str, list[Source], list[str]]:
@@ -360,6 +366,12 @@ class ExtractiveComposer:
             retrieved=[d.doc_id for d in chosen],
             standalone=query.standalone,
         )
+
+
+def _in_capitals(text: str) -> bool:
+    """Whether a question is typed in capitals (then its capitalised words are not acronyms)."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) >= 0.5 * len(letters) if letters else False
 
 
 def _same_year(best: Scored, query: Query) -> bool:

@@ -55,6 +55,7 @@ DOMAIN_TERMS: dict[str, dict[str, str]] = {
         "roumanie": "romania",
         "espagne": "spain",
         "propositions": "proposals",
+        "argent": "money",
     },
     "it": {
         "ccre": "cemr",
@@ -96,6 +97,7 @@ DOMAIN_TERMS: dict[str, dict[str, str]] = {
         "spagna": "spain",
         "proposte": "proposals",
         "associazioni": "associations",
+        "soldi": "money",
     },
     "hu": {
         "ccre": "cemr",
@@ -140,6 +142,7 @@ DOMAIN_TERMS: dict[str, dict[str, str]] = {
         "spanyolorszag": "spain",
         "szovetseg": "associations",
         "szovetsegek": "associations",
+        "penz": "money",
     },
     "ro": {
         "cmre": "cemr",
@@ -184,6 +187,7 @@ DOMAIN_TERMS: dict[str, dict[str, str]] = {
         "spania": "spain",
         "propuneri": "proposals",
         "asociatii": "associations",
+        "bani": "money",
     },
     "de": {
         "rgre": "cemr",
@@ -233,6 +237,7 @@ DOMAIN_TERMS: dict[str, dict[str, str]] = {
         "osterreich": "austria",
         "antrage": "proposals",
         "verbande": "associations",
+        "geld": "money",
     },
     "es": {
         "cmre": "cemr",
@@ -275,6 +280,7 @@ DOMAIN_TERMS: dict[str, dict[str, str]] = {
         "rumania": "romania",
         "propuestas": "proposals",
         "asociaciones": "associations",
+        "dinero": "money",
     },
 }
 
@@ -471,8 +477,16 @@ def _contains(folded: str, term: str) -> bool:
 
 
 def english_word(word: str, lang: str) -> str:
-    """The English equivalent of one folded word of a question in ``lang``, or the word itself."""
-    return DOMAIN_TERMS.get(lang, {}).get(word, word) if lang != "en" else word
+    """The English equivalent of one folded word of a question in ``lang``, or the word itself. Words of five
+    letters or more also match inflected forms ("resztvevo" ~ "resztvevok", "hataridejet" ~ "hatarid")."""
+    terms = DOMAIN_TERMS.get(lang, {}) if lang != "en" else {}
+    if word in terms:
+        return terms[word]
+    if len(word) >= 5:
+        close = [t for t in terms if " " not in t and len(t) >= 5 and (word.startswith(t) or t.startswith(word))]
+        if close:
+            return terms[max(close, key=len)]
+    return word
 
 
 def english_terms(text: str, lang: str) -> list[str]:

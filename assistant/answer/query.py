@@ -8,10 +8,15 @@ thanks are recognised so they are never searched.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from assistant.answer.languages import LANGUAGES, detect_language, english_terms, english_word
 from assistant.retrieval.text import STOPWORDS, fold, words
+
+if TYPE_CHECKING:
+    from assistant.retrieval.lexical import LexicalIndex
 
 # Folded patterns for the calls and bodies a question can name -> the corpus topic they belong to.
 CALL_PATTERNS: dict[str, str] = {
@@ -320,9 +325,8 @@ def counted_terms(question: str, lang: str) -> list[str]:
     for word in match.group(1).split()[:3]:
         if word in STOPWORDS:
             break
-        english = english_word(word, lang)
-        if lang == "en" or english != word:  # an unmapped foreign word could never match an English passage
-            out.append(english)
+        # A foreign noun without an English equivalent is kept: no English count will then pass for it.
+        out.append(english_word(word, lang))
     return out
 
 
@@ -511,6 +515,11 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
     years, topics, call_ids = _entities(search)
     own_intents = _intents(" ".join([fold(question), *english_terms(question, lang)]))
     intents = own_intents or _intents(fold(search))
+    counted = counted_terms(question, lang)
+    if "count" in intents and {"money", "euro", "eur", "funding", "funds"} & set(counted):
+        # "Quanti soldi", "how many euros": a count of money is an amount.
+        intents = [i for i in intents if i != "count"] + (["amount"] if "amount" not in intents else [])
+        counted = []
     return Query(
         text=question,
         standalone=standalone,
@@ -520,6 +529,21 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         call_ids=call_ids,
         intents=intents,
         english=english,
-        counted=counted_terms(question, lang),
+        counted=counted,
         follow_up=follow_up,
     )
+
+
+def correct_typos(question: str, index: LexicalIndex, dictionary: Collection[str] = ()) -> str:
+    """``question`` with each unknown word of 5+ letters replaced by the corpus word one typing slip away.
+    Words of ``dictionary`` (the embedding model's whole-word vocabulary: real English words such as "close"
+    or "hotel") are never corrected, even when the corpus lacks them."""
+
+    def replace(match: re.Match[str]) -> str:
+        word = match.group(0)
+        folded = fold(word)
+        if folded in STOPWORDS or not folded.isalpha() or folded in dictionary:
+            return word
+        return index.correct(folded) or word
+
+    return re.sub(r"[^\W\d_]{5,}", replace, question)

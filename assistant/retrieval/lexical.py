@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from functools import cached_property
 from typing import Any
 
@@ -11,7 +12,7 @@ import numpy as np
 
 from assistant.answer.dates import Deadline, deadlines
 from assistant.ingest.splitting import Chunk
-from assistant.retrieval.text import tokens
+from assistant.retrieval.text import tokens, words
 
 
 class LexicalIndex:
@@ -51,6 +52,46 @@ class LexicalIndex:
     def deadlines(self) -> list[Deadline]:
         """Every call deadline in the indexed documents (their ``deadline`` metadata), oldest first."""
         return deadlines(c.metadata for c in self.chunks)
+
+    @cached_property
+    def vocabulary(self) -> dict[str, int]:
+        """Every folded, unstemmed word of the indexed chunks, with the number of chunks holding it."""
+        counts: dict[str, int] = {}
+        for chunk in self.chunks:
+            for w in set(words(chunk.text)):
+                counts[w] = counts.get(w, 0) + 1
+        return counts
+
+    @cached_property
+    def acronyms(self) -> frozenset[str]:
+        """Folded words written in capitals somewhere in the chunks ("CERV", "CEMR", "REALISE")."""
+        return frozenset(w.lower() for c in self.chunks for w in re.findall(r"\b[A-Z][A-Z0-9]{2,}\b", c.text))
+
+    @cached_property
+    def _deletions(self) -> dict[str, str]:
+        """One-letter deletions of the corpus' longer words -> the most frequent word they come from."""
+        out: dict[str, str] = {}
+        for w, _ in sorted(self.vocabulary.items(), key=lambda item: item[1]):
+            if len(w) >= 5 and not w.isdigit():
+                for i in range(len(w)):
+                    out[w[:i] + w[i + 1 :]] = w
+        return out
+
+    def correct(self, word: str) -> str | None:
+        """The corpus word one typing slip away from an unknown folded ``word`` of 5+ letters (a letter missing,
+        added, replaced or two swapped: "deadine", "twining", "prioritites"), or None."""
+        vocab = self.vocabulary
+        if len(word) < 5 or word in vocab or word.isdigit():
+            return None
+        deletions = self._deletions
+        found = [deletions[word]] if word in deletions else []
+        for i in range(len(word)):
+            shorter = word[:i] + word[i + 1 :]
+            if shorter in vocab:
+                found.append(shorter)
+            elif shorter in deletions:
+                found.append(deletions[shorter])
+        return max(found, key=lambda w: vocab[w]) if found else None
 
     @cached_property
     def median_idf(self) -> float:

@@ -1,0 +1,55 @@
+"""The lexical index: stemming on both sides, typing slips, acronyms, and what they change in answers."""
+
+from __future__ import annotations
+
+from assistant.answer.answer import Answer
+from assistant.answer.extractive import ExtractiveComposer
+from assistant.answer.query import analyse, correct_typos
+from assistant.ingest.splitting import Chunk
+from assistant.retrieval.hybrid import Passage
+from assistant.retrieval.lexical import LexicalIndex
+from assistant.retrieval.text import tokens
+from assistant.service import Assistant
+from tests.conftest import fixed_clock
+
+CHUNKS = [
+    Chunk("a", "The 2024 Town Twinning call closed on 19 September 2024; its deadline was firm.", {"doc_id": "a"}),
+    Chunk("b", "CERV funds projects that strengthen democratic life and civic participation.", {"doc_id": "b"}),
+    Chunk("c", "Applicants register in the Participant Register and get a PIC.", {"doc_id": "c"}),
+]
+
+
+def test_inflections_meet_on_both_sides() -> None:
+    assert tokens("funded funding funds") == ["fund"] * 3
+    assert tokens("countries") == tokens("country")
+    assert tokens("Határidő 2024") == ["hatarido", "2024"]  # other languages match themselves, folded
+
+
+def test_typing_slips_are_read_as_the_corpus_word(embeddings) -> None:  # noqa: ANN001
+    index = LexicalIndex(CHUNKS)
+    assert index.correct("deadine") == "deadline"  # a letter missing
+    assert index.correct("twinnning") == "twinning"  # a letter added
+    assert index.correct("registar") == "register"  # a letter replaced
+    assert index.correct("visa") is None and index.correct("deadline") is None
+    question = "When did the town twining call close?"
+    # "close" is a real word (in the model's vocabulary), though the corpus only has "closed": kept.
+    assert correct_typos(question, index, embeddings.dictionary) == "When did the town twinning call close?"
+
+
+def test_an_acronym_the_documents_never_write_in_capitals_is_unknown() -> None:
+    index = LexicalIndex(CHUNKS)
+    assert {"cerv", "pic"} <= index.acronyms and "life" not in index.acronyms
+    composer = ExtractiveComposer()
+    passages = [Passage(c, 1.0 / (i + 1), 0.7) for i, c in enumerate(CHUNKS)]
+
+    def ask(question: str) -> Answer:
+        return composer.compose(analyse(question), passages, index, fixed_clock(2025, 1, 1)())
+
+    assert not ask("Does LIFE fund democratic participation projects?").answered
+    assert ask("Does CERV fund democratic participation projects?").answered
+    assert ask("DOES CERV FUND DEMOCRATIC LIFE PROJECTS?").answered  # typed in capitals: no acronym read
+
+
+def test_a_question_with_a_typing_slip_is_answered(service: Assistant) -> None:
+    answer = service.ask("When did the 2024 town twining call close?")
+    assert answer.answered and "19 September 2024" in answer.answer
