@@ -70,6 +70,7 @@ def ensure_export(model: SentenceTransformer, source: str, folder: Path, quantiz
         else:
             _export_fp32(model, work / "model.onnx")
         (work / "export.json").write_text(json.dumps(stamp, indent=1))
+        work.chmod(0o755)  # mkdtemp's folder is private; the export is not
         _publish(work, folder, stamp)
     finally:
         shutil.rmtree(work, ignore_errors=True)
