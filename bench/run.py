@@ -15,16 +15,18 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
+import os
 import re
+import subprocess
 import sys
+import tempfile
 import time
-import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from common import log, machine  # noqa: E402
+from common import INDEX_ENV, corpus_index, log, machine  # noqa: E402
 
 # (name in --only and in the markers, module) in the order they run and appear.
 SECTIONS = [
@@ -41,6 +43,8 @@ PREFACE = (
     "Every figure is a median over several runs with its range and n, unless a section says otherwise; ratios "
     "are measured side by side in the same run. Each section says how it was produced."
 )
+# Sections that answer over corpus/: the runner ingests it once for all of them.
+NEEDS_INDEX = {"ask_latency", "api_load", "cold_start"}
 # Smoke-size options for modules that define no QUICK of their own.
 QUICK_FALLBACK = {"onnx": {"runs": 1, "texts": 200}}
 _BLOCK = re.compile(r"<!-- bench:(\w+) -->\n.*?<!-- /bench:\1 -->", re.DOTALL)
@@ -50,37 +54,44 @@ def block(name: str, body: str) -> str:
     return f"<!-- bench:{name} -->\n{body.strip()}\n<!-- /bench:{name} -->"
 
 
-def run_section(name: str, module_name: str, quick: bool, runs: int | None) -> str | None:
-    """The section's block, or None when it failed (the failure is logged; the old block is kept)."""
+def run_section(name: str, quick: bool, runs: int | None) -> str | None:
+    """The section's block, or None when it failed (the failure is logged; the old block is kept).
+
+    Each section runs in a fresh process, so no section inherits another's loaded models, Chroma clients,
+    threads or memory.
+    """
     started = time.perf_counter()
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        log(f"{name}: cannot import bench/{module_name}.py ({exc}); skipped")
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
+        out = Path(tmp) / "body.md"
+        command = [sys.executable, __file__, "--section", name, "--body", str(out)]
+        command += ["--quick"] if quick else []
+        command += ["--runs", str(runs)] if runs is not None else []
+        done = subprocess.run(command, cwd=HERE.parent)
+        body = out.read_text() if done.returncode == 0 and out.exists() else None
+    if body is None:
+        log(f"{name}: failed (exit status {done.returncode}); the previous block is kept")
         return None
+    minutes = (time.perf_counter() - started) / 60
+    log(f"{name}: done in {minutes:.1f} min")
+    heading, _, body = body.strip().partition("\n")
+    heading += " — quick smoke run, figures not for comparison" if quick else ""
+    command_line = f"bench/run.py --only {name}{' --quick' if quick else ''}"
+    return block(name, f"{heading}\n\n{body.strip()}\n\n_Produced by `{command_line}` in {minutes:.1f} min._")
+
+
+def section_body(name: str, quick: bool, runs: int | None) -> str:
+    """Import one section's module and run it (in the child process)."""
+    module = importlib.import_module(dict(SECTIONS)[name])
     accepted = inspect.signature(module.section).parameters
     options = dict(getattr(module, "QUICK", QUICK_FALLBACK.get(name, {}))) if quick else {}
     if runs is not None:
         options["runs"] = runs
     options = {k: v for k, v in options.items() if k in accepted}
-    title = getattr(module, "TITLE", name)
     log(f"{name}: starting {options or ''}")
-    try:
-        body = module.section(**options)
-    except Exception:
-        log(f"{name}: failed\n{traceback.format_exc()}")
-        return None
-    minutes = (time.perf_counter() - started) / 60
-    note = " — quick smoke run, figures not for comparison" if quick else ""
-    log(f"{name}: done in {minutes:.1f} min")
-    body = body.strip()
-    if body.startswith("## "):  # the section brings its own heading
-        heading, _, body = body.partition("\n")
-        heading += note
-    else:
-        heading = f"## {title} ({time.strftime('%Y-%m-%d')}{note})"
-    command = f"bench/run.py --only {name}{' --quick' if quick else ''}"
-    return block(name, f"{heading}\n\n{body.strip()}\n\n_Produced by `{command}` in {minutes:.1f} min._")
+    body = module.section(**options).strip()
+    if not body.startswith("## "):  # sections may bring their own heading
+        body = f"## {getattr(module, 'TITLE', name)} ({time.strftime('%Y-%m-%d')})\n\n{body}"
+    return body
 
 
 def merge(existing: str, fresh: dict[str, str]) -> str:
@@ -105,21 +116,29 @@ def main() -> int:
     parser.add_argument("--only", help=f"comma-separated sections ({', '.join(names)})")
     parser.add_argument("--quick", action="store_true", help="smoke-size runs (not for RESULTS.md)")
     parser.add_argument("--runs", type=int, help="runs per section (default: each section's own)")
+    parser.add_argument("--section", choices=names, help=argparse.SUPPRESS)  # child: run one section
+    parser.add_argument("--body", type=Path, help=argparse.SUPPRESS)  # child: where to write its Markdown
     parser.add_argument(
         "--out", type=Path, default=HERE / "RESULTS.md", help="the file to write (default: %(default)s)"
     )
     args = parser.parse_args()
+    if args.section:
+        args.body.write_text(section_body(args.section, args.quick, args.runs))
+        return 0
     chosen = args.only.split(",") if args.only else names
     unknown = set(chosen) - set(names)
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
 
     started = time.perf_counter()
+    if NEEDS_INDEX & set(chosen) and not os.environ.get(INDEX_ENV):
+        log("ingesting corpus/ into a scratch folder for the sections that answer over it")
+        os.environ[INDEX_ENV] = str(corpus_index())
     fresh = {"machine": block("machine", f"## Machine ({time.strftime('%Y-%m-%d')})\n\n{machine()}")}
     failed = []
-    for name, module_name in SECTIONS:
+    for name, _ in SECTIONS:
         if name in chosen:
-            got = run_section(name, module_name, args.quick, args.runs)
+            got = run_section(name, args.quick, args.runs)
             if got is None:
                 failed.append(name)
             else:
