@@ -25,6 +25,9 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Field(Path("corpus"), description="Folder of documents to ingest.")
     data_dir: Path = Field(Path(".data"), description="Embedded Chroma folder, manifest and index files.")
+    model_dir: Path | None = Field(
+        None, description="Where ONNX exports of the embedding model are kept (default: <data_dir>/models)."
+    )
     chroma_url: str | None = Field(None, description="Chroma server URL; when set, used instead of the folder.")
     collection: str = Field("twinning", min_length=3, description="Chroma collection name.")
     embedding_model: str = Field(
@@ -133,7 +136,7 @@ class Settings(BaseSettings):
     @property
     def model_cache_dir(self) -> Path:
         """Folder of exported models (the ONNX backends); never committed."""
-        return self.data_dir / "models"
+        return self.model_dir or self.data_dir / "models"
 
     @property
     def store_key(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import socket
 import subprocess
@@ -20,10 +21,24 @@ from assistant.embeddings import SentenceTransformerEmbeddings
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One folder of ONNX exports for the whole session, in this process and in every `assistant` subprocess
+    (ASSISTANT_MODEL_DIR is inherited), so the default backend's model is exported once, not per data folder."""
+    folder = tmp_path_factory.mktemp("models")
+    previous = os.environ.get("ASSISTANT_MODEL_DIR")
+    os.environ["ASSISTANT_MODEL_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("ASSISTANT_MODEL_DIR", None)
+    else:
+        os.environ["ASSISTANT_MODEL_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
-def embeddings() -> SentenceTransformerEmbeddings:
-    """The packaged model, loaded once for the whole session."""
-    emb = SentenceTransformerEmbeddings()
+def embeddings(model_dir: Path) -> SentenceTransformerEmbeddings:
+    """The packaged model with the default backend (as the assistant runs it), loaded once for the session."""
+    emb = SentenceTransformerEmbeddings.from_settings(Settings(_env_file=None))
     emb.model  # noqa: B018 - load now, so no test's timing includes it
     return emb
 

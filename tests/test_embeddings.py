@@ -25,7 +25,9 @@ def test_embeddings_are_normalised_384_dimensional(embeddings: SentenceTransform
     assert vectors.shape == (2, 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     query = np.array(embeddings.embed_query("town twinning deadline"))
-    assert np.allclose(query, vectors[0], atol=1e-5)
+    # The default int8 backend quantises activations per batch (dynamic quantisation), so a text's vector
+    # depends slightly on the texts (and padding) batched with it: about the same, not bit for bit.
+    assert float(query @ vectors[0]) > 0.98
 
 
 def test_similar_texts_are_closer(embeddings: SentenceTransformerEmbeddings) -> None:
@@ -34,7 +36,7 @@ def test_similar_texts_are_closer(embeddings: SentenceTransformerEmbeddings) -> 
 
 
 def test_model_is_loaded_once_per_process(embeddings: SentenceTransformerEmbeddings) -> None:
-    other = SentenceTransformerEmbeddings()
+    other = SentenceTransformerEmbeddings.from_settings(Settings(_env_file=None))
     assert other.model is embeddings.model
 
 
@@ -147,6 +149,7 @@ def test_onnx_backend_is_cpu_only(tmp_path: Path) -> None:
 
 def test_backend_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("ASSISTANT_EMBEDDING_BACKEND", "onnx-int8")
+    monkeypatch.delenv("ASSISTANT_MODEL_DIR", raising=False)
     settings = Settings(_env_file=None, data_dir=tmp_path)
     assert settings.embedding_backend == "onnx-int8"
     emb = SentenceTransformerEmbeddings.from_settings(settings)
