@@ -77,7 +77,7 @@ def section(docs: int = 100, sections: int = 21, runs: int = 3) -> str:
     work = scratch("bench-ingest-")
     corpus = synthetic_corpus(work / "corpus", docs, sections)
     base = Settings(_env_file=None, corpus_dir=corpus, data_dir=work / "data")
-    emb = SentenceTransformerEmbeddings(base.embedding_model, base.embedding_device, base.batch_size)
+    emb = SentenceTransformerEmbeddings.from_settings(base)  # as `assistant ingest` builds it (configured backend)
     naive = naive_embeddings()
     texts, metas = chunks_of(base, emb)
     emb.encode(texts[:64])  # first full-size batches pay one-time costs; keep them out of run 0
@@ -116,12 +116,13 @@ def section(docs: int = 100, sections: int = 21, runs: int = 3) -> str:
     return "\n".join(
         [
             f"Synthetic corpus ({docs} documents in the corpus' format, {len(texts)} chunks of about 110 words, "
-            f"batch size {base.batch_size}), {runs} runs. In each run, side by side in one process and in rotating "
-            "order: `run_ingest` into a fresh embedded Chroma folder (discover, hash, load, split, embed, write); "
-            "`SentenceTransformer.encode` of the same chunk texts alone (the floor); and the naive LangChain "
-            "pipeline, `HuggingFaceEmbeddings(model_name=<packaged model>)` + `Chroma.from_documents(docs, emb, "
-            "persist_directory=tmp)` with default settings, given the already split chunks with their metadata "
-            "(so it does less work: no reading, no splitting). Models are loaded beforehand on every side.",
+            f"batch size {base.batch_size}, embedding backend `{base.embedding_backend}` as configured), {runs} "
+            "runs. In each run, side by side in one process and in rotating order: `run_ingest` into a fresh "
+            "embedded Chroma folder (discover, hash, load, split, embed, write); `SentenceTransformer.encode` of "
+            "the same chunk texts alone, on the same model object (the floor); and the naive LangChain pipeline, "
+            "`HuggingFaceEmbeddings(model_name=<packaged model>)` + `Chroma.from_documents(docs, emb, "
+            "persist_directory=tmp)` with default settings (so torch), given the already split chunks with their "
+            "metadata (so it does less work: no reading, no splitting). Models are loaded beforehand on every side.",
             "",
             "| measure | median (range, n) |",
             "|---|---|",
