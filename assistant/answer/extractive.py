@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.answer.answer import Answer, Source
 from assistant.answer.dates import days_until, deadlines, format_date
@@ -82,6 +83,13 @@ def split_sentences(body: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8192)
+def _sentences(body: str) -> tuple[tuple[str, str, frozenset[str]], ...]:
+    """A passage's sentences with their folded form and token set, computed once per passage text (passages
+    come back from the store on every question; their sentences do not change)."""
+    return tuple((s, fold(s), frozenset(tokens(s))) for s in split_sentences(body))
+
+
 _YEARISH = re.compile(r"\b(19|20)\d{2}\b")
 _YEARISH_ALL = re.compile(r"\b(?:19|20)\d{2}\b")
 _BUDGET_WORDS = re.compile(r"\b(budget|envelope|total|overall|whole call|available|allocat|for the call)", re.I)
@@ -100,9 +108,9 @@ def _has_count(sentence: str, counted: frozenset[str] = frozenset()) -> bool:
     text = _YEARISH.sub(" ", text)
     if not counted:
         return bool(re.search(r"\b\d{1,4}(?![,.]?\d)(?!\s*%)", text))
-    words = tokens(text)
+    toks = tokens(text)
     return any(
-        w.isdigit() and len(w) <= 4 and any(v in counted for v in words[i + 1 : i + 5]) for i, w in enumerate(words)
+        w.isdigit() and len(w) <= 4 and any(v in counted for v in toks[i + 1 : i + 5]) for i, w in enumerate(toks)
     )
 
 
@@ -199,13 +207,11 @@ class ExtractiveComposer:
         seen: set[str] = set()
         for rank, passage in enumerate(passages):
             header = set(tokens(passage.chunk.text[: int(passage.metadata.get("header_chars", 0))]))
-            for position, sentence in enumerate(split_sentences(passage.chunk.body)):
-                key = fold(sentence)
+            for position, (sentence, key, found) in enumerate(_sentences(passage.chunk.body)):
                 if key in seen:
                     continue
                 seen.add(key)
-                words = set(tokens(sentence))
-                overlap = sum(w * (1.0 if t in words else 0.5 if t in header else 0.0) for t, w in weights.items())
+                overlap = sum(w * (1.0 if t in found else 0.5 if t in header else 0.0) for t, w in weights.items())
                 overlap /= total
                 fits = _fits_intent(sentence, query.intents, frozenset(years), counted)
                 score = overlap + 0.45 * passage.score / top + (0.3 if fits and query.intents else 0.0)
@@ -217,7 +223,7 @@ class ExtractiveComposer:
                         score -= 0.2
                 if "list" in query.intents and len(sentence) < 200 and "," in sentence:
                     score += 0.1
-                matched = frozenset(t for t in weights if t in words and weights[t] > 0)
+                matched = frozenset(t for t in weights if t in found and weights[t] > 0)
                 out.append(Scored(sentence, passage, rank, score, overlap, fits, position, matched))
         out.sort(key=lambda s: s.score, reverse=True)
         return out, weights

@@ -6,6 +6,7 @@ these seven); domain terms found in a question also count as evidence, since que
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from assistant.retrieval.text import fold
@@ -456,7 +457,7 @@ def detect_language(text: str, default: str = "en") -> str:
     """The question's language among the supported ones; ``default`` when the text gives too little to go on."""
     folded = fold(text)
     words = [w for w in folded.split() if any(c.isalpha() for c in w)]
-    hits = {lang: sum(1 for term in terms if _contains(folded, term)) for lang, terms in DOMAIN_TERMS.items()}
+    hits = {lang: len(english_terms(text, lang)) for lang in DOMAIN_TERMS}
     if len(words) < 2:
         return default
     scores = {lang: 0.0 for lang in LANGUAGES}
@@ -467,13 +468,6 @@ def detect_language(text: str, default: str = "en") -> str:
         scores[lang] += 0.15 * n
     best = max(scores, key=scores.get)
     return best if scores[best] >= 0.45 else default
-
-
-def _contains(folded: str, term: str) -> bool:
-    """Whether ``term`` occurs in ``folded`` at word starts; terms of 5+ letters also match inflected words
-    (Hungarian and Romanian add suffixes: ``hataridejet``, ``infratirea``)."""
-    text = f" {' '.join(folded.replace('?', ' ').replace(',', ' ').split())} "
-    return f" {term} " in text or (len(term) >= 5 and f" {term}" in text)
 
 
 def english_word(word: str, lang: str) -> str:
@@ -490,13 +484,17 @@ def english_word(word: str, lang: str) -> str:
 
 
 def english_terms(text: str, lang: str) -> list[str]:
-    """English phrases for the domain terms of a question in another language (for retrieval)."""
-    if lang == "en":
+    """English phrases for the domain terms of a question in another language (for retrieval): terms start at
+    a word start, longer terms first; terms of five letters or more also match inflected words."""
+    if lang == "en" or lang not in DOMAIN_TERMS:
         return []
-    folded = " ".join(fold(text).replace("?", " ").replace(",", " ").split())
-    found: list[str] = []
-    for term in sorted(DOMAIN_TERMS.get(lang, {}), key=len, reverse=True):
-        if _contains(folded, term):
-            found.append(DOMAIN_TERMS[lang][term])
-            folded = folded.replace(term, " ")
-    return found
+    folded = f" {' '.join(fold(text).replace('?', ' ').replace(',', ' ').split())} "
+    terms = DOMAIN_TERMS[lang]
+    return [terms[m.group(0)] for m in _term_pattern(lang).finditer(folded)]
+
+
+@lru_cache(maxsize=16)
+def _term_pattern(lang: str) -> re.Pattern[str]:
+    """One regular expression for all of a language's domain terms (built once per language)."""
+    terms = sorted(DOMAIN_TERMS[lang], key=len, reverse=True)
+    return re.compile("(?<= )(?:" + "|".join(re.escape(t) + ("" if len(t) >= 5 else "(?= )") for t in terms) + ")")

@@ -12,7 +12,19 @@ import numpy as np
 
 from assistant.answer.dates import Deadline, deadlines
 from assistant.ingest.splitting import Chunk
-from assistant.retrieval.text import tokens, words
+from assistant.retrieval.text import stem, words
+
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{2,}\b")
+
+
+def _deletions(vocabulary: dict[str, int]) -> dict[str, str]:
+    """One-letter deletions of the corpus' longer words -> the most frequent word they come from."""
+    out: dict[str, str] = {}
+    for w, _ in sorted(vocabulary.items(), key=lambda item: item[1]):
+        if len(w) >= 5 and not w.isdigit():
+            for i in range(len(w)):
+                out[w[:i] + w[i + 1 :]] = w
+    return out
 
 
 class LexicalIndex:
@@ -22,13 +34,25 @@ class LexicalIndex:
         self.chunks = chunks
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
         self._bm25 = bm25s.BM25()
-        corpus = [tokens(c.text) for c in chunks]
+        # Each chunk is folded once; its words give the BM25 tokens (stemmed), the vocabulary used to read
+        # typing slips (unstemmed) and the document frequencies, all computed here, before any question.
+        corpus: list[list[str]] = []
+        self.vocabulary: dict[str, int] = {}
+        for chunk in chunks:
+            chunk_words = words(chunk.text)
+            corpus.append([stem(w) for w in chunk_words])
+            for w in set(chunk_words):
+                self.vocabulary[w] = self.vocabulary.get(w, 0) + 1
         if chunks:
             self._bm25.index(corpus, show_progress=False)
         self.doc_freq: dict[str, int] = {}
         for toks in corpus:
             for t in set(toks):
                 self.doc_freq[t] = self.doc_freq.get(t, 0) + 1
+        # Folded words written in capitals somewhere in the chunks ("CERV", "CEMR", "REALISE").
+        self.acronyms = frozenset(w.lower() for c in chunks for w in _ACRONYM.findall(c.text))
+        self._deletions = _deletions(self.vocabulary)
+        self.median_idf = self._median_idf()
 
     @classmethod
     def from_collection(cls, collection: Any, page: int = 5000) -> LexicalIndex:
@@ -53,30 +77,6 @@ class LexicalIndex:
         """Every call deadline in the indexed documents (their ``deadline`` metadata), oldest first."""
         return deadlines(c.metadata for c in self.chunks)
 
-    @cached_property
-    def vocabulary(self) -> dict[str, int]:
-        """Every folded, unstemmed word of the indexed chunks, with the number of chunks holding it."""
-        counts: dict[str, int] = {}
-        for chunk in self.chunks:
-            for w in set(words(chunk.text)):
-                counts[w] = counts.get(w, 0) + 1
-        return counts
-
-    @cached_property
-    def acronyms(self) -> frozenset[str]:
-        """Folded words written in capitals somewhere in the chunks ("CERV", "CEMR", "REALISE")."""
-        return frozenset(w.lower() for c in self.chunks for w in re.findall(r"\b[A-Z][A-Z0-9]{2,}\b", c.text))
-
-    @cached_property
-    def _deletions(self) -> dict[str, str]:
-        """One-letter deletions of the corpus' longer words -> the most frequent word they come from."""
-        out: dict[str, str] = {}
-        for w, _ in sorted(self.vocabulary.items(), key=lambda item: item[1]):
-            if len(w) >= 5 and not w.isdigit():
-                for i in range(len(w)):
-                    out[w[:i] + w[i + 1 :]] = w
-        return out
-
     def correct(self, word: str) -> str | None:
         """The corpus word one typing slip away from an unknown folded ``word`` of 5+ letters (a letter missing,
         added, replaced or two swapped: "deadine", "twining", "prioritites"), or None."""
@@ -93,9 +93,8 @@ class LexicalIndex:
                 found.append(deletions[shorter])
         return max(found, key=lambda w: vocab[w]) if found else None
 
-    @cached_property
-    def median_idf(self) -> float:
-        """IDF of a typical term of the corpus (computed once per index)."""
+    def _median_idf(self) -> float:
+        """IDF of a typical term of the corpus."""
         idfs = sorted(self.idf(t) for t in self.doc_freq)
         return idfs[len(idfs) // 2] if idfs else 1.0
 

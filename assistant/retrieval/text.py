@@ -23,6 +23,8 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 
 def fold(text: str) -> str:
     """Lower-case, strip accents and normalise numbers."""
+    if text.isascii():  # most of the corpus: nothing to decompose
+        return _THOUSANDS.sub("", text.lower())
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     # ß, ø, ł and friends have no combining form.
