@@ -453,6 +453,10 @@ def warm_up() -> None:
     _detector()
 
 
+# Function words that no other supported language writes the same way.
+_ENGLISH_ONLY = frozenset("the what when which who how does did were of for and with can many much".split())
+
+
 def detect_language(text: str, default: str = "en") -> str:
     """The question's language among the supported ones; ``default`` when the text gives too little to go on."""
     folded = fold(text)
@@ -460,6 +464,9 @@ def detect_language(text: str, default: str = "en") -> str:
     hits = {lang: len(english_terms(text, lang)) for lang in DOMAIN_TERMS}
     if len(words) < 2:
         return default
+    english_words = _ENGLISH_ONLY.intersection(re.findall(r"[a-z]+", folded))
+    if text.isascii() and not any(hits.values()) and len(english_words) >= 2:
+        return "en"  # plainly English (no accents, no foreign domain term, English function words): no detector
     scores = {lang: 0.0 for lang in LANGUAGES}
     for value in _detector().compute_language_confidence_values(text):
         code = value.language.iso_code_639_1.name.lower()

@@ -100,12 +100,18 @@ class HybridSearcher:
         similarity: dict[str, float] = {}
         if self.mode in ("dense", "hybrid"):
             vector = self.embeddings.encode([query.search_text])[0].tolist()
+            hits = self._dense(vector, None)
+            lists.append(hits)
             steered = _where(query)
-            for where in [None, steered] if steered else [None]:
-                hits = self._dense(vector, where)
-                for chunk, sim in hits:
-                    similarity[chunk.id] = max(sim, similarity.get(chunk.id, -1.0))
-                lists.append(hits)
+            if steered:
+                # A second list of the chunks of the year or call asked about. When the candidates already hold
+                # k of them, that list is exactly their order among the candidates; otherwise Chroma is asked.
+                matching = [h for h in hits if _fits(h[0].metadata, query)]
+                if len(matching) < k:
+                    matching = self._dense(vector, steered)
+                lists.append(matching)
+            for chunk, sim in (h for found in lists for h in found):
+                similarity[chunk.id] = max(sim, similarity.get(chunk.id, -1.0))
         if self.mode in ("lexical", "hybrid"):
             lists.append(self.lexical.search(content_tokens(query.search_text), self.candidates))
         fused: dict[str, float] = {}
@@ -162,6 +168,15 @@ def _where(query: Query) -> dict | None:
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _fits(meta: dict[str, Any], query: Query) -> bool:
+    """Whether a chunk's metadata passes the filter ``_where`` builds for the question."""
+    if query.call_ids:
+        return meta.get("call_id") in query.call_ids
+    return (not query.years or meta.get("year") in query.years) and (
+        not query.topics or meta.get("topic") in query.topics
+    )
 
 
 def _steer(meta: dict[str, Any], query: Query) -> float:
