@@ -7,7 +7,6 @@ requests per level, 60 s timeout each. ``python bench/api_load.py [--quick]`` pr
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import corpus_index, log, percentile, questions, serve, spread, wait_http  # noqa: E402
+from common import corpus_index, log, percentile, questions, run_cli, serve, spread, wait_http  # noqa: E402
 
 TITLE = "API load on loopback"
 QUICK = {"runs": 2, "requests": 40}
@@ -85,10 +84,7 @@ def section(runs: int = 3, requests: int = 500, levels: tuple[int, ...] = (1, 8,
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="smoke-size run")
-    args = parser.parse_args()
-    print(section(**(QUICK if args.quick else {})))
+    run_cli(section, QUICK, __doc__)
 
 
 if __name__ == "__main__":

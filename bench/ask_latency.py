@@ -7,7 +7,6 @@ questions are those of eval/dev.jsonl (with their histories), over corpus/ inges
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from common import corpus_settings, log, percentile, questions, spread  # noqa: E402
+from common import corpus_settings, log, percentile, questions, run_cli, spread  # noqa: E402
 
 from assistant.service import Assistant  # noqa: E402
 
@@ -86,10 +85,7 @@ def section(runs: int = 5, rounds: int = 2, limit: int | None = None) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="smoke-size run")
-    args = parser.parse_args()
-    print(section(**(QUICK if args.quick else {})))
+    run_cli(section, QUICK, __doc__)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ prints the Markdown section; ``bench/run.py`` puts it into RESULTS.md.
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import BIN, assistant_env, corpus_index, log, questions, rss_mib, scratch, serve, spread  # noqa: E402
+from common import BIN, assistant_env, corpus_index, log, questions, rss_mib, run_cli, scratch, serve, spread  # noqa: E402
 
 TITLE = "Cold start and memory"
 QUICK = {"runs": 2, "load_questions": 20}
@@ -99,10 +98,7 @@ def section(runs: int = 5, load_questions: int | None = None) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="smoke-size run")
-    args = parser.parse_args()
-    print(section(**(QUICK if args.quick else {})))
+    run_cli(section, QUICK, __doc__)
 
 
 if __name__ == "__main__":

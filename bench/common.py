@@ -3,6 +3,7 @@ and `assistant serve` / `chroma run` subprocesses on free loopback ports."""
 
 from __future__ import annotations
 
+import argparse
 import atexit
 import contextlib
 import json
@@ -17,9 +18,10 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -233,3 +235,11 @@ def stop(proc: subprocess.Popen) -> None:
 def log(message: str) -> None:
     """Progress on stderr (the sections' Markdown goes to the output file)."""
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def run_cli(section: Callable[..., str], quick: dict[str, Any], doc: str | None) -> None:
+    """A section module run as a script: print its Markdown section (``--quick``: smoke-size options)."""
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("--quick", action="store_true", help="smoke-size run")
+    args = parser.parse_args()
+    print(section(**(quick if args.quick else {})))

@@ -7,7 +7,6 @@ from run to run), with their models loaded beforehand, so the ratios measure onl
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import subprocess
@@ -18,7 +17,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from common import BIN, assistant_env, log, scratch, spread, synthetic_corpus  # noqa: E402
+from common import BIN, assistant_env, log, run_cli, scratch, spread, synthetic_corpus  # noqa: E402
 from naive_pipeline import naive_embeddings, naive_ingest  # noqa: E402
 
 from assistant.config import Settings  # noqa: E402
@@ -152,10 +151,7 @@ def section(docs: int = 100, sections: int = 21, runs: int = 3) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="smoke-size run")
-    args = parser.parse_args()
-    print(section(**(QUICK if args.quick else {})))
+    run_cli(section, QUICK, __doc__)
 
 
 if __name__ == "__main__":
