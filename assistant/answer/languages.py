@@ -496,12 +496,15 @@ def english_terms(text: str, lang: str) -> list[str]:
     if lang == "en" or lang not in DOMAIN_TERMS:
         return []
     folded = f" {' '.join(fold(text).replace('?', ' ').replace(',', ' ').split())} "
-    terms = DOMAIN_TERMS[lang]
-    return [terms[m.group(0)] for m in _term_pattern(lang).finditer(folded)]
+    pattern, order = _term_pattern(lang)
+    found = sorted({m.group(0) for m in pattern.finditer(folded)}, key=order.__getitem__)
+    return [DOMAIN_TERMS[lang][term] for term in found]
 
 
 @lru_cache(maxsize=16)
-def _term_pattern(lang: str) -> re.Pattern[str]:
-    """One regular expression for all of a language's domain terms (built once per language)."""
+def _term_pattern(lang: str) -> tuple[re.Pattern[str], dict[str, int]]:
+    """One regular expression for all of a language's domain terms, longest first (built once per language),
+    and each term's rank in that order (found terms are listed in it)."""
     terms = sorted(DOMAIN_TERMS[lang], key=len, reverse=True)
-    return re.compile("(?<= )(?:" + "|".join(re.escape(t) + ("" if len(t) >= 5 else "(?= )") for t in terms) + ")")
+    pattern = re.compile("(?<= )(?:" + "|".join(re.escape(t) + ("" if len(t) >= 5 else "(?= )") for t in terms) + ")")
+    return pattern, {t: i for i, t in enumerate(terms)}
