@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import socket
 import subprocess
@@ -26,13 +25,9 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """One folder of ONNX exports for the whole session, in this process and in every `assistant` subprocess
     (ASSISTANT_MODEL_DIR is inherited), so the default backend's model is exported once, not per data folder."""
     folder = tmp_path_factory.mktemp("models")
-    previous = os.environ.get("ASSISTANT_MODEL_DIR")
-    os.environ["ASSISTANT_MODEL_DIR"] = str(folder)
-    yield folder
-    if previous is None:
-        os.environ.pop("ASSISTANT_MODEL_DIR", None)
-    else:
-        os.environ["ASSISTANT_MODEL_DIR"] = previous
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ASSISTANT_MODEL_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

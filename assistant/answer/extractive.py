@@ -20,7 +20,7 @@ from assistant.answer.languages import DOMAIN_TERMS, message
 from assistant.answer.query import INTENT_CUES, Query
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.retrieval.text import STOPWORDS, content_tokens, fold, stem, tokens, words
+from assistant.retrieval.text import content_tokens, fold, tokens
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9\"'(«„])")
 _DATE = re.compile(
@@ -278,7 +278,7 @@ class ExtractiveComposer:
         names = [w for w in candidates[1:] if re.fullmatch(r"[A-Z][a-z][\w+-]{3,}", w)] if lang != "de" else []
         if not _in_capitals(text):
             names += re.findall(r"\b[A-Z]{4,}\b", text)
-        found = [stem(w) for n in names for w in words(n) if w not in STOPWORDS]
+        found = [t for n in names for t in content_tokens(n)]
         return [t for t in found if t not in _KNOWN_TERMS] + re.findall(r"\b(?:19|20)\d{2}\b", text)
 
     def _unknown_terms(self, query: Query, index: LexicalIndex) -> list[str]:

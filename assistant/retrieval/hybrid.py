@@ -87,12 +87,16 @@ class HybridSearcher:
         with store_errors():
             fresh = self.client.get_collection(self.collection_name, embedding_function=None)
             generation = ((fresh.metadata or {}).get("generation"), fresh.count())
+            self.collection = fresh
             if self._generation is not None and generation != self._generation:
                 # Another process changed the index: an embedded store must be reopened to see its vectors.
-                self.client = reopen(self.client)
-                fresh = self.client.get_collection(self.collection_name, embedding_function=None)
-            self.collection = fresh
+                self._reopen()
             return generation
+
+    def _reopen(self) -> None:
+        """Open the store again (embedded: see what other processes wrote) and take the collection from it."""
+        self.client = reopen(self.client)
+        self.collection = self.client.get_collection(self.collection_name, embedding_function=None)
 
     def search(self, query: Query, k: int = 8) -> list[Passage]:
         """The ``k`` best passages for an analysed question."""
@@ -106,7 +110,7 @@ class HybridSearcher:
             if steered:
                 # A second list of the chunks of the year or call asked about. When the candidates already hold
                 # k of them, that list is exactly their order among the candidates; otherwise Chroma is asked.
-                matching = [h for h in hits if _fits(h[0].metadata, query)]
+                matching = [h for h in hits if _passes(h[0].metadata, steered)]
                 if len(matching) < k:
                     matching = self._dense(vector, steered)
                 lists.append(matching)
@@ -145,8 +149,7 @@ class HybridSearcher:
                 if not is_embedded(self.client):
                     raise
                 with self._lock:
-                    self.client = reopen(self.client)
-                    self.collection = self.client.get_collection(self.collection_name, embedding_function=None)
+                    self._reopen()
                 got = query()
         return [
             (Chunk(cid, doc or "", dict(meta or {})), 1.0 - float(dist))
@@ -170,13 +173,11 @@ def _where(query: Query) -> dict | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def _fits(meta: dict[str, Any], query: Query) -> bool:
-    """Whether a chunk's metadata passes the filter ``_where`` builds for the question."""
-    if query.call_ids:
-        return meta.get("call_id") in query.call_ids
-    return (not query.years or meta.get("year") in query.years) and (
-        not query.topics or meta.get("topic") in query.topics
-    )
+def _passes(meta: dict[str, Any], where: dict) -> bool:
+    """Whether a chunk's metadata passes a filter of the form ``_where`` builds (``$in`` clauses, ``$and``)."""
+    if "$and" in where:
+        return all(_passes(meta, clause) for clause in where["$and"])
+    return all(meta.get(field) in condition["$in"] for field, condition in where.items())
 
 
 def _steer(meta: dict[str, Any], query: Query) -> float:

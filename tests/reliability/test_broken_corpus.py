@@ -35,15 +35,19 @@ def test_cli_ingests_good_files_and_reports_each_bad_one_once(tmp_path: Path) ->
     for name, data in BAD.items():
         (corpus / name).write_bytes(data)
     settings = Settings(_env_file=None, corpus_dir=corpus, data_dir=tmp_path / "data")
-    proc = subprocess.run(
-        [sys.executable, "-m", "assistant", "ingest", "--json"],
-        env=assistant_env(settings),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+
+    def ingest(*flags: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "assistant", "ingest", "--json", *flags],
+            env=assistant_env(settings),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    proc = ingest()
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert (report["docs_added"], report["docs_failed"]) == (5, 4), report
@@ -54,13 +58,5 @@ def test_cli_ingests_good_files_and_reports_each_bad_one_once(tmp_path: Path) ->
     for name in BAD:
         assert sum(name in line for line in proc.stderr.splitlines()) == 1, proc.stderr
 
-    strict = subprocess.run(
-        [sys.executable, "-m", "assistant", "ingest", "--json", "--strict"],
-        env=assistant_env(settings),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    strict = ingest("--strict")
     assert strict.returncode == 1 and json.loads(strict.stdout.strip().splitlines()[-1])["docs_unchanged"] == 5
