@@ -1,9 +1,13 @@
 """Hybrid retrieval: dense search in Chroma and BM25 over the same chunks, fused by reciprocal rank.
 
-Years, calls and call ids named in the question steer the result twice: a second dense search restricted to
+Years, calls and call ids named in the question steer the result twice: a second dense list restricted to
 the matching documents joins the fusion, and matching (or clashing) metadata raises (or lowers) a chunk's
 fused score. The lexical index is rebuilt from Chroma whenever ingestion stamps a new generation on the
 collection, so it stays in step with incremental ingestion, also across processes and with a Chroma server.
+
+The lexical index is also the process' snapshot of the chunks: Chroma is asked only for ids and distances
+(fetching texts and metadata again cost more than the nearest-neighbour search itself), and the restricted
+list is ranked exactly over the snapshot's vectors instead of by Chroma's slower filtered query.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.ingest.splitting import Chunk
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.text import content_tokens
+from assistant.retrieval.vectors import passes
 from assistant.store import is_embedded, reopen, store_errors
 
 Mode = Literal["dense", "lexical", "hybrid"]
@@ -100,24 +105,25 @@ class HybridSearcher:
 
     def search(self, query: Query, k: int = 8) -> list[Passage]:
         """The ``k`` best passages for an analysed question."""
+        lexical = self.lexical
         lists: list[list[tuple[Chunk, float]]] = []
         similarity: dict[str, float] = {}
         if self.mode in ("dense", "hybrid"):
             vector = self.embeddings.encode([query.search_text])[0].tolist()
-            hits = self._dense(vector, None)
+            hits = self._dense(vector, None, lexical)
             lists.append(hits)
             steered = _where(query)
             if steered:
                 # A second list of the chunks of the year or call asked about. When the candidates already hold
-                # k of them, that list is exactly their order among the candidates; otherwise Chroma is asked.
-                matching = [h for h in hits if _passes(h[0].metadata, steered)]
+                # k of them, that list is exactly their order among the candidates; otherwise it is ranked anew.
+                matching = [h for h in hits if passes(h[0].metadata, steered)]
                 if len(matching) < k:
-                    matching = self._dense(vector, steered)
+                    matching = self._dense(vector, steered, lexical)
                 lists.append(matching)
             for chunk, sim in (h for found in lists for h in found):
                 similarity[chunk.id] = max(sim, similarity.get(chunk.id, -1.0))
         if self.mode in ("lexical", "hybrid"):
-            lists.append(self.lexical.search(content_tokens(query.search_text), self.candidates))
+            lists.append(lexical.search(content_tokens(query.search_text), self.candidates))
         fused: dict[str, float] = {}
         chunks: dict[str, Chunk] = {}
         for hits in lists:
@@ -131,13 +137,14 @@ class HybridSearcher:
         passages.sort(key=lambda p: p.score, reverse=True)
         return passages[:k]
 
-    def _dense(self, vector: list[float], where: dict | None) -> list[tuple[Chunk, float]]:
+    def _dense(self, vector: list[float], where: dict | None, lexical: LexicalIndex) -> list[tuple[Chunk, float]]:
+        """The nearest chunks (within ``where``, if given) with their cosine similarity, best first."""
+        if where is not None and lexical.vectors is not None:
+            return [(lexical.chunks[row], sim) for row, sim in lexical.vectors.nearest(vector, where, self.candidates)]
+
         def query() -> dict:
             return self.collection.query(
-                query_embeddings=[vector],
-                n_results=self.candidates,
-                where=where,
-                include=["documents", "metadatas", "distances"],
+                query_embeddings=[vector], n_results=self.candidates, where=where, include=["distances"]
             )
 
         with store_errors():
@@ -151,12 +158,19 @@ class HybridSearcher:
                 with self._lock:
                     self._reopen()
                 got = query()
-        return [
-            (Chunk(cid, doc or "", dict(meta or {})), 1.0 - float(dist))
-            for cid, doc, meta, dist in zip(
-                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
-            )
-        ]
+            ids, distances = got["ids"][0], got["distances"][0]
+            known = lexical.by_id
+            missing = [cid for cid in ids if cid not in known]
+            if missing:  # written since the snapshot was read (it is refreshed every few seconds)
+                extra = self.collection.get(ids=missing, include=["documents", "metadatas"])
+                known = {
+                    **known,
+                    **{
+                        cid: Chunk(cid, doc or "", dict(meta or {}))
+                        for cid, doc, meta in zip(extra["ids"], extra["documents"], extra["metadatas"], strict=True)
+                    },
+                }
+        return [(known[cid], 1.0 - float(dist)) for cid, dist in zip(ids, distances, strict=True) if cid in known]
 
 
 def _where(query: Query) -> dict | None:
@@ -171,13 +185,6 @@ def _where(query: Query) -> dict | None:
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def _passes(meta: dict[str, Any], where: dict) -> bool:
-    """Whether a chunk's metadata passes a filter of the form ``_where`` builds (``$in`` clauses, ``$and``)."""
-    if "$and" in where:
-        return all(_passes(meta, clause) for clause in where["$and"])
-    return all(meta.get(field) in condition["$in"] for field, condition in where.items())
 
 
 def _steer(meta: dict[str, Any], query: Query) -> float:

@@ -13,6 +13,7 @@ import numpy as np
 from assistant.answer.dates import Deadline, deadlines
 from assistant.ingest.splitting import Chunk
 from assistant.retrieval.text import stem, words
+from assistant.retrieval.vectors import ChunkVectors
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{2,}\b")
 
@@ -28,10 +29,16 @@ def _deletions(vocabulary: dict[str, int]) -> dict[str, str]:
 
 
 class LexicalIndex:
-    """A BM25 index over stored chunks, with document frequencies for term weighting."""
+    """A BM25 index over stored chunks, with document frequencies for term weighting.
 
-    def __init__(self, chunks: list[Chunk]) -> None:
+    It is the process' snapshot of the collection: every chunk by id (so a dense query needs only ids and
+    distances from Chroma) and, when read from a collection, their vectors (``vectors``) for filtered search.
+    """
+
+    def __init__(self, chunks: list[Chunk], vectors: ChunkVectors | None = None) -> None:
         self.chunks = chunks
+        self.by_id = {c.id: c for c in chunks}
+        self.vectors = vectors
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
         self._bm25 = bm25s.BM25()
         # Each chunk is folded once; its words give the BM25 tokens (stemmed), the vocabulary used to read
@@ -56,18 +63,22 @@ class LexicalIndex:
 
     @classmethod
     def from_collection(cls, collection: Any, page: int = 5000) -> LexicalIndex:
-        """Read every chunk of a Chroma collection (paged, so large collections don't hit request limits)."""
-        chunks: list[Chunk] = []
+        """Read every chunk and vector of a Chroma collection (paged, so large collections don't hit limits)."""
+        rows: list[tuple[Chunk, Any]] = []
         offset = 0
         while True:
-            got = collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
-            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-                chunks.append(Chunk(cid, text or "", dict(meta or {})))
+            got = collection.get(include=["documents", "metadatas", "embeddings"], limit=page, offset=offset)
+            for cid, text, meta, vector in zip(
+                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+            ):
+                rows.append((Chunk(cid, text or "", dict(meta or {})), vector))
             if len(got["ids"]) < page:
                 break
             offset += page
-        chunks.sort(key=lambda c: (c.metadata.get("doc_id", ""), c.metadata.get("chunk_index", 0)))
-        return cls(chunks)
+        rows.sort(key=lambda r: (r[0].metadata.get("doc_id", ""), r[0].metadata.get("chunk_index", 0)))
+        chunks = [chunk for chunk, _ in rows]
+        vectors = ChunkVectors(np.asarray([v for _, v in rows]), [c.metadata for c in chunks]) if rows else None
+        return cls(chunks, vectors)
 
     def __len__(self) -> int:
         return len(self.chunks)

@@ -1,0 +1,55 @@
+"""Hybrid retrieval over a real Chroma store: what the in-memory snapshot does must match what Chroma would do."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.query import analyse
+from assistant.config import Settings
+from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.ingest.pipeline import run_ingest
+from assistant.service import Assistant
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        {"year": {"$in": [2024]}},
+        {"topic": {"$in": ["networks-of-towns", "town-twinning"]}},
+        {"$and": [{"year": {"$in": [2024, 2025]}}, {"topic": {"$in": ["town-twinning"]}}]},
+        {"year": {"$in": [1999]}},
+    ],
+)
+def test_filtered_ranking_is_chromas_filtered_query(service: Assistant, where: dict) -> None:
+    searcher = service.searcher
+    lexical = searcher.lexical
+    vector = service.embeddings.embed_query("When is the deadline for networks of towns?")
+    ours = searcher._dense(vector, where, lexical)
+    got = searcher.collection.query(query_embeddings=[vector], n_results=50, where=where, include=["distances"])
+    theirs = list(zip(got["ids"][0], got["distances"][0], strict=True))[: searcher.candidates]
+    assert [c.id for c, _ in ours] == [cid for cid, _ in theirs]
+    for (_, sim), (_, dist) in zip(ours, theirs, strict=True):
+        assert sim == pytest.approx(1.0 - dist, abs=1e-4)
+
+
+def test_chunks_written_after_the_snapshot_are_still_found(
+    make_settings,
+    embeddings: SentenceTransformerEmbeddings,  # noqa: ANN001
+) -> None:
+    settings: Settings = make_settings()
+    run_ingest(settings, embeddings=embeddings, progress=False)
+    assistant = Assistant(settings, embeddings)
+    searcher = assistant.searcher
+    searcher.refresh_seconds = 3600.0  # the snapshot stays as read now
+    assert searcher.lexical
+    text = "The Kyrgyz lantern festival grant is paid in three instalments of equal size."
+    searcher.collection.add(
+        ids=["late-chunk"],
+        documents=[text],
+        metadatas=[{"doc_id": "late", "title": "Late", "url": "https://example.org/late", "chunk_index": 0}],
+        embeddings=[embeddings.embed_query(text)],
+    )
+    assert "late-chunk" not in searcher.lexical.by_id
+    passages = searcher.search(analyse("How is the Kyrgyz lantern festival grant paid?"), 8)
+    late = [p.chunk for p in passages if p.chunk.id == "late-chunk"]  # dense side only: BM25 has not read it yet
+    assert late and late[0].text == text and late[0].metadata["title"] == "Late"
