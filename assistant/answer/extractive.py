@@ -100,6 +100,16 @@ _PER_PROJECT_WORDS = re.compile(
 )
 
 
+# Words a sentence uses for each date event of query.py's ``date_*`` intents.
+_EVENT_WORDS = {
+    "date_results": re.compile(
+        r"\b(results?|informed|notif\w*|announc\w*|selected|awarded|outcome|evaluat\w*|decision)\b", re.I
+    ),
+    "date_open": re.compile(r"\b(open\w*|launch\w*|start\w*|published|from)\b", re.I),
+    "date_close": re.compile(r"\b(clos\w*|deadline|until|due|submi\w*|by)\b", re.I),
+}
+
+
 def _has_count(sentence: str, counted: frozenset[str] = frozenset()) -> bool:
     """A number that counts something: not a year, not a day of a date, not an amount in euro; when the question
     says what it counts ("how many proposals"), one of those words must follow the number closely."""
@@ -123,8 +133,11 @@ def _fits_intent(
     if "time" in intents:
         checks.append(bool(re.search(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s?(am|pm)\b", sentence, re.I)))
     elif "date" in intents:
-        # A full date, or a year the question did not itself name ("When was CEMR founded?" -> 1951).
-        checks.append(bool(_FULL_DATE.search(sentence)) or bool(set(_YEARISH_ALL.findall(sentence)) - years))
+        # A full date, or a year the question did not itself name ("When was CEMR founded?" -> 1951), of the event
+        # asked about (a call's opening is not its deadline).
+        dated = bool(_FULL_DATE.search(sentence)) or bool(set(_YEARISH_ALL.findall(sentence)) - years)
+        event = next((_EVENT_WORDS[i] for i in intents if i in _EVENT_WORDS), None)
+        checks.append(dated and (event is None or bool(event.search(sentence))))
     if "amount" in intents:
         amount = bool(_AMOUNT.search(sentence))
         if "budget" in intents:

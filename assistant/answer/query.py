@@ -364,6 +364,18 @@ def _cue_pattern(cue: str) -> str:
 _INTENT_RES = {name: re.compile("|".join(_cue_pattern(c) for c in cues)) for name, cues in INTENT_CUES.items()}
 
 
+# The event a date question asks about, read from the folded question (English or mapped English terms).
+_DATE_EVENTS = {
+    "date_results": re.compile(
+        r"\b(results?|hear back|find out|informed|notified|notification|outcome|selected|announced|evaluation)\b"
+    ),
+    "date_open": re.compile(
+        r"\b(open|opens|opened|opening|launch\w*|start (sending|submitting|applying|accepting)\w*|from what date)\b"
+    ),
+    "date_close": re.compile(r"\b(deadline|close|closes|closed|closing|until|due|last day)\b"),
+}
+
+
 def _intents(folded: str) -> list[str]:
     # A budget line or heading is a place in the EU budget, not an amount.
     folded = re.sub(r"\bbudget (line|heading)", r"\1", folded)
@@ -378,6 +390,9 @@ def _intents(folded: str) -> list[str]:
         r"\b(what time|which time|time of day|hour|uhrzeit|heure|ora |orario|hany orakor|ora exacta|hora)\b", folded
     ):
         found += [i for i in ("date", "time") if i not in found]
+    if "date" in found and "upcoming" not in found:
+        # Which date: a call's opening, its closing, or when results came out (each must be what is answered).
+        found += [event for event, pattern in _DATE_EVENTS.items() if pattern.search(folded)][:1]
     if "amount" in found:
         # Which amount: the call's whole budget, or what one project gets.
         if re.search(
