@@ -17,8 +17,8 @@ from functools import lru_cache
 from assistant.answer.answer import Answer, Source
 from assistant.answer.dates import days_until, deadlines, format_date
 from assistant.answer.languages import DOMAIN_TERMS, message
-from assistant.answer.query import INTENT_CUES, Query
-from assistant.retrieval.hybrid import Passage
+from assistant.answer.query import INTENT_CUES, Query, topics_named
+from assistant.retrieval.hybrid import CALL_TOPICS, Passage
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.text import content_tokens, fold, tokens
 
@@ -183,7 +183,8 @@ class ExtractiveComposer:
         # A time of day or a count is an exact detail: no sentence without one answers, however well it matches.
         exact = bool({"time", "count"} & set(query.intents))
         misfit = not best.fits_intent and (exact or best.overlap < t.misfit_overlap)
-        if oov or weak or top_similarity < t.min_similarity or misfit or not _same_year(best, query):
+        off_subject = not _same_year(best, query) or not _same_call(best, query)
+        if oov or weak or top_similarity < t.min_similarity or misfit or off_subject:
             return self._refuse(query, scored[:1] if not oov and best.overlap > 0.2 else [], passages)
         chosen = self._choose(query, scored, weights)
         if _NO_KNOWLEDGE.search(chosen[0].text):
@@ -406,6 +407,17 @@ def _same_year(best: Scored, query: Query) -> bool:
     if doc_year is not None:
         return str(doc_year) in years and not said
     return not said
+
+
+def _same_call(best: Scored, query: Query) -> bool:
+    """A question about one call (town twinning, networks of towns, remembrance) is not answered by a sentence
+    about another call: one that names only other calls, or one from another call's document that names none."""
+    asked = set(query.topics) & CALL_TOPICS
+    if not asked:
+        return True
+    named = set(topics_named(best.text)) & CALL_TOPICS
+    topic = best.passage.metadata.get("topic")
+    return bool(named & asked) or (not named and (topic not in CALL_TOPICS or topic in asked))
 
 
 def _similar(a: str, b: str) -> bool:

@@ -419,6 +419,11 @@ def _topics(folded: str) -> list[str]:
     return found
 
 
+def topics_named(text: str) -> list[str]:
+    """The calls and the CEMR scheme an English text names ("the 2024 Networks of Towns call" -> networks-of-towns)."""
+    return _topics(fold(text))
+
+
 def _entities(text: str) -> tuple[list[int], list[str], list[str]]:
     folded = fold(text)
     # Calls named in any supported language ("redes de ciudades", "gemellaggio") count as the call.
