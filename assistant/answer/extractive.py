@@ -109,6 +109,10 @@ _EVENT_WORDS = {
     "date_close": re.compile(r"\b(clos\w*|deadline|until|due|submi\w*|by)\b", re.I),
 }
 
+_MAXIMUM_WORDS = re.compile(
+    r"\b(maximum|max|up to|at most|ceiling|cap|highest|limit|ranged?|between)\b|\bto (EUR|€)", re.I
+)
+
 
 def _has_count(sentence: str, counted: frozenset[str] = frozenset()) -> bool:
     """A number that counts something: not a year, not a day of a date, not an amount in euro; when the question
@@ -142,6 +146,8 @@ def _fits_intent(
         amount = bool(_AMOUNT.search(sentence))
         if "budget" in intents:
             amount = amount and bool(_BUDGET_WORDS.search(sentence))
+        elif "maximum" in intents:
+            amount = amount and bool(_MAXIMUM_WORDS.search(sentence))
         elif "per_project" in intents:
             amount = amount and bool(_PER_PROJECT_WORDS.search(sentence))
         checks.append(amount)
