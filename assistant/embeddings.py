@@ -80,6 +80,13 @@ def _counting_tokenizer(name: str, device: str, backend: EmbeddingBackend, cache
     return tokenizer
 
 
+@lru_cache(maxsize=4)
+def _frequent_words(name: str, device: str, backend: EmbeddingBackend, cache_dir: Path, count: int) -> frozenset[str]:
+    vocab = _counting_tokenizer(name, device, backend, cache_dir).get_vocab()
+    ordered = sorted(vocab, key=vocab.__getitem__)
+    return frozenset([w for w in ordered if len(w) > 1 and w.isalpha() and w.islower()][:count])
+
+
 class SentenceTransformerEmbeddings(Embeddings):
     """LangChain ``Embeddings`` over a sentence-transformers model; vectors are L2-normalised."""
 
@@ -129,6 +136,12 @@ class SentenceTransformerEmbeddings(Embeddings):
         typing slips from words the corpus happens to lack."""
         vocab = _counting_tokenizer(self.model_name, self.device, self.backend, self.cache_dir).get_vocab()
         return frozenset(w for w in vocab if w.isalpha() and w.islower())
+
+    def frequent_words(self, count: int) -> frozenset[str]:
+        """The ``count`` most frequent whole words of the model's language ("think", "just", "place"), taken from
+        its vocabulary: word-piece vocabularies (BERT's, MiniLM's) list whole words roughly by frequency after
+        the special tokens and single characters. Empty for vocabularies written otherwise (SentencePiece)."""
+        return _frequent_words(self.model_name, self.device, self.backend, self.cache_dir, count)
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Number of model tokens of each text, without special tokens."""

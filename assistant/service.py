@@ -18,7 +18,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 
 from assistant.answer.answer import Answer
 from assistant.answer.dates import Clock, Deadline, system_clock
-from assistant.answer.extractive import ExtractiveComposer
+from assistant.answer.extractive import FREQUENT_WORDS, ExtractiveComposer
 from assistant.answer.languages import message, warm_up
 from assistant.answer.query import Query, analyse, correct_typos
 from assistant.config import Settings
@@ -75,7 +75,7 @@ class Assistant:
         self.settings = settings
         self.embeddings = embeddings or SentenceTransformerEmbeddings.from_settings(settings)
         self.clock = clock or system_clock
-        self.composer = composer or ExtractiveComposer()
+        self.composer = composer or ExtractiveComposer(frequent_words=self.embeddings.frequent_words(FREQUENT_WORDS))
         with store_errors():
             client = make_client(settings)
             get_collection(client, settings.collection, settings.embedding_model)

@@ -11,7 +11,7 @@ import itertools
 import json
 from pathlib import Path
 
-from assistant.answer.extractive import ExtractiveComposer, Thresholds
+from assistant.answer.extractive import FREQUENT_WORDS, ExtractiveComposer, Thresholds
 from assistant.config import Settings
 from assistant.evaluation.matching import fact_found
 from assistant.service import Assistant
@@ -38,9 +38,10 @@ def main() -> None:
         passages = [] if query.small_talk else assistant.searcher.search(query, assistant.settings.top_k)
         prepared.append((q, query, passages))
     index, now = assistant.searcher.lexical, assistant.now()
+    frequent = assistant.embeddings.frequent_words(FREQUENT_WORDS)
     results = []
     for values in itertools.product(*GRID.values()):
-        composer = ExtractiveComposer(Thresholds(**dict(zip(GRID, values, strict=True))))
+        composer = ExtractiveComposer(Thresholds(**dict(zip(GRID, values, strict=True))), frequent_words=frequent)
         recall, refusals, false_refusals, answerable, unanswerable = 0.0, 0, 0, 0, 0
         for q, query, passages in prepared:
             if query.small_talk:
