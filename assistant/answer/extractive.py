@@ -119,6 +119,11 @@ _MAXIMUM_WORDS = re.compile(
     r"\b(maximum|max|up to|at most|ceiling|cap|highest|limit|ranged?|between)\b|\bto (EUR|€)", re.I
 )
 
+_NUMBER_WORDS = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred)\b",
+    re.I,
+)
+
 
 def _has_count(sentence: str, counted: frozenset[str] = frozenset()) -> bool:
     """A number that counts something: not a year, not a day of a date, not an amount in euro; when the question
@@ -126,6 +131,7 @@ def _has_count(sentence: str, counted: frozenset[str] = frozenset()) -> bool:
     text = _DATE.sub(" ", sentence)
     text = re.sub(r"(EUR|€)\s*[\d,.]+(\s*(million|billion))?", " ", text)
     text = _YEARISH.sub(" ", text)
+    text = _NUMBER_WORDS.sub(" 9 ", text)  # "nine specific objectives" counts like "9 specific objectives"
     if not counted:
         return bool(re.search(r"\b\d{1,4}(?![,.]?\d)(?!\s*%)", text))
     toks = tokens(text)
@@ -313,7 +319,8 @@ class ExtractiveComposer:
     def _names(text: str, lang: str = "en") -> list[str]:
         """Folded tokens of salient names, acronyms and years in a question (not its first word): "Interreg",
         "Erasmus+", "LIFE", "2031". Short acronyms (EU, EP, NGO) are common words, not names."""
-        candidates = re.findall(r"[\w+-]+", text)
+        # A capitalised word that starts a sentence of the question is no name ("Someone mentioned ...").
+        candidates = re.findall(r"(?<![.?!:]\s)(?<![.?!:]\s\s)\b[\w+-]+", text)
         names = [w for w in candidates[1:] if re.fullmatch(r"[A-Z][a-z][\w+-]{3,}", w)] if lang != "de" else []
         if not _in_capitals(text):
             names += re.findall(r"\b[A-Z]{4,}\b", text)
