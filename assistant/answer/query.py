@@ -93,7 +93,6 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "maximum amount",
         "minimum grant",
         "minimum amount",
-        "lump sum",
         "envelope",
         "combien",
         "montant",
