@@ -401,7 +401,7 @@ def _intents(folded: str) -> list[str]:
             folded,
         ):
             found.append("per_project")
-            if re.search(r"\b(maximum|max|up to|ceiling|the most|cap|highest|largest|biggest)\b", folded):
+            if re.search(r"\b(maximum|max|up to|at most|ceiling|the most|cap|highest|largest|biggest)\b", folded):
                 found.append("maximum")
         elif re.search(
             r"\b(budget|overall|total|envelope|in total|whole call|bilancio|dotazione|koltsegvetes|keret"
