@@ -74,7 +74,7 @@ class Thresholds:
 
     min_overlap: float = 0.3
     min_similarity: float = 0.22
-    strong_similarity: float = 0.6
+    strong_similarity: float = 0.65
     relative_keep: float = 0.55
     misfit_overlap: float = 0.6
 
