@@ -124,6 +124,8 @@ _NUMBER_WORDS = re.compile(
     re.I,
 )
 
+_NO_MAXIMUM = re.compile(r"\bno (maximum|ceiling|cap|upper limit)\b", re.I)
+
 
 def _has_count(sentence: str, counted: frozenset[str] = frozenset()) -> bool:
     """A number that counts something: not a year, not a day of a date, not an amount in euro; when the question
@@ -159,7 +161,8 @@ def _fits_intent(
         if "budget" in intents:
             amount = amount and bool(_BUDGET_WORDS.search(sentence))
         elif "maximum" in intents:
-            amount = amount and bool(_MAXIMUM_WORDS.search(sentence))
+            # A maximum or a range; or the statement that there is none ("No maximum amount ... was stated").
+            amount = (amount and bool(_MAXIMUM_WORDS.search(sentence))) or bool(_NO_MAXIMUM.search(sentence))
         elif "per_project" in intents:
             amount = amount and bool(_PER_PROJECT_WORDS.search(sentence))
         checks.append(amount)
@@ -208,8 +211,9 @@ class ExtractiveComposer:
         # Lexical-only retrieval has no similarity: then coverage alone decides.
         top_similarity = max(similarities) if similarities else t.min_similarity
         weak = best.overlap < t.min_overlap and (not similarities or top_similarity < t.strong_similarity)
-        # A time of day or a count is an exact detail: no sentence without one answers, however well it matches.
-        exact = bool({"time", "count"} & set(query.intents))
+        # A time of day, a count or a maximum is an exact detail: no sentence without one answers, however well
+        # it matches.
+        exact = bool({"time", "count", "maximum"} & set(query.intents))
         misfit = not best.fits_intent and (exact or best.overlap < t.misfit_overlap)
         off_subject = not _same_year(best, query) or not _same_call(best, query)
         if oov or weak or top_similarity < t.min_similarity or misfit or off_subject:
@@ -349,7 +353,7 @@ class ExtractiveComposer:
                 snippets[doc] = []
             snippets[doc].append(s.text)
             parts.append(f"{s.text} [{order.index(doc) + 1}]")
-        meta = {s.passage.metadata.get("doc_id"): s.passage.metadata for s in chosen}
+        meta = {s.passage.metadata.get("doc_id", s.passage.chunk.id): s.passage.metadata for s in chosen}
         sources = [
             Source(
                 title=str(meta[d].get("title", d)), url=meta[d].get("source_url"), snippet=_clip(" ".join(snippets[d]))

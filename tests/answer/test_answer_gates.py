@@ -1,0 +1,74 @@
+"""What makes a sentence the answer: the event a date is for, the call asked about, the maximum, counts in words,
+chat words around the question, names at the start of a sentence. Over a real ingested fixture index, and over
+hand-made passages where the fixture corpus holds no such sentence."""
+
+from __future__ import annotations
+
+from assistant.answer.answer import Answer
+from assistant.answer.extractive import ExtractiveComposer
+from assistant.answer.query import analyse
+from assistant.ingest.splitting import Chunk
+from assistant.retrieval.hybrid import Passage
+from assistant.retrieval.lexical import LexicalIndex
+from assistant.service import Assistant
+from tests.conftest import fixed_clock
+
+
+def test_an_opening_date_is_not_answered_with_the_deadline(service: Assistant) -> None:
+    opened = service.ask("When did the 2025 networks of towns call open?")
+    assert opened.answered and "17 December 2024" in opened.answer
+    # The fixture's 2024 Town Twinning document gives only the closing date.
+    answer = service.ask("When did the 2024 town twinning call open for submissions?")
+    assert not answer.answered and "19 September 2024" not in answer.answer.split("nearby")[0]
+
+
+def test_a_question_about_one_call_is_not_answered_from_another(service: Assistant) -> None:
+    assert service.ask("What was the budget of the 2024 town twinning call?").answered
+    # The fixture holds no 2024 Networks of Towns document: the Town Twinning budget is not its answer.
+    answer = service.ask("What was the budget of the 2024 networks of towns call?")
+    assert not answer.answered
+
+
+def test_a_maximum_needs_a_sentence_that_gives_one(service: Assistant) -> None:
+    answer = service.ask("What was the maximum grant per project in the 2024 town twinning call?")
+    assert answer.answered and "50,745" in answer.answer
+    assert not service.ask("What was the maximum grant per project in the 2025 networks of towns call?").answered
+
+
+CHUNKS = [
+    Chunk(
+        "rec", "The Rights, Equality and Citizenship programme 2014-2020 had nine specific objectives.", {"doc_id": "r"}
+    ),
+    Chunk("pic", "Applicants register in the Participant Register and get a PIC before they apply.", {"doc_id": "p"}),
+    Chunk("ua", "Bridges of Trust is a CEMR project with the Association of Ukrainian Cities.", {"doc_id": "u"}),
+]
+
+
+def _composer_answers(composer: ExtractiveComposer, question: str) -> Answer:
+    index = LexicalIndex(CHUNKS)
+    passages = [Passage(c, 1.0 / (i + 1), 0.5) for i, c in enumerate(CHUNKS)]
+    return composer.compose(analyse(question), passages, index, fixed_clock(2026, 1, 1)())
+
+
+def test_a_count_written_in_words_answers_how_many() -> None:
+    answer = _composer_answers(ExtractiveComposer(), "How many specific objectives did the REC programme have?")
+    assert answer.answered and "nine specific objectives" in answer.answer
+
+
+def test_a_capitalised_word_starting_a_sentence_is_no_unknown_name() -> None:
+    question = "Is CEMR doing anything with Ukrainian cities? Someone mentioned Bridges of Trust."
+    answer = _composer_answers(ExtractiveComposer(), question)
+    assert answer.answered and "Association of Ukrainian Cities" in answer.answer
+
+
+def test_chat_words_no_sentence_holds_do_not_make_a_refusal(embeddings) -> None:  # noqa: ANN001
+    from assistant.answer.extractive import FREQUENT_WORDS
+
+    question = (
+        "Hi there, sorry, I really think we just need to know one thing quickly, as our mayor keeps asking me "
+        "about it: what do applicants get once they register?"
+    )
+    assert not _composer_answers(ExtractiveComposer(), question).answered
+    composer = ExtractiveComposer(frequent_words=embeddings.frequent_words(FREQUENT_WORDS))
+    answer = _composer_answers(composer, question)
+    assert answer.answered and "PIC" in answer.answer
