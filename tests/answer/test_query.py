@@ -19,7 +19,11 @@ def test_years_calls_and_intent_are_read() -> None:
 def test_follow_up_swaps_the_call_and_keeps_year_and_subject() -> None:
     q = analyse("And for networks of towns?", TT_2024)
     assert q.follow_up
-    assert (q.years, q.topics, q.intents) == ([2024], ["networks-of-towns"], ["date"])
+    assert (q.years, q.topics, q.intents) == (
+        [2024],
+        ["networks-of-towns"],
+        ["date", "date_close"],
+    )  # the deadline, as in the history
 
 
 def test_follow_up_swaps_the_year_and_keeps_the_call() -> None:

@@ -10,6 +10,7 @@ at the default 64 KB limit it never reaches the turn check: both refusals are as
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 from collections.abc import Iterable
@@ -202,8 +203,10 @@ def test_prompt_injection_is_answered_from_the_documents_only(served: ServeProce
     # docs/reliability.md; what is asserted is that nothing the injection asks for is ever given.)
     mixed = httpx.post(f"{served.url}/api/ask", json={"question": f"{injection} {QUESTION}"}, timeout=30)
     assert mixed.status_code == 200, mixed.text
-    if mixed.json()["answered"]:
-        assert ANSWER in mixed.json()["answer"] and injection not in mixed.json()["answer"]
-    else:
-        assert not mixed.json()["sources"]
+    reply = mixed.json()
+    assert injection not in reply["answer"]
+    if reply["answered"]:
+        assert ANSWER in reply["answer"]
+    else:  # a refusal cites only the document sentences it quotes as nearby
+        assert len(reply["sources"]) == len(set(re.findall(r"\[(\d+)\]", reply["answer"])))
     assert_still_answers(served)
