@@ -1,7 +1,7 @@
 """Answer quality on the held-out test set, over the real corpus: CI fails below these floors.
 
 TARGETS are the issue's floors. On eval/dev.jsonl (where tuning happens) all four are met; on the held-out
-eval/test.jsonl two are not yet (English fact recall 0.80, refusal accuracy 0.70 on 10 questions; see
+eval/test.jsonl two are not yet (English fact recall 0.83, refusal accuracy 0.70 on 10 questions; see
 eval/reports/latest.json). Until they are, CI guards against regressions at today's measured level (FLOORS);
 raise each floor to its target as soon as the test set meets it. Never tune on test.jsonl.
 """
@@ -20,7 +20,7 @@ from assistant.service import Assistant
 
 ROOT = Path(__file__).parents[2]
 TARGETS = {"hit@5": 0.90, "fact_recall_en": 0.85, "refusal_accuracy": 0.80, "fact_recall_other": 0.70}
-FLOORS = {"hit@5": 0.90, "fact_recall_en": 0.78, "refusal_accuracy": 0.70, "fact_recall_other": 0.80}
+FLOORS = {"hit@5": 0.90, "fact_recall_en": 0.82, "refusal_accuracy": 0.70, "fact_recall_other": 0.80}
 
 
 @pytest.fixture(scope="module")
