@@ -1,6 +1,6 @@
 """Check, split and count the evaluation question set.
 
-    python eval/check_questions.py            # validate questions.jsonl (and dev/test/dev-extra if present)
+    python eval/check_questions.py            # validate questions.jsonl (and dev/test and EXTRA_FILES if present)
     python eval/check_questions.py --split    # rewrite dev.jsonl / test.jsonl from questions.jsonl
     python eval/check_questions.py --counts   # print the counts table used in eval/README.md
 
@@ -22,6 +22,9 @@ import unicodedata
 from pathlib import Path
 
 EVAL = Path(__file__).resolve().parent
+# Tuning-side questions outside the dev/test split: dev-extra (tuned on), dev-check (a check of generalisation,
+# written after the last tuning round and not tuned on).
+EXTRA_FILES = ("dev-extra.jsonl", "dev-check.jsonl")
 ROOT = EVAL.parent
 KEYS = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}
 LANGS = {"en", "fr", "it", "hu", "ro", "de", "es"}
@@ -271,16 +274,20 @@ def main() -> int:
         ids = [q["id"] for q in load(EVAL / "dev.jsonl") + load(EVAL / "test.jsonl")]
         if sorted(ids) != sorted(q["id"] for q in rows):
             errors.append("dev.jsonl + test.jsonl do not partition questions.jsonl")
-    extra_path = EVAL / "dev-extra.jsonl"
-    if extra_path.exists():  # extra tuning questions, validated the same way but kept out of the dev/test split
-        extra = load(extra_path)
+    seen = {q["id"] for q in rows}
+    for name in EXTRA_FILES:  # extra tuning-side questions, validated the same way but kept out of the split
+        path = EVAL / name
+        if not path.exists():
+            continue
+        extra = load(path)
         extra_errors, extra_unverified = validate(extra)
-        errors += [f"dev-extra.jsonl: {e}" for e in extra_errors]
-        unverified += [f"dev-extra.jsonl: {u}" for u in extra_unverified]
-        clash = sorted({q["id"] for q in rows} & {q.get("id") for q in extra})
+        errors += [f"{name}: {e}" for e in extra_errors]
+        unverified += [f"{name}: {u}" for u in extra_unverified]
+        clash = sorted(seen & {q.get("id") for q in extra})
         if clash:
-            errors.append(f"dev-extra.jsonl: ids also in questions.jsonl: {', '.join(clash)}")
-        print(f"dev-extra.jsonl: {len(extra)} questions")
+            errors.append(f"{name}: ids also in another question file: {', '.join(clash)}")
+        seen |= {q.get("id") for q in extra}
+        print(f"{name}: {len(extra)} questions")
     for line in unverified:
         print("UNVERIFIED", line)
     for line in errors:
