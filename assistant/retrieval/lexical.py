@@ -64,20 +64,24 @@ class LexicalIndex:
     @classmethod
     def from_collection(cls, collection: Any, page: int = 5000) -> LexicalIndex:
         """Read every chunk and vector of a Chroma collection (paged, so large collections don't hit limits)."""
-        rows: list[tuple[Chunk, Any]] = []
+        chunks: list[Chunk] = []
+        pages: list[np.ndarray] = []  # float32 at once: Chroma returns float64, twice the memory
         offset = 0
         while True:
             got = collection.get(include=["documents", "metadatas", "embeddings"], limit=page, offset=offset)
-            for cid, text, meta, vector in zip(
-                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
-            ):
-                rows.append((Chunk(cid, text or "", dict(meta or {})), vector))
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                chunks.append(Chunk(cid, text or "", dict(meta or {})))
+            if len(got["ids"]):
+                pages.append(np.asarray(got["embeddings"], dtype=np.float32))
             if len(got["ids"]) < page:
                 break
             offset += page
-        rows.sort(key=lambda r: (r[0].metadata.get("doc_id", ""), r[0].metadata.get("chunk_index", 0)))
-        chunks = [chunk for chunk, _ in rows]
-        vectors = ChunkVectors(np.asarray([v for _, v in rows]), [c.metadata for c in chunks]) if rows else None
+        order = sorted(
+            range(len(chunks)),
+            key=lambda i: (chunks[i].metadata.get("doc_id", ""), chunks[i].metadata.get("chunk_index", 0)),
+        )
+        chunks = [chunks[i] for i in order]
+        vectors = ChunkVectors(np.concatenate(pages)[order], [c.metadata for c in chunks]) if chunks else None
         return cls(chunks, vectors)
 
     def __len__(self) -> int:

@@ -15,12 +15,16 @@ import numpy as np
 
 
 class ChunkVectors:
-    """Unit-length chunk vectors (one row per chunk, in the lexical index's chunk order) and their metadata."""
+    """Unit-length chunk vectors (one row per chunk, in the lexical index's chunk order) and their metadata.
+
+    A float32 ``matrix`` is normalised in place (it is owned from then on): no second copy of a large matrix.
+    """
 
     def __init__(self, matrix: np.ndarray, metadatas: Sequence[dict[str, Any]]) -> None:
         matrix = np.asarray(matrix, dtype=np.float32)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        self.matrix = matrix / np.where(norms == 0, 1.0, norms)
+        matrix /= np.where(norms == 0, 1.0, norms)  # in place: no second copy of a large matrix
+        self.matrix = matrix
         self.metadatas = list(metadatas)
         self._rows = lru_cache(maxsize=256)(self._rows_uncached)
 
