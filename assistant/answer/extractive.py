@@ -48,6 +48,7 @@ _NO_KNOWLEDGE = re.compile(
 )
 _CONFLICT = re.compile(r"\b(disagree|conflict|differ|other sources?|another source|whereas|however)\b", re.I)
 _KNOWN_TERMS = frozenset(t for terms in DOMAIN_TERMS.values() for term in terms for t in tokens(term))
+_LIST_WORDS = frozenset(tokens("list name"))
 _CUE_WORDS = {t for cues in INTENT_CUES.values() for cue in cues for t in tokens(cue)}
 
 
@@ -239,7 +240,13 @@ class ExtractiveComposer:
     def _score(
         self, query: Query, passages: list[Passage], index: LexicalIndex
     ) -> tuple[list[Scored], dict[str, float]]:
-        terms = [t for t in dict.fromkeys(content_tokens(query.search_text)) if t not in _CUE_WORDS or index.idf(t)]
+        # Cue words count when the documents use them ("deadline", "budget"), except the words that only ask
+        # for a list ("list", "name the").
+        terms = [
+            t
+            for t in dict.fromkeys(content_tokens(query.search_text))
+            if t not in _LIST_WORDS and (t not in _CUE_WORDS or index.idf(t))
+        ]
         # A word no document contains counts as a typical content word: it lowers the coverage of every sentence.
         # In other languages only the mapped English terms and names are judged (other words are simply foreign).
         typical = index.median_idf
@@ -299,6 +306,16 @@ class ExtractiveComposer:
             fresh = s not in chosen and not any(_similar(s.text, c.text) for c in chosen)
             if fresh and gain >= 0.15 and s.score >= 0.4 * best and _same_year(s, query):
                 chosen.append(s)
+        # A question naming several years (a comparison, a list per year) gets the best fitting sentence of
+        # each year that no chosen sentence covers yet.
+        if 2 <= len(query.years) <= self.max_list:
+            for year in query.years:
+                fitting = [c for c in chosen if c.fits_intent or not query.intents]
+                if len(chosen) >= self.max_list or any(_of_year(c, year) for c in fitting):
+                    continue
+                of_year = [s for s in scored[:40] if _of_year(s, year) and (s.fits_intent or not query.intents)]
+                if of_year and of_year[0].score >= 0.4 * best:
+                    chosen.append(of_year[0])
         # A sentence that introduces a list ("...are:") or answers a list question is followed by the items
         # that come after it in its passage.
         lead = next((c for c in chosen if c.text.rstrip().endswith(":")), chosen[0])
@@ -443,6 +460,12 @@ def _same_year(best: Scored, query: Query) -> bool:
     if doc_year is not None:
         return str(doc_year) in years and not said
     return not said
+
+
+def _of_year(s: Scored, year: int) -> bool:
+    """Whether a sentence is about ``year``: it says so, or it says no year and its document is of that year."""
+    said = set(_YEARISH_ALL.findall(s.text))
+    return str(year) in said or (not said and s.passage.metadata.get("year") == year)
 
 
 def _same_call(best: Scored, query: Query) -> bool:

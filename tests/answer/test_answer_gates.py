@@ -72,3 +72,27 @@ def test_chat_words_no_sentence_holds_do_not_make_a_refusal(embeddings) -> None:
     composer = ExtractiveComposer(frequent_words=embeddings.frequent_words(FREQUENT_WORDS))
     answer = _composer_answers(composer, question)
     assert answer.answered and "PIC" in answer.answer
+
+
+def test_a_question_naming_several_years_gets_each_years_sentence() -> None:
+    chunks = [
+        Chunk(f"nt-{y}", f"The {y} Networks of Towns call closed on {d} {y} at 17:00 Brussels time.", meta)
+        for y, d, meta in [
+            (2023, "20 April", {"doc_id": "nt-2023", "year": 2023, "topic": "networks-of-towns"}),
+            (2024, "18 April", {"doc_id": "nt-2024", "year": 2024, "topic": "networks-of-towns"}),
+            (2025, "27 March", {"doc_id": "nt-2025", "year": 2025, "topic": "networks-of-towns"}),
+        ]
+    ]
+    chunks.append(
+        Chunk(
+            "summary",
+            "A summary of the 2024 Networks of Towns call lists a priority that the 2023 call also had.",
+            {"doc_id": "summary", "year": 2024, "topic": "networks-of-towns"},
+        )
+    )
+    index = LexicalIndex(chunks)
+    passages = [Passage(c, 1.0 / (i + 1), 0.6) for i, c in enumerate(chunks)]
+    question = "Can you list the networks of towns closing dates for 2023, 2024 and 2025?"
+    answer = ExtractiveComposer().compose(analyse(question), passages, index, fixed_clock(2026, 1, 1)())
+    assert answer.answered
+    assert all(date in answer.answer for date in ("20 April 2023", "18 April 2024", "27 March 2025"))
