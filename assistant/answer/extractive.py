@@ -296,13 +296,15 @@ class ExtractiveComposer:
             if any(_similar(s.text, c.text) for c in chosen):
                 continue
             chosen.append(s)
-        # Questions with several parts: add sentences that cover question terms no chosen sentence covers.
+        # Questions with several parts: add sentences that cover question terms no chosen sentence covers (the
+        # years of a question naming several are covered year by year below).
         total = sum(weights.values()) or 1.0
+        several_years = {str(y) for y in query.years} if len(query.years) >= 2 else set()
         for s in scored[:25]:
             if len(chosen) >= limit:
                 break
             covered = frozenset().union(*(c.terms for c in chosen))
-            gain = sum(weights[t] for t in s.terms - covered) / total
+            gain = sum(weights[t] for t in s.terms - covered - several_years) / total
             fresh = s not in chosen and not any(_similar(s.text, c.text) for c in chosen)
             if fresh and gain >= 0.15 and s.score >= 0.4 * best and _same_year(s, query):
                 chosen.append(s)

@@ -96,3 +96,4 @@ def test_a_question_naming_several_years_gets_each_years_sentence() -> None:
     answer = ExtractiveComposer().compose(analyse(question), passages, index, fixed_clock(2026, 1, 1)())
     assert answer.answered
     assert all(date in answer.answer for date in ("20 April 2023", "18 April 2024", "27 March 2025"))
+    assert "summary" not in answer.answer  # names two of the years but no date: it answers nothing
