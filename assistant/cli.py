@@ -72,11 +72,10 @@ def search(
     k: Annotated[int, typer.Option("--k", "-k", min=1, max=50, help="How many passages.")] = 5,
 ) -> None:
     """Show the passages the assistant retrieves for a question (its own retriever), with their sources."""
-    from assistant.answer.query import analyse
-
     _setup_logging()
-    searcher = _assistant().searcher
-    for rank, passage in enumerate(searcher.search(analyse(query), k), 1):
+    assistant = _assistant()
+    # The question as the assistant reads it (language, years, calls, typing slips), then its own retriever.
+    for rank, passage in enumerate(assistant.searcher.search(assistant.understand(query, []), k), 1):
         meta = passage.metadata
         similarity = f", cosine {passage.similarity:.2f}" if passage.similarity is not None else ""
         typer.echo(f"[{rank}] {meta.get('title')} › {meta.get('section', '')} (fused {passage.score:.4f}{similarity})")

@@ -48,10 +48,7 @@ class _Step(Runnable[Any, Any]):
         self.name = name
 
     def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Any:  # noqa: A002
-        return self._call_with_config(self._run, input, config)
-
-    def _run(self, value: Any) -> Any:
-        return self.func(value)
+        return self._call_with_config(self.func, input, config)
 
 
 @dataclass(frozen=True)

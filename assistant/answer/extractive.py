@@ -272,7 +272,7 @@ class ExtractiveComposer:
                 fits = _fits_intent(sentence, query.intents, frozenset(years), counted)
                 score = overlap + 0.45 * passage.score / top + (0.3 if fits and query.intents else 0.0)
                 if years:
-                    mentioned = set(re.findall(r"\b(?:19|20)\d{2}\b", sentence))
+                    mentioned = set(_YEARISH_ALL.findall(sentence))
                     if mentioned & years:
                         score += 0.2
                     elif mentioned and passage.metadata.get("year") not in query.years:
@@ -348,7 +348,7 @@ class ExtractiveComposer:
         if not _in_capitals(text):
             names += re.findall(r"\b[A-Z]{4,}\b", text)
         found = [t for n in names for t in content_tokens(n)]
-        return [t for t in found if t not in _KNOWN_TERMS] + re.findall(r"\b(?:19|20)\d{2}\b", text)
+        return [t for t in found if t not in _KNOWN_TERMS] + _YEARISH_ALL.findall(text)
 
     def _unknown_terms(self, query: Query, index: LexicalIndex) -> list[str]:
         """Names, ids and years in the question that no document contains (Interreg, Erasmus, 2031, ...), and
@@ -455,7 +455,7 @@ def _same_year(best: Scored, query: Query) -> bool:
     if not query.years:
         return True
     years = {str(y) for y in query.years}
-    said = set(re.findall(r"\b(?:19|20)\d{2}\b", best.text))
+    said = set(_YEARISH_ALL.findall(best.text))
     if said & years:
         return True
     doc_year = best.passage.metadata.get("year")

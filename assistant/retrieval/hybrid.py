@@ -159,18 +159,16 @@ class HybridSearcher:
                     self._reopen()
                 got = query()
             ids, distances = got["ids"][0], got["distances"][0]
-            known = lexical.by_id
-            missing = [cid for cid in ids if cid not in known]
+            fetched: dict[str, Chunk] = {}
+            missing = [cid for cid in ids if cid not in lexical.by_id]
             if missing:  # written since the snapshot was read (it is refreshed every few seconds)
                 extra = self.collection.get(ids=missing, include=["documents", "metadatas"])
-                known = {
-                    **known,
-                    **{
-                        cid: Chunk(cid, doc or "", dict(meta or {}))
-                        for cid, doc, meta in zip(extra["ids"], extra["documents"], extra["metadatas"], strict=True)
-                    },
+                fetched = {
+                    cid: Chunk(cid, doc or "", dict(meta or {}))
+                    for cid, doc, meta in zip(extra["ids"], extra["documents"], extra["metadatas"], strict=True)
                 }
-        return [(known[cid], 1.0 - float(dist)) for cid, dist in zip(ids, distances, strict=True) if cid in known]
+        found = ((lexical.by_id.get(cid) or fetched.get(cid), dist) for cid, dist in zip(ids, distances, strict=True))
+        return [(chunk, 1.0 - float(dist)) for chunk, dist in found if chunk is not None]
 
 
 def _where(query: Query) -> dict | None:

@@ -28,9 +28,6 @@ class ChunkVectors:
         self.metadatas = list(metadatas)
         self._rows = lru_cache(maxsize=256)(self._rows_uncached)
 
-    def __len__(self) -> int:
-        return len(self.metadatas)
-
     def nearest(self, vector: Sequence[float], where: dict, k: int) -> list[tuple[int, float]]:
         """Rows passing ``where`` (``$in`` clauses, ``$and``) nearest to ``vector``: (row, cosine), best first."""
         rows = self._rows(_key(where))
