@@ -18,7 +18,8 @@ from functools import lru_cache
 from assistant.answer.answer import Answer, Source
 from assistant.answer.dates import days_until, deadlines, format_date
 from assistant.answer.languages import DOMAIN_TERMS, message
-from assistant.answer.query import INTENT_CUES, Query, topics_named
+from assistant.answer.places import countries_named, covers_country
+from assistant.answer.query import INTENT_CUES, PERIOD, Query, topics_named
 from assistant.retrieval.hybrid import CALL_TOPICS, Passage
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.text import content_tokens, fold, tokens
@@ -38,7 +39,10 @@ _AMOUNT = re.compile(r"\bEUR\b|€|\beuros?\b|\b\d[\d,.]*\s*(million|billion|m|b
 _NUMBER = re.compile(r"\b\d+\b")
 _WHO = re.compile(
     r"\b(eligible|apply|applicants?|municipalit|towns?|authorit|organisations?|bodies|countries|committees?|"
-    r"associations?|members?|recipients?|received|partners?|non-profit|public bod)",
+    r"associations?|members?|recipients?|received|partners?|non-profit|public bod|agency|ministry|office|government|"
+    r"president|coordinator|secretar|mayors?)"
+    # ... or names one: "the contact point is MUCF", "was Gunn Marit Helgesen"
+    r"|\b(?:is|are|was|were) (?:the )?(?-i:[A-Z])[\w-]+",
     re.I,
 )
 _NO_KNOWLEDGE = re.compile(
@@ -220,6 +224,16 @@ class ExtractiveComposer:
         if oov or weak or top_similarity < t.min_similarity or misfit or off_subject:
             return self._refuse(query, scored[:1] if not oov and best.overlap > 0.2 else [], passages)
         chosen = self._choose(query, scored, weights)
+        if query.countries and not (
+            any(covers_country(chosen[0].text, c) for c in query.countries)
+            and all(any(covers_country(s.text, c) for s in chosen) for c in query.countries)
+        ):
+            # A question about a country ("the contact point in Germany") is answered by a sentence about it.
+            return self._refuse(query, chosen[:1], passages)
+        if query.years and not any(_of_year(s, y) for s in chosen for y in query.years):
+            # A question about a year that no chosen sentence is about ("the Golden Stars of 2007", answered by
+            # what the award is and by the 2006 winners) is not answered.
+            return self._refuse(query, chosen[:1], passages)
         if _NO_KNOWLEDGE.search(chosen[0].text):
             # The best match says the sources do not give something. When that sentence itself holds what is
             # asked (a date, while only the hour is not given) and another chosen sentence states it, that one
@@ -259,6 +273,8 @@ class ExtractiveComposer:
         top = passages[0].score if passages else 1.0
         years = {str(y) for y in query.years}
         counted = frozenset(t for term in query.counted for t in tokens(term))
+        counted |= frozenset().union(*(query.related.get(t, frozenset()) for t in counted))
+        related = query.related
         out: list[Scored] = []
         seen: set[str] = set()
         for rank, passage in enumerate(passages):
@@ -267,7 +283,8 @@ class ExtractiveComposer:
                 if key in seen:
                     continue
                 seen.add(key)
-                overlap = sum(w * (1.0 if t in found else 0.5 if t in header else 0.0) for t, w in weights.items())
+                covered = {t for t in weights if t in found or related.get(t, frozenset()) & found}
+                overlap = sum(w * (1.0 if t in covered else 0.5 if t in header else 0.0) for t, w in weights.items())
                 overlap /= total
                 fits = _fits_intent(sentence, query.intents, frozenset(years), counted)
                 score = overlap + 0.45 * passage.score / top + (0.3 if fits and query.intents else 0.0)
@@ -279,7 +296,7 @@ class ExtractiveComposer:
                         score -= 0.2
                 if "list" in query.intents and len(sentence) < 200 and "," in sentence:
                     score += 0.1
-                matched = frozenset(t for t in weights if t in found and weights[t] > 0)
+                matched = frozenset(t for t in covered if weights[t] > 0)
                 out.append(Scored(sentence, passage, rank, score, overlap, fits, position, matched))
         out.sort(key=lambda s: s.score, reverse=True)
         return out, weights
@@ -354,7 +371,8 @@ class ExtractiveComposer:
         """Names, ids and years in the question that no document contains (Interreg, Erasmus, 2031, ...), and
         acronyms the documents never write in capitals ("LIFE" is not the "life" of "democratic life")."""
         names = self._names(query.text, query.language)
-        unknown = {t for t in names if not index.doc_freq.get(t)}
+        # A country the corpus never names ("Polish") is judged by the country rule of ``compose`` instead.
+        unknown = {t for t in names if not index.doc_freq.get(t) and not countries_named(t, "en")}
         if not _in_capitals(query.text):
             known = index.acronyms | _KNOWN_TERMS
             unknown |= {fold(a) for a in re.findall(r"\b[A-Z]{4,}\b", query.text) if fold(a) not in known}
@@ -465,8 +483,9 @@ def _same_year(best: Scored, query: Query) -> bool:
 
 
 def _of_year(s: Scored, year: int) -> bool:
-    """Whether a sentence is about ``year``: it says so, or it says no year and its document is of that year."""
-    said = set(_YEARISH_ALL.findall(s.text))
+    """Whether a sentence is about ``year``: it says so (a period such as "2007-2013" names no one year), or it
+    says no year and its document is of that year."""
+    said = set(_YEARISH_ALL.findall(PERIOD.sub(" ", s.text)))
     return str(year) in said or (not said and s.passage.metadata.get("year") == year)
 
 

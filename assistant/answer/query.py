@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.answer.languages import LANGUAGES, detect_language, english_terms, english_word
-from assistant.retrieval.text import STOPWORDS, fold, words
+from assistant.answer.paraphrases import related_terms
+from assistant.answer.places import countries_named, country_patterns, names_a_country
+from assistant.retrieval.text import STOPWORDS, content_tokens, fold, words
 
 if TYPE_CHECKING:
     from assistant.retrieval.lexical import LexicalIndex
@@ -26,7 +28,7 @@ CALL_PATTERNS: dict[str, str] = {
     r"\brealis[ez]e?\b|\bcemr\b|\bccre\b|\brgre\b|\bcmre\b": "cemr",
 }
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
-_PERIOD = re.compile(r"\b(19|20)\d{2}\s*[-–/]\s*(19|20)\d{2}\b")
+PERIOD = re.compile(r"\b(19|20)\d{2}\s*[-–/]\s*(19|20)\d{2}\b")
 _CALL_ID = re.compile(r"\bcerv-\d{4}-[a-z-]+\b")
 
 # What a question asks for, by folded cue words in the seven languages.
@@ -342,6 +344,8 @@ class Query:
     intents: list[str] = field(default_factory=list)
     english: list[str] = field(default_factory=list)
     counted: list[str] = field(default_factory=list)
+    related: dict[str, frozenset[str]] = field(default_factory=dict)
+    countries: list[str] = field(default_factory=list)
     small_talk: str | None = None
     follow_up: bool = False
 
@@ -349,6 +353,12 @@ class Query:
     def search_text(self) -> str:
         """What retrieval searches: the standalone question plus English equivalents of foreign terms."""
         return " ".join([self.standalone, *self.english]).strip()
+
+    @property
+    def search_tokens(self) -> list[str]:
+        """The lexical search's tokens: those of ``search_text``, then the corpus's words for its everyday ones."""
+        own = content_tokens(self.search_text)
+        return own + [t for t in dict.fromkeys(t for alts in self.related.values() for t in alts) if t not in own]
 
 
 def _cue_pattern(cue: str) -> str:
@@ -430,7 +440,7 @@ def _entities(text: str) -> tuple[list[int], list[str], list[str]]:
     # Calls named in any supported language ("redes de ciudades", "gemellaggio") count as the call.
     topics = _topics(" ".join([folded, *(t for lang in LANGUAGES[1:] for t in english_terms(text, lang))]))
     # "2021-2027" or "2014-2020" names a programme period, not a call year.
-    years = [int(y) for y in dict.fromkeys(_YEAR.findall(_PERIOD.sub(" ", folded)))]
+    years = [int(y) for y in dict.fromkeys(_YEAR.findall(PERIOD.sub(" ", folded)))]
     call_ids = [c.upper() for c in dict.fromkeys(_CALL_ID.findall(folded))]
     return years, topics, call_ids
 
@@ -495,6 +505,9 @@ def _merge(question: str, previous: str) -> str:
     if topics or call_ids:
         remove += [p for p, topic in CALL_PATTERNS.items() if topic not in ("cemr",) or "cemr" in topics]
         remove.append(r"\bcerv-\d{4}-[a-z-]+\b")
+    if names_a_country(question):
+        # "And in Sweden?" after a question about France asks about Sweden only.
+        remove += country_patterns()
     own_intents = _intents(fold(question))
     if own_intents and not set(own_intents) <= {"list"}:
         # The new question asks its own thing: carry only the names of the previous one (its year, call,
@@ -531,7 +544,10 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
     if kind:
         return Query(question, question, lang, small_talk=kind)
     standalone, follow_up = condense(question, history)
-    english = english_terms(standalone, lang) if lang != "en" else []
+    countries = countries_named(standalone, lang)
+    english: list[str] = []
+    if lang != "en":  # the English words of its domain terms and country names ("Deutschland" -> germany)
+        english = english_terms(standalone, lang) + [c for c in countries if c not in fold(standalone)]
     search = " ".join([standalone, *english])
     years, topics, call_ids = _entities(search)
     own_intents = _intents(" ".join([fold(question), *english_terms(question, lang)]))
@@ -551,6 +567,8 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         intents=intents,
         english=english,
         counted=counted,
+        related=related_terms(search),
+        countries=countries,
         follow_up=follow_up,
     )
 

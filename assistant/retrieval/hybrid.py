@@ -26,7 +26,6 @@ from assistant.answer.query import Query, analyse
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.ingest.splitting import Chunk
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.retrieval.text import content_tokens
 from assistant.retrieval.vectors import passes
 from assistant.store import is_embedded, reopen, store_errors
 
@@ -123,7 +122,7 @@ class HybridSearcher:
             for chunk, sim in (h for found in lists for h in found):
                 similarity[chunk.id] = max(sim, similarity.get(chunk.id, -1.0))
         if self.mode in ("lexical", "hybrid"):
-            lists.append(lexical.search(content_tokens(query.search_text), self.candidates))
+            lists.append(lexical.search(query.search_tokens, self.candidates))
         fused: dict[str, float] = {}
         chunks: dict[str, Chunk] = {}
         for hits in lists:

@@ -1,8 +1,11 @@
 """What makes a sentence the answer: the event a date is for, the call asked about, the maximum, counts in words,
-chat words around the question, names at the start of a sentence. Over a real ingested fixture index, and over
+chat words around the question, names at the start of a sentence, everyday words for the corpus's terms, the
+country and the year asked about. Over a real ingested fixture index, and over
 hand-made passages where the fixture corpus holds no such sentence."""
 
 from __future__ import annotations
+
+import pytest
 
 from assistant.answer.answer import Answer
 from assistant.answer.extractive import ExtractiveComposer
@@ -44,10 +47,15 @@ CHUNKS = [
 ]
 
 
-def _composer_answers(composer: ExtractiveComposer, question: str) -> Answer:
-    index = LexicalIndex(CHUNKS)
-    passages = [Passage(c, 1.0 / (i + 1), 0.5) for i, c in enumerate(CHUNKS)]
-    return composer.compose(analyse(question), passages, index, fixed_clock(2026, 1, 1)())
+def _composer_answers(
+    composer: ExtractiveComposer,
+    question: str,
+    chunks: list[Chunk] = CHUNKS,
+    history: list[dict[str, str]] | None = None,
+) -> Answer:
+    index = LexicalIndex(chunks)
+    passages = [Passage(c, 1.0 / (i + 1), 0.5) for i, c in enumerate(chunks)]
+    return composer.compose(analyse(question, history), passages, index, fixed_clock(2026, 1, 1)())
 
 
 def test_a_count_written_in_words_answers_how_many() -> None:
@@ -97,3 +105,77 @@ def test_a_question_naming_several_years_gets_each_years_sentence() -> None:
     assert answer.answered
     assert all(date in answer.answer for date in ("20 April 2023", "18 April 2024", "27 March 2025"))
     assert "summary" not in answer.answer  # names two of the years but no date: it answers nothing
+
+
+RESULTS = [
+    Chunk(
+        "nt-2023-results",
+        "In the 2023 Networks of Towns call, 27 proposals were rejected for lack of budget and 43 for insufficient "
+        "quality. Applicants were informed of the results in October 2023.",
+        {"doc_id": "nt-2023", "year": 2023, "topic": "networks-of-towns"},
+    ),
+    Chunk(
+        "events",
+        "In 2021 each twinning event needed at least 50 direct participants, of whom at least 25 had to be invited "
+        "participants from partner countries.",
+        {"doc_id": "tt-2021", "year": 2021, "topic": "town-twinning"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("How many 2023 network bids got turned down because they weren't good enough?", "43"),
+        ("how many 2023 networks of towns proposals were turned down just because the money ran out?", "27"),
+        ("How many people did each twinning event need in 2021?", "50"),
+    ],
+)
+def test_everyday_words_are_read_as_the_corpus_terms(question: str, expected: str) -> None:
+    answer = _composer_answers(ExtractiveComposer(), question, RESULTS)
+    assert answer.answered and expected in answer.answer
+
+
+CONTACT_POINTS = [
+    Chunk("fr", "In France, the CERV national contact point is Cidem.", {"doc_id": "ncp"}),
+    Chunk("se", "In Sweden, the CERV national contact point is MUCF, the Swedish Agency for Youth.", {"doc_id": "ncp"}),
+    Chunk("it", "Town twinning is the theme most requested from the Italian CERV contact point.", {"doc_id": "ncp"}),
+    Chunk("cem", "CEMR was founded by mayors from Belgium, France, Germany and Italy.", {"doc_id": "cemr"}),
+]
+FRANCE = [
+    {"role": "user", "content": "Who is the CERV contact point in France?"},
+    {"role": "assistant", "content": "In France the CERV national contact point is Cidem."},
+]
+
+
+@pytest.mark.parametrize(
+    "question, history, expected",
+    [
+        ("Who is the CERV national contact point in Sweden?", None, "MUCF"),
+        ("Wer ist die nationale CERV-Kontaktstelle in Schweden?", None, "MUCF"),
+        ("And in Sweden?", FRANCE, "MUCF"),
+        ("Qui est le point de contact national CERV en France ?", None, "Cidem"),
+        ("Who is the CERV national contact point in Germany?", None, None),
+        ("Wer ist die nationale CERV-Kontaktstelle in Österreich?", None, None),
+        ("Chi è il punto di contatto nazionale CERV in Germania?", None, None),
+    ],
+)
+def test_a_question_about_a_country_is_answered_about_that_country(
+    question: str, history: list[dict[str, str]] | None, expected: str | None
+) -> None:
+    answer = _composer_answers(ExtractiveComposer(), question, CONTACT_POINTS, history)
+    if expected is None:  # the documents name no contact point for it (a sentence naming it elsewhere is no answer)
+        assert not answer.answered
+    else:
+        assert answer.answered and answer.answer.startswith(next(c.text for c in CONTACT_POINTS if expected in c.text))
+
+
+def test_a_year_no_sentence_is_about_is_not_answered() -> None:
+    chunks = [
+        Chunk("gs", "The Golden Stars of Town Twinning are an annual European Commission award.", {"doc_id": "gs"}),
+        Chunk("gs-2006", "In 2006, 11 Golden Stars were awarded: 6 for twinning projects.", {"doc_id": "gs"}),
+        Chunk("efc", "Europe for Citizens ran in 2007-2013 and again in 2014-2020.", {"doc_id": "efc"}),
+    ]
+    assert _composer_answers(ExtractiveComposer(), "How many Golden Stars were awarded in 2006?", chunks).answered
+    # 2007 appears only inside a period: no sentence is about that year.
+    assert not _composer_answers(ExtractiveComposer(), "Which towns won the Golden Stars in 2007?", chunks).answered

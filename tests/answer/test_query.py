@@ -134,3 +134,23 @@ def test_counts_and_amounts_are_told_apart(text: str, intents: list[str], counte
 )
 def test_words_near_money_do_not_make_an_amount_question(text: str) -> None:
     assert "amount" not in analyse(text).intents
+
+
+@pytest.mark.parametrize(
+    "text, countries",
+    [
+        ("Can our Polish partner town and a Bosnian NGO take part?", ["poland", "bosnia"]),
+        ("Wer ist die Kontaktstelle in Österreich?", ["austria"]),
+        ("Ki a kapcsolattartó Németországban?", ["germany"]),
+        ("Is the Turkey dinner an eligible cost for a town in Chad?", ["chad"]),
+        ("can a town in bosnia apply? is a turkey dinner a cost?", ["bosnia"]),  # lower case: names count
+    ],
+)
+def test_countries_are_named_in_any_language(text: str, countries: list[str]) -> None:
+    assert analyse(text).countries == countries
+
+
+def test_a_follow_up_naming_another_country_drops_the_old_one() -> None:
+    history = [{"role": "user", "content": "Who is the CERV contact point in France?"}]
+    q = analyse("And in Sweden?", history)
+    assert q.countries == ["sweden"] and "france" not in q.standalone.lower()
