@@ -17,13 +17,15 @@ from assistant.evaluation.matching import fact_found
 from assistant.service import Assistant
 
 GRID = {
-    "min_overlap": [0.2, 0.25, 0.3, 0.34],
-    "strong_similarity": [0.55, 0.6, 0.65, 0.7],
+    "min_overlap": [0.3, 0.38, 0.42, 0.46, 0.5, 0.55],
+    "strong_similarity": [0.55, 0.58, 0.6, 0.62, 0.65],
     "min_similarity": [0.22],
     "misfit_overlap": [0.6],
     "relative_keep": [0.55],
 }
-FILES = ("eval/dev.jsonl", "eval/dev-extra.jsonl")
+# How many of the language's most frequent words count as chat when no retrieved sentence holds them.
+FREQUENT = [500, 1000, 2000]
+FILES = ("eval/dev.jsonl", "eval/dev-extra.jsonl", "eval/dev-check.jsonl")
 
 
 def main() -> None:
@@ -38,10 +40,11 @@ def main() -> None:
         passages = [] if query.small_talk else assistant.searcher.search(query, assistant.settings.top_k)
         prepared.append((q, query, passages))
     index, now = assistant.searcher.lexical, assistant.now()
-    frequent = assistant.embeddings.frequent_words(FREQUENT_WORDS)
     results = []
-    for values in itertools.product(*GRID.values()):
-        composer = ExtractiveComposer(Thresholds(**dict(zip(GRID, values, strict=True))), frequent_words=frequent)
+    for n, values in itertools.product(FREQUENT, itertools.product(*GRID.values())):
+        setting = dict(zip(GRID, values, strict=True))
+        frequent = assistant.embeddings.frequent_words(n)
+        composer = ExtractiveComposer(Thresholds(**setting), frequent_words=frequent)
         recall, refusals, false_refusals, answerable, unanswerable = 0.0, 0, 0, 0, 0
         for q, query, passages in prepared:
             if query.small_talk:
@@ -58,10 +61,13 @@ def main() -> None:
                 unanswerable += 1
                 refusals += not answered
         r, a = recall / answerable, refusals / unanswerable
-        results.append((0.5 * r + 0.5 * a, r, a, false_refusals / answerable, dict(zip(GRID, values, strict=True))))
+        results.append((0.5 * r + 0.5 * a, r, a, false_refusals / answerable, {**setting, "frequent_words": n}))
     results.sort(key=lambda x: x[0], reverse=True)
-    for score, r, a, fr, values in results[:8]:
-        print(f"score {score:.3f}  fact recall {r:.3f}  refusal accuracy {a:.3f}  false refusals {fr:.3f}  {values}")
+    current = {**{name: getattr(Thresholds(), name) for name in GRID}, "frequent_words": FREQUENT_WORDS}
+    for score, r, a, fr, values in results[:8] + [row for row in results if row[4] == current]:
+        mark = "  (current)" if values == current else ""
+        figures = f"fact recall {r:.3f}  refusal accuracy {a:.3f}  false refusals {fr:.3f}"
+        print(f"score {score:.3f}  {figures}  {values}{mark}")
 
 
 if __name__ == "__main__":

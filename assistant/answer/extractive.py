@@ -37,6 +37,7 @@ _FULL_DATE = re.compile(
 )
 _AMOUNT = re.compile(r"\bEUR\b|€|\beuros?\b|\b\d[\d,.]*\s*(million|billion|m|bn)\b|\b\d{1,3}(,\d{3})+\b", re.I)
 _NUMBER = re.compile(r"\b\d+\b")
+_CALL_ID = re.compile(r"\bCERV-\d{4}-[A-Z]+(?:-[A-Z]+)*\b", re.I)
 _WHO = re.compile(
     r"\b(eligible|apply|applicants?|municipalit|towns?|authorit|organisations?|bodies|countries|committees?|"
     r"associations?|members?|recipients?|received|partners?|non-profit|public bod|agency|ministry|office|government|"
@@ -53,6 +54,10 @@ _NO_KNOWLEDGE = re.compile(
 _CONFLICT = re.compile(r"\b(disagree|conflict|differ|other sources?|another source|whereas|however)\b", re.I)
 _KNOWN_TERMS = frozenset(t for terms in DOMAIN_TERMS.values() for term in terms for t in tokens(term))
 _LIST_WORDS = frozenset(tokens("list name"))
+# Words of chat that never carry what is asked ("ok and what was ...", "who actually runs ...").
+_CHAT_WORDS = frozenset(
+    tokens("hi hello hey ok okay please thanks actually really basically kind sort itself anyway maybe perhaps roughly")
+)
 _CUE_WORDS = {t for cues in INTENT_CUES.values() for cue in cues for t in tokens(cue)}
 
 
@@ -77,7 +82,7 @@ class Scored:
 class Thresholds:
     """Gates of the refusal decision, tuned on eval/dev.jsonl (see docs/answering.md)."""
 
-    min_overlap: float = 0.3
+    min_overlap: float = 0.46
     min_similarity: float = 0.22
     strong_similarity: float = 0.65
     relative_keep: float = 0.55
@@ -129,6 +134,12 @@ _NUMBER_WORDS = re.compile(
     re.I,
 )
 
+_FUTURE = re.compile(r"\b(next|upcoming|forthcoming|future)\b")
+_DAY_MONTH_YEAR = re.compile(
+    r"\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December) "
+    r"((?:19|20)\d{2})\b"
+)
+
 _NO_MAXIMUM = re.compile(r"\bno (maximum|ceiling|cap|upper limit)\b", re.I)
 
 
@@ -147,8 +158,28 @@ def _has_count(sentence: str, counted: frozenset[str] = frozenset()) -> bool:
     )
 
 
+# What happened to the proposals a count is about (received, eligible, funded, rejected, on the reserve list): a
+# count of proposals received does not answer how many were funded.
+_OUTCOMES = {
+    "received": re.compile(r"\b(submitted|received|came in|sent in|handed in)\b", re.I),
+    "eligible": re.compile(r"\beligib", re.I),
+    "funded": re.compile(r"\b(funds?|funded|selected|awarded|granted|won|winning|successful|financed)\b", re.I),
+    "rejected": re.compile(r"\b(rejected|turned down|refused|unsuccessful|failed|not funded)\b", re.I),
+    "reserve": re.compile(r"\b(reserve|waiting) list\b", re.I),
+}
+
+
+def outcomes_asked(question: str) -> tuple[str, ...]:
+    """The outcomes a count question names ("how many were funded" -> funded)."""
+    return tuple(name for name, pattern in _OUTCOMES.items() if pattern.search(question))
+
+
 def _fits_intent(
-    sentence: str, intents: list[str], years: frozenset[str] = frozenset(), counted: frozenset[str] = frozenset()
+    sentence: str,
+    intents: list[str],
+    years: frozenset[str] = frozenset(),
+    counted: frozenset[str] = frozenset(),
+    outcomes: tuple[str, ...] = (),
 ) -> bool:
     """Whether a sentence holds what the question asks for: every specific need (a date, an amount of the
     right kind, a count) must be met; "who" counts only when nothing more specific is asked."""
@@ -172,7 +203,8 @@ def _fits_intent(
             amount = amount and bool(_PER_PROJECT_WORDS.search(sentence))
         checks.append(amount)
     if "count" in intents:
-        checks.append(_has_count(sentence, counted))
+        outcome = not outcomes or any(_OUTCOMES[o].search(sentence) for o in outcomes)
+        checks.append(outcome and _has_count(sentence, counted))
     if not checks and "who" in intents:
         checks.append(bool(_WHO.search(sentence)))
     # A question asking for a date and an amount is answered by sentences holding either.
@@ -230,6 +262,9 @@ class ExtractiveComposer:
         ):
             # A question about a country ("the contact point in Germany") is answered by a sentence about it.
             return self._refuse(query, chosen[:1], passages)
+        if "date" in query.intents and _FUTURE.search(fold(query.text)) and not _holds_future_date(chosen, now):
+            # "When is the next twinning congress?" is not answered by the dates of past ones.
+            return self._refuse(query, chosen[:1], passages)
         if query.years and not any(_of_year(s, y) for s in chosen for y in query.years):
             # A question about a year that no chosen sentence is about ("the Golden Stars of 2007", answered by
             # what the award is and by the 2006 winners) is not answered.
@@ -269,12 +304,17 @@ class ExtractiveComposer:
         if self.frequent:
             said = frozenset().union(*(found for p in passages for _, _, found in _sentences(p.chunk.body)))
             weights = {t: 0.0 if t in self.frequent and t not in said else w for t, w in weights.items()}
+        weights = {t: 0.0 if t in _CHAT_WORDS else w for t, w in weights.items()}
+        if len(query.years) >= 2:
+            # Several years are answered year by year (``_choose``): no one sentence is expected to hold them all.
+            weights = {t: 0.0 if t in {str(y) for y in query.years} else w for t, w in weights.items()}
         total = sum(weights.values()) or 1.0
         top = passages[0].score if passages else 1.0
         years = {str(y) for y in query.years}
         counted = frozenset(t for term in query.counted for t in tokens(term))
         counted |= frozenset().union(*(query.related.get(t, frozenset()) for t in counted))
         related = query.related
+        outcomes = outcomes_asked(query.search_text) if "count" in query.intents else ()
         out: list[Scored] = []
         seen: set[str] = set()
         for rank, passage in enumerate(passages):
@@ -283,10 +323,10 @@ class ExtractiveComposer:
                 if key in seen:
                     continue
                 seen.add(key)
+                fits = _fits_intent(sentence, query.intents, frozenset(years), counted, outcomes)
                 covered = {t for t in weights if t in found or related.get(t, frozenset()) & found}
                 overlap = sum(w * (1.0 if t in covered else 0.5 if t in header else 0.0) for t, w in weights.items())
                 overlap /= total
-                fits = _fits_intent(sentence, query.intents, frozenset(years), counted)
                 score = overlap + 0.45 * passage.score / top + (0.3 if fits and query.intents else 0.0)
                 if years:
                     mentioned = set(_YEARISH_ALL.findall(sentence))
@@ -492,12 +532,39 @@ def _of_year(s: Scored, year: int) -> bool:
 def _same_call(best: Scored, query: Query) -> bool:
     """A question about one call (town twinning, networks of towns, remembrance) is not answered by a sentence
     about another call: one that names only other calls, or one from another call's document that names none."""
+    if query.call_ids and not _same_call_id(best, query.call_ids):
+        return False
     asked = set(query.topics) & CALL_TOPICS
     if not asked:
         return True
     named = set(topics_named(best.text)) & CALL_TOPICS
     topic = best.passage.metadata.get("topic")
     return bool(named & asked) or (not named and (topic not in CALL_TOPICS or topic in asked))
+
+
+def _holds_future_date(chosen: list[Scored], now: dt.datetime) -> bool:
+    """Whether a chosen sentence that holds what is asked dates something on or after today (a bare year counts
+    until its end)."""
+    today = now.date()
+    for s in chosen:
+        if not s.fits_intent:
+            continue
+        days = [dt.datetime.strptime(" ".join(m), "%d %B %Y").date() for m in _DAY_MONTH_YEAR.findall(s.text)]
+        text = _DAY_MONTH_YEAR.sub(" ", PERIOD.sub(" ", s.text))
+        if any(d >= today for d in days) or any(int(y) >= today.year for y in _YEARISH_ALL.findall(text)):
+            return True
+    return False
+
+
+def _same_call_id(best: Scored, call_ids: list[str]) -> bool:
+    """A question naming a call id ("CERV-2022-CITIZENS-CIV") is not answered by a sentence of another call's
+    document, nor by one naming only other call ids. An id names its topics too ("CERV-2021-CITIZENS-TOWN")."""
+    asked = [fold(c) for c in call_ids]
+    said = [fold(c) for c in _CALL_ID.findall(best.text)]
+    if said:
+        return any(s.startswith(a) or a.startswith(s) for s in said for a in asked)
+    doc = fold(str(best.passage.metadata.get("call_id") or ""))
+    return not doc or any(doc.startswith(a) or a.startswith(doc) for a in asked)
 
 
 def _similar(a: str, b: str) -> bool:

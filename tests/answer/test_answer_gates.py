@@ -131,8 +131,11 @@ RESULTS = [
         ("How many people did each twinning event need in 2021?", "50"),
     ],
 )
-def test_everyday_words_are_read_as_the_corpus_terms(question: str, expected: str) -> None:
-    answer = _composer_answers(ExtractiveComposer(), question, RESULTS)
+def test_everyday_words_are_read_as_the_corpus_terms(question: str, expected: str, embeddings) -> None:  # noqa: ANN001
+    from assistant.answer.extractive import FREQUENT_WORDS
+
+    composer = ExtractiveComposer(frequent_words=embeddings.frequent_words(FREQUENT_WORDS))  # as the service does
+    answer = _composer_answers(composer, question, RESULTS)
     assert answer.answered and expected in answer.answer
 
 
@@ -179,3 +182,44 @@ def test_a_year_no_sentence_is_about_is_not_answered() -> None:
     assert _composer_answers(ExtractiveComposer(), "How many Golden Stars were awarded in 2006?", chunks).answered
     # 2007 appears only inside a period: no sentence is about that year.
     assert not _composer_answers(ExtractiveComposer(), "Which towns won the Golden Stars in 2007?", chunks).answered
+
+
+def test_a_count_is_of_the_outcome_asked_about() -> None:
+    chunks = [
+        Chunk(
+            "tt-2021",
+            "The 2021 Town Twinning call received 119 proposals, of which 106 were eligible.",
+            {"doc_id": "tt-2021", "year": 2021, "topic": "town-twinning"},
+        )
+    ]
+    received = _composer_answers(ExtractiveComposer(), "How many 2021 town twinning proposals were received?", chunks)
+    assert received.answered and "119" in received.answer
+    # Received and eligible proposals are no count of funded ones.
+    assert not _composer_answers(
+        ExtractiveComposer(), "How many 2021 town twinning proposals were funded?", chunks
+    ).answered
+
+
+def test_a_question_about_the_future_is_not_answered_with_past_dates() -> None:
+    chunks = [
+        Chunk(
+            "congress", "CEMR twinning congresses took place in Antwerp in 2002 and in Rhodes in 2007.", {"doc_id": "c"}
+        )
+    ]
+    past = _composer_answers(ExtractiveComposer(), "When did CEMR hold its twinning congresses?", chunks)
+    assert past.answered and "2007" in past.answer
+    assert not _composer_answers(ExtractiveComposer(), "When is CEMR's next twinning congress?", chunks).answered
+
+
+def test_a_question_naming_a_call_id_is_not_answered_from_another_call() -> None:
+    chunks = [
+        Chunk(
+            "tt-2022",
+            "The 2022 Town Twinning call (CERV-2022-CITIZENS-TOWN-TT) closed on 24 March 2022 at 17:00.",
+            {"doc_id": "tt-2022", "year": 2022, "call_id": "CERV-2022-CITIZENS-TOWN-TT"},
+        ),
+        Chunk("civ", "The 2022 call CERV-2022-CITIZENS-CIV was issued by EACEA unit B.3.", {"doc_id": "strands"}),
+    ]
+    own = _composer_answers(ExtractiveComposer(), "When did CERV-2022-CITIZENS-TOWN-TT close?", chunks)
+    assert own.answered and "24 March 2022" in own.answer
+    assert not _composer_answers(ExtractiveComposer(), "When did CERV-2022-CITIZENS-CIV close?", chunks).answered
