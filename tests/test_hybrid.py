@@ -53,3 +53,13 @@ def test_chunks_written_after_the_snapshot_are_still_found(
     passages = searcher.search(analyse("How is the Kyrgyz lantern festival grant paid?"), 8)
     late = [p.chunk for p in passages if p.chunk.id == "late-chunk"]  # dense side only: BM25 has not read it yet
     assert late and late[0].text == text and late[0].metadata["title"] == "Late"
+
+
+def test_a_subject_without_a_year_or_call_id_does_not_steer_to_the_calls() -> None:
+    from assistant.retrieval.hybrid import _steer
+
+    call_chunk = {"topic": "town-twinning", "year": 2024, "call_id": "CERV-2024-CITIZENS-TOWN-TT"}
+    # "town twinning" alone is the subject (its history, what it is), not the call.
+    assert _steer(call_chunk, analyse("When did the EU first start funding town twinning?")) == 1.0
+    assert _steer(call_chunk, analyse("When did the 2024 town twinning call close?")) > 1.0
+    assert _steer(call_chunk, analyse("When did the 2023 town twinning call close?")) < 1.0

@@ -21,6 +21,8 @@ CHUNKS = [
 
 def test_inflections_meet_on_both_sides() -> None:
     assert tokens("funded funding funds") == ["fund"] * 3
+    assert tokens("program organization organized") == tokens("programme organisation organised")  # US spelling
+    assert "fund" not in tokens("Submit it on the Funding & Tenders Portal.")  # a name, no question of funding
     assert tokens("countries") == tokens("country")
     assert tokens("Határidő 2024") == ["hatarido", "2024"]  # other languages match themselves, folded
 
@@ -53,3 +55,9 @@ def test_an_acronym_the_documents_never_write_in_capitals_is_unknown() -> None:
 def test_a_question_with_a_typing_slip_is_answered(service: Assistant) -> None:
     answer = service.ask("When did the 2024 town twining call close?")
     assert answer.answered and "19 September 2024" in answer.answer
+
+
+def test_a_history_question_about_twinning_is_not_steered_to_the_calls(service: Assistant) -> None:
+    # "town twinning" without a year or call id is the subject, not the call: the history page answers.
+    answer = service.ask("When did the EU first start funding town twinning?")
+    assert answer.answered and "1989" in answer.answer

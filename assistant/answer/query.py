@@ -361,6 +361,21 @@ class Query:
         return own + [t for t in dict.fromkeys(t for alts in self.related.values() for t in alts) if t not in own]
 
 
+# Words a "what can we still apply for?" question may hold besides its cue: calls, programmes, time.
+_UPCOMING_WORDS = frozenset(
+    content_tokens(
+        "call calls apply application applications grant grants fund funding twinning town towns network networks "
+        "cerv eu programme open now today year currently still deadline deadlines submit left available next "
+        "upcoming remembrance citizens european opportunities right moment soon coming months weeks possible"
+    )
+)
+
+
+def _asks_more(question: str) -> bool:
+    """Whether a question naming an upcoming-calls cue also asks about something else (a condition, a subject)."""
+    return any(not t.isdigit() and t not in _UPCOMING_WORDS for t in content_tokens(question))
+
+
 def _cue_pattern(cue: str) -> str:
     """A cue matches at a word start; short cues ("max", "cat") and cues written with a final space ("cuanto ",
     not "cuantos") only as whole words."""
@@ -552,6 +567,9 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
     years, topics, call_ids = _entities(search)
     own_intents = _intents(" ".join([fold(question), *english_terms(question, lang)]))
     intents = own_intents or _intents(fold(search))
+    if "upcoming" in intents and lang == "en" and _asks_more(question):
+        # "Our towns aren't officially twinned. Can we still apply?" asks whether they may, not what is open.
+        intents = [i for i in intents if i != "upcoming"]
     counted = counted_terms(question, lang)
     if "count" in intents and {"money", "euro", "eur", "funding", "funds"} & set(counted):
         # "Quanti soldi", "how many euros": a count of money is an amount.

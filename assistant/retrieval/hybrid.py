@@ -193,7 +193,7 @@ def _steer(meta: dict[str, Any], query: Query) -> float:
     if query.years and year is not None:
         factor *= 1.6 if year in query.years else (0.5 if meta.get("call_id") else 0.8)
     topic = meta.get("topic")
-    if query.topics and topic:
+    if query.topics and topic and (query.years or query.call_ids):
         if topic in query.topics:
             factor *= 1.6
         elif topic in CALL_TOPICS:

@@ -35,17 +35,29 @@ def fold(text: str) -> str:
 _STEMMER = Stemmer.Stemmer("english")
 
 
+# American spellings of the corpus's British words ("program", "organization"), read as the British ones.
+_US_WORDS = {"program": "programme", "programs": "programmes", "center": "centre", "centers": "centres"}
+_US_IZE = re.compile(r"(?<=\w{3})iz(e|ed|es|ing|ation|ations|er|ers)$")
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The stem of one folded word; numbers and words of up to three letters are kept as they are."""
+    """The stem of one folded word; numbers and words of up to three letters are kept as they are. American
+    spellings stem as the British ones ("organization" as "organisation")."""
     if len(word) <= 3 or word.isdigit():
         return word
+    word = _US_WORDS.get(word) or (_US_IZE.sub(r"is\1", word) if len(word) >= 7 else word)
     return _STEMMER.stemWord(word)
+
+
+# Names whose words would otherwise read as content: the "Funding & Tenders Portal" is no question of funding.
+_NAME_PHRASES = re.compile(r"\bfunding (?:&|and) tenders\b")
 
 
 def words(text: str) -> list[str]:
     """Folded words, unstemmed; single letters are dropped, single digits kept."""
-    return [t for t in _TOKEN.findall(fold(text)) if len(t) > 1 or t.isdigit()]
+    folded = _NAME_PHRASES.sub(lambda m: m.group(0).replace(" ", "").replace("&", "and"), fold(text))
+    return [t for t in _TOKEN.findall(folded) if len(t) > 1 or t.isdigit()]
 
 
 def tokens(text: str) -> list[str]:

@@ -154,3 +154,8 @@ def test_a_follow_up_naming_another_country_drops_the_old_one() -> None:
     history = [{"role": "user", "content": "Who is the CERV contact point in France?"}]
     q = analyse("And in Sweden?", history)
     assert q.countries == ["sweden"] and "france" not in q.standalone.lower()
+
+
+def test_still_apply_with_a_condition_is_not_a_question_about_open_calls() -> None:
+    assert "upcoming" in analyse("What can we still apply for?").intents
+    assert "upcoming" not in analyse("Our towns aren't officially twinned. Can we still apply?").intents
