@@ -2,7 +2,8 @@
 
 Usage: .venv/bin/python eval/tune.py   (needs the corpus ingested: `assistant ingest`)
 Retrieval runs once per question; only composition is repeated per setting, so a grid takes seconds.
-Prints the best settings by a score that weighs fact recall and refusal accuracy equally.
+Prints the best settings by a score that weighs fact recall, refusal accuracy and answering (1 - false refusals)
+equally: fact recall alone barely sees a false refusal, whose "nearby" text often holds the facts.
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ def main() -> None:
                 unanswerable += 1
                 refusals += not answered
         r, a = recall / answerable, refusals / unanswerable
-        results.append((0.5 * r + 0.5 * a, r, a, false_refusals / answerable, {**setting, "frequent_words": n}))
+        fr = false_refusals / answerable
+        results.append(((r + a + 1.0 - fr) / 3, r, a, fr, {**setting, "frequent_words": n}))
     results.sort(key=lambda x: x[0], reverse=True)
     current = {**{name: getattr(Thresholds(), name) for name in GRID}, "frequent_words": FREQUENT_WORDS}
     for score, r, a, fr, values in results[:8] + [row for row in results if row[4] == current]:

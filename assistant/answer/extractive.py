@@ -247,7 +247,9 @@ class ExtractiveComposer:
         t = self.thresholds
         # Lexical-only retrieval has no similarity: then coverage alone decides.
         top_similarity = max(similarities) if similarities else t.min_similarity
-        weak = best.overlap < t.min_overlap and (not similarities or top_similarity < t.strong_similarity)
+        weak = _gate_overlap(best, weights, query) < t.min_overlap and (
+            not similarities or top_similarity < t.strong_similarity
+        )
         # A time of day, a count or a maximum is an exact detail: no sentence without one answers, however well
         # it matches.
         exact = bool({"time", "count", "maximum"} & set(query.intents))
@@ -540,6 +542,15 @@ def _same_call(best: Scored, query: Query) -> bool:
     named = set(topics_named(best.text)) & CALL_TOPICS
     topic = best.passage.metadata.get("topic")
     return bool(named & asked) or (not named and (topic not in CALL_TOPICS or topic in asked))
+
+
+def _gate_overlap(best: Scored, weights: dict[str, float], query: Query) -> float:
+    """The best sentence's coverage for the refusal decision: a sentence that holds what is asked also answers the
+    question's cue words ("closed on 18 April 2024" answers "deadline", "EUR 60,000" answers "amount")."""
+    if not (best.fits_intent and query.intents):
+        return best.overlap
+    total = sum(weights.values()) or 1.0
+    return best.overlap + sum(w for t, w in weights.items() if t in _CUE_WORDS and t not in best.terms) / total
 
 
 def _holds_future_date(chosen: list[Scored], now: dt.datetime) -> bool:

@@ -116,6 +116,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "worth",
         "max",
         "per project",
+        "contributo",
+        "hochstbetrag",
     ),
     "count": (
         "how many",
@@ -422,11 +424,16 @@ def _intents(folded: str) -> list[str]:
         if re.search(
             r"\b(per[- ]project|each project|per (municipality|town|network)|grant size|maximum grant|max"
             r"|minimum|how much (can|could|does|do|did|will)|par projet|per progetto|por proyecto|pro projekt"
-            r"|pe proiect|projektenkent|up to)\b",
+            r"|pe proiect|projektenkent|up to|maxim\w*|massim\w*|hochst\w*|legfeljebb|legmagasabb)\b",
             folded,
         ):
             found.append("per_project")
-            if re.search(r"\b(maximum|max|up to|at most|ceiling|the most|cap|highest|largest|biggest)\b", folded):
+            # In any of the seven languages: maximum/maximal/maximă/máximo, massimo, Höchstbetrag, legfeljebb.
+            if re.search(
+                r"\b(maximum|max|up to|at most|ceiling|the most|cap|highest|largest|biggest|maxim\w*|massim\w*"
+                r"|hochst\w*|legfeljebb|legmagasabb)\b",
+                folded,
+            ):
                 found.append("maximum")
         elif re.search(
             r"\b(budget|overall|total|envelope|in total|whole call|bilancio|dotazione|koltsegvetes|keret"

@@ -223,3 +223,20 @@ def test_a_question_naming_a_call_id_is_not_answered_from_another_call() -> None
     own = _composer_answers(ExtractiveComposer(), "When did CERV-2022-CITIZENS-TOWN-TT close?", chunks)
     assert own.answered and "24 March 2022" in own.answer
     assert not _composer_answers(ExtractiveComposer(), "When did CERV-2022-CITIZENS-CIV close?", chunks).answered
+
+
+def test_a_sentence_holding_what_is_asked_answers_the_cue_words() -> None:
+    chunks = [
+        Chunk(
+            "nt-2024",
+            "The 2024 Networks of Towns call closed on 18 April 2024 at 17:00 Brussels time.",
+            {"doc_id": "nt-2024", "year": 2024, "topic": "networks-of-towns"},
+        ),
+        Chunk("rules", "A proposal over the page limit or sent after the deadline date is rejected.", {"doc_id": "r"}),
+        *(Chunk(f"nt-{i}", f"Networks of Towns in 2024 linked towns on theme {i}.", {"doc_id": "n"}) for i in range(4)),
+    ]
+    # "date limite" / "deadline": the sentence says "closed on" and gives the date.
+    answer = _composer_answers(
+        ExtractiveComposer(), "Quelle était la date limite de l'appel Réseaux de villes 2024 ?", chunks
+    )
+    assert answer.answered and "18 April 2024" in answer.answer

@@ -159,3 +159,17 @@ def test_a_follow_up_naming_another_country_drops_the_old_one() -> None:
 def test_still_apply_with_a_condition_is_not_a_question_about_open_calls() -> None:
     assert "upcoming" in analyse("What can we still apply for?").intents
     assert "upcoming" not in analyse("Our towns aren't officially twinned. Can we still apply?").intents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quel est le montant maximal de subvention pour un projet réseaux de villes en 2025 ?",
+        "Qual era il contributo massimo per un progetto nel bando gemellaggi 2023?",
+        "Care este suma maximă pentru un proiect de înfrățire?",
+        "Wie hoch ist der Höchstbetrag pro Projekt?",
+        "¿Cuál es el importe máximo por proyecto?",
+    ],
+)
+def test_a_maximum_is_asked_for_in_any_language(text: str) -> None:
+    assert {"amount", "per_project", "maximum"} <= set(analyse(text).intents)
