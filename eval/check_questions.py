@@ -24,7 +24,7 @@ from pathlib import Path
 EVAL = Path(__file__).resolve().parent
 # Tuning-side questions outside the dev/test split: dev-extra and dev-check (tuned on), dev-check2 (a check of
 # generalisation, written before the fourth tuning round and not tuned on).
-EXTRA_FILES = ("dev-extra.jsonl", "dev-check.jsonl", "dev-check2.jsonl")
+EXTRA_FILES = ("dev-extra.jsonl", "dev-check.jsonl", "dev-check2.jsonl", "dev-check3.jsonl")
 ROOT = EVAL.parent
 KEYS = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}
 LANGS = {"en", "fr", "it", "hu", "ro", "de", "es"}
