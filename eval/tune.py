@@ -26,7 +26,7 @@ GRID = {
 }
 # How many of the language's most frequent words count as chat when no retrieved sentence holds them.
 FREQUENT = [500, 1000, 2000]
-FILES = ("eval/dev.jsonl", "eval/dev-extra.jsonl", "eval/dev-check.jsonl")
+FILES = ("eval/dev.jsonl", "eval/dev-extra.jsonl", "eval/dev-check.jsonl", "eval/dev-check2.jsonl")
 
 
 def main() -> None:

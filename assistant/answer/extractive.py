@@ -47,16 +47,23 @@ _WHO = re.compile(
     re.I,
 )
 _NO_KNOWLEDGE = re.compile(
-    r"\b(do(es)? not (state|give|say|mention|specify|record)|not (stated|given|known|specified|recorded|published|"
-    r"found)|no (figure|date|source|amount)s? (is|are|was|were) (given|stated|known))\b",
+    r"\b(do(es)? not (state|give|say|mention|specify|record|show)|not (stated|given|known|specified|recorded|published|"
+    r"found|shown|reported)|no (figure|date|source|amount)s? (is|are|was|were) (given|stated|known))\b",
     re.I,
 )
 _CONFLICT = re.compile(r"\b(disagree|conflict|differ|other sources?|another source|whereas|however)\b", re.I)
 _KNOWN_TERMS = frozenset(t for terms in DOMAIN_TERMS.values() for term in terms for t in tokens(term))
 _LIST_WORDS = frozenset(tokens("list name"))
+_OTHER_PROGRAMMES = re.compile(
+    r"\b(erasmus|interreg|urbact|investeu|esf|efre|erdf|feder|fesr|horizon europe|horizont europa|creative europe"
+    r"|kreatives europa|europa creativa|europe creative|kreativ europa)\b"
+)
 # Words of chat that never carry what is asked ("ok and what was ...", "who actually runs ...").
 _CHAT_WORDS = frozenset(
-    tokens("hi hello hey ok okay please thanks actually really basically kind sort itself anyway maybe perhaps roughly")
+    tokens(
+        "hi hello hey ok okay please pls plz thanks thx actually really basically kind sort itself anyway maybe "
+        "perhaps roughly"
+    )
 )
 _CUE_WORDS = {t for cues in INTENT_CUES.values() for cue in cues for t in tokens(cue)}
 
@@ -189,7 +196,8 @@ def _fits_intent(
     elif "date" in intents:
         # A full date, or a year the question did not itself name ("When was CEMR founded?" -> 1951), of the event
         # asked about (a call's opening is not its deadline).
-        dated = bool(_FULL_DATE.search(sentence)) or bool(set(_YEARISH_ALL.findall(sentence)) - years)
+        # A period ("2014-2020") dates nothing.
+        dated = bool(_FULL_DATE.search(sentence)) or bool(set(_YEARISH_ALL.findall(PERIOD.sub(" ", sentence))) - years)
         event = next((_EVENT_WORDS[i] for i in intents if i in _EVENT_WORDS), None)
         checks.append(dated and (event is None or bool(event.search(sentence))))
     if "amount" in intents:
@@ -418,6 +426,11 @@ class ExtractiveComposer:
         if not _in_capitals(query.text):
             known = index.acronyms | _KNOWN_TERMS
             unknown |= {fold(a) for a in re.findall(r"\b[A-Z]{4,}\b", query.text) if fold(a) not in known}
+        # Other EU programmes, named alike in every language (German capitalises every noun, so its names are
+        # not found by capitals).
+        unknown |= {
+            t for m in _OTHER_PROGRAMMES.findall(fold(query.text)) for t in tokens(m) if not index.doc_freq.get(t)
+        }
         return sorted(unknown)
 
     # -- output ------------------------------------------------------------------------------------------------

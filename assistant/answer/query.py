@@ -67,6 +67,10 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "until",
         "deadine",
         "dealine",
+        "last day",
+        "final day",
+        "cut-off",
+        "cutoff",
         "quand",
         "limite",
         "echeance",
@@ -118,6 +122,10 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "per project",
         "contributo",
         "hochstbetrag",
+        "ceiling",
+        "per network",
+        "per town",
+        "per municipality",
     ),
     "count": (
         "how many",
@@ -402,10 +410,18 @@ _DATE_EVENTS = {
 }
 
 
+_SIZED_GRANT = re.compile(
+    r"\b(maximum|minimum|max|min|largest|biggest|smallest|highest|lowest|ceiling)\b(\s+[\w-]+){0,2}?\s+"
+    r"(grants?|funding|amounts?|contributions?|awards?)\b"
+)
+
+
 def _intents(folded: str) -> list[str]:
     # A budget line or heading is a place in the EU budget, not an amount.
     folded = re.sub(r"\bbudget (line|heading)", r"\1", folded)
     found = [name for name, pattern in _INTENT_RES.items() if pattern.search(folded)]
+    if "amount" not in found and _SIZED_GRANT.search(folded):  # "the maximum twinning grant"
+        found.append("amount")
     if "amount" in found and "count" in found:
         # "combien de projets", "cuantos": the amount cue is only the start of a count cue.
         counts = [m.span() for m in _INTENT_RES["count"].finditer(folded)]
@@ -424,7 +440,7 @@ def _intents(folded: str) -> list[str]:
         if re.search(
             r"\b(per[- ]project|each project|per (municipality|town|network)|grant size|maximum grant|max"
             r"|minimum|how much (can|could|does|do|did|will)|par projet|per progetto|por proyecto|pro projekt"
-            r"|pe proiect|projektenkent|up to|maxim\w*|massim\w*|hochst\w*|legfeljebb|legmagasabb)\b",
+            r"|pe proiect|projektenkent|up to|maxim\w*|massim\w*|hochst\w*|legfeljebb|legmagasabb|ceiling|cap)\b",
             folded,
         ):
             found.append("per_project")

@@ -240,3 +240,17 @@ def test_a_sentence_holding_what_is_asked_answers_the_cue_words() -> None:
         ExtractiveComposer(), "Quelle était la date limite de l'appel Réseaux de villes 2024 ?", chunks
     )
     assert answer.answered and "18 April 2024" in answer.answer
+
+
+def test_a_sentence_saying_the_year_is_not_shown_is_no_answer() -> None:
+    chunks = [
+        Chunk("rs", "Serbia sent the CERV agreement for ratification; the year of the announcement is not shown.", {}),
+    ]
+    assert not _composer_answers(
+        ExtractiveComposer(), "In what year did Serbia ratify the CERV agreement?", chunks
+    ).answered
+
+
+def test_another_programme_named_in_german_is_unknown() -> None:
+    question = "Wie hoch ist die Förderquote bei Interreg für unsere Partnerstadt?"
+    assert not _composer_answers(ExtractiveComposer(), question, CONTACT_POINTS).answered

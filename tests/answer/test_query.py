@@ -173,3 +173,15 @@ def test_still_apply_with_a_condition_is_not_a_question_about_open_calls() -> No
 )
 def test_a_maximum_is_asked_for_in_any_language(text: str) -> None:
     assert {"amount", "per_project", "maximum"} <= set(analyse(text).intents)
+
+
+@pytest.mark.parametrize(
+    "text, intents",
+    [
+        ("What was the maximum twinning grant?", {"amount", "per_project", "maximum"}),
+        ("Was there a ceiling on how much a single network could receive in 2022?", {"amount", "maximum"}),
+        ("What's the last day we can submit?", {"date", "date_close"}),
+    ],
+)
+def test_sizes_and_last_days_are_read(text: str, intents: set[str]) -> None:
+    assert intents <= set(analyse(text).intents)
