@@ -86,6 +86,7 @@ PARAPHRASES: dict[str, str] = {
     "outcome": "results",
     "waiting list": "reserve list",
     # people and bodies
+    "young people": "young",  # not the participants in general
     "people": "participants",
     "attendees": "participants",
     "guests": "participants invited",

@@ -325,6 +325,13 @@ _COUNT_CUE = re.compile(
 )
 
 
+# Auxiliaries that end what a count in another language counts ("combien de jeunes ont participé").
+_FOREIGN_VERBS = frozenset(
+    "ont sont etaient ete hanno sono erano stati state sunt au fost haben hatten sind waren wurden han fueron son "
+    "eran volt voltak vannak kaptak".split()
+)
+
+
 def counted_terms(question: str, lang: str) -> list[str]:
     """What a "how many" question counts: the content words right after its cue, up to the first function
     word, in English ("how many TT projects were funded" -> tt, projects; "cuántos proyectos" -> projects).
@@ -334,7 +341,7 @@ def counted_terms(question: str, lang: str) -> list[str]:
         return []
     out: list[str] = []
     for word in match.group(1).split()[:3]:
-        if word in STOPWORDS:
+        if word in STOPWORDS or word in _FOREIGN_VERBS:
             break
         # A foreign noun without an English equivalent is kept: no English count will then pass for it.
         out.append(english_word(word, lang))
@@ -593,6 +600,9 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
     if "upcoming" in intents and lang == "en" and _asks_more(question):
         # "Our towns aren't officially twinned. Can we still apply?" asks whether they may, not what is open.
         intents = [i for i in intents if i != "upcoming"]
+    if "duration" in " ".join(english).split() and "amount" in intents:
+        # "quanto dura", "mennyi ideig", "cuánto dura": how long, not how much.
+        intents = [i for i in intents if i not in ("amount", "per_project", "budget", "maximum")]
     counted = counted_terms(question, lang)
     if "count" in intents and {"money", "euro", "eur", "funding", "funds"} & set(counted):
         # "Quanti soldi", "how many euros": a count of money is an amount.

@@ -185,3 +185,22 @@ def test_a_maximum_is_asked_for_in_any_language(text: str) -> None:
 )
 def test_sizes_and_last_days_are_read(text: str, intents: set[str]) -> None:
     assert intents <= set(analyse(text).intents)
+
+
+@pytest.mark.parametrize(
+    "text, lang, english",
+    [
+        ("Chi gestisce i bandi gemellaggi per conto della Commissione?", "it", {"managed"}),
+        ("Cine administrează apelurile CERV pentru înfrățirea orașelor?", "ro", {"managed"}),
+        ("Bis wann musste man 2024 einen Antrag für Städtenetzwerke einreichen?", "de", {"networks of towns"}),
+        ("Welche Schwerpunkte hatte die Ausschreibung „Netzwerke von Städten“ 2025?", "de", {"networks of towns"}),
+        ("¿Cuánto presupuesto tuvo el programa Europa con los Ciudadanos 2007-2013?", "es", {"europe for citizens"}),
+    ],
+)
+def test_the_glossary_reaches_the_corpus_words(text: str, lang: str, english: set[str]) -> None:
+    found = " ".join(analyse(text).english)
+    assert all(term in found for term in english)
+
+
+def test_how_long_in_another_language_is_no_amount() -> None:
+    assert "amount" not in analyse("Quanto dura un progetto di gemellaggio?").intents
