@@ -22,8 +22,8 @@ import unicodedata
 from pathlib import Path
 
 EVAL = Path(__file__).resolve().parent
-# Tuning-side questions outside the dev/test split: dev-extra and dev-check (tuned on), dev-check2 (a check of
-# generalisation, written before the fourth tuning round and not tuned on).
+# Tuning-side questions outside the dev/test split: dev-extra, dev-check and dev-check2 (tuned on), dev-check3 (a
+# check of generalisation, never tuned on; see README).
 EXTRA_FILES = ("dev-extra.jsonl", "dev-check.jsonl", "dev-check2.jsonl", "dev-check3.jsonl")
 ROOT = EVAL.parent
 KEYS = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}

@@ -1,4 +1,5 @@
-"""Grid search of the extractive composer's thresholds on eval/dev.jsonl + eval/dev-extra.jsonl (never on test).
+"""Grid search of the extractive composer's thresholds on the tuning files (FILES; never on test, nor on the
+check file eval/dev-check3.jsonl).
 
 Usage: .venv/bin/python eval/tune.py   (needs the corpus ingested: `assistant ingest`)
 Retrieval runs once per question; only composition is repeated per setting, so a grid takes seconds.

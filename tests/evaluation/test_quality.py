@@ -1,9 +1,9 @@
 """Answer quality on the held-out test set, over the real corpus: CI fails below these floors.
 
-TARGETS are the issue's floors. On eval/dev.jsonl (where tuning happens) all four are met; on the held-out
-eval/test.jsonl two are not yet (English fact recall 0.83, refusal accuracy 0.70 on 10 questions; see
-eval/reports/latest.json). Until they are, CI guards against regressions at today's measured level (FLOORS);
-raise each floor to its target as soon as the test set meets it. Never tune on test.jsonl.
+The issue's floors are hit@5 0.90, English fact recall 0.85, refusal accuracy 0.80 and other-language fact
+recall 0.70; eval/test.jsonl meets all four since the fourth session (eval/reports/latest.json: 0.99, 0.88, 0.90,
+0.88). FLOORS keep CI at or above the issue's floors and about one question below today's level, so a regression
+shows. Never tune on test.jsonl.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from assistant.ingest.pipeline import run_ingest
 from assistant.service import Assistant
 
 ROOT = Path(__file__).parents[2]
-TARGETS = {"hit@5": 0.90, "fact_recall_en": 0.85, "refusal_accuracy": 0.80, "fact_recall_other": 0.70}
-FLOORS = {"hit@5": 0.90, "fact_recall_en": 0.82, "refusal_accuracy": 0.70, "fact_recall_other": 0.80}
+ISSUE_FLOORS = {"hit@5": 0.90, "fact_recall_en": 0.85, "refusal_accuracy": 0.80, "fact_recall_other": 0.70}
+FLOORS = {"hit@5": 0.95, "fact_recall_en": 0.86, "refusal_accuracy": 0.80, "fact_recall_other": 0.80}
 
 
 @pytest.fixture(scope="module")
