@@ -83,6 +83,7 @@ class Scored:
     fits_intent: bool
     position: int = 0
     terms: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()  # all its tokens (for near repeats)
 
 
 @dataclass(frozen=True)
@@ -347,7 +348,7 @@ class ExtractiveComposer:
                 if "list" in query.intents and len(sentence) < 200 and "," in sentence:
                     score += 0.1
                 matched = frozenset(t for t in covered if weights[t] > 0)
-                out.append(Scored(sentence, passage, rank, score, overlap, fits, position, matched))
+                out.append(Scored(sentence, passage, rank, score, overlap, fits, position, matched, found))
         out.sort(key=lambda s: s.score, reverse=True)
         return out, weights
 
@@ -360,7 +361,7 @@ class ExtractiveComposer:
                 break
             if not s.fits_intent and chosen:
                 continue
-            if any(_similar(s.text, c.text) for c in chosen):
+            if any(_similar(s, c) for c in chosen):
                 continue
             chosen.append(s)
         # Questions with several parts: add sentences that cover question terms no chosen sentence covers (the
@@ -372,7 +373,7 @@ class ExtractiveComposer:
                 break
             covered = frozenset().union(*(c.terms for c in chosen))
             gain = sum(weights[t] for t in s.terms - covered - several_years) / total
-            fresh = s not in chosen and not any(_similar(s.text, c.text) for c in chosen)
+            fresh = s not in chosen and not any(_similar(s, c) for c in chosen)
             if fresh and gain >= 0.15 and s.score >= 0.4 * best and _same_year(s, query):
                 chosen.append(s)
         # A question naming several years (a comparison, a list per year) gets the best fitting sentence of
@@ -591,8 +592,9 @@ def _same_call_id(best: Scored, call_ids: list[str]) -> bool:
     return not doc or any(doc.startswith(a) or a.startswith(doc) for a in asked)
 
 
-def _similar(a: str, b: str) -> bool:
-    ta, tb = set(tokens(a)), set(tokens(b))
+def _similar(a: Scored, b: Scored) -> bool:
+    """Whether two sentences are near repeats (most of their words shared)."""
+    ta, tb = a.words, b.words
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) > 0.7
 
 
