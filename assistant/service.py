@@ -20,6 +20,7 @@ from assistant.answer.answer import Answer
 from assistant.answer.dates import Clock, Deadline, system_clock
 from assistant.answer.extractive import FREQUENT_WORDS, ExtractiveComposer
 from assistant.answer.languages import message, warm_up
+from assistant.answer.places import warm_up as warm_up_places
 from assistant.answer.query import Query, analyse, correct_typos
 from assistant.config import Settings
 from assistant.embeddings import SentenceTransformerEmbeddings
@@ -92,6 +93,7 @@ class Assistant:
         """Load the model, the language detector and the lexical index now rather than on the first question."""
         self.embeddings.encode(["warm up"])
         warm_up()
+        warm_up_places()
         _ = self.searcher.lexical
 
     @property

@@ -67,7 +67,8 @@ def main() -> None:
         results.append(((r + a + 1.0 - fr) / 3, r, a, fr, {**setting, "frequent_words": n}))
     results.sort(key=lambda x: x[0], reverse=True)
     current = {**{name: getattr(Thresholds(), name) for name in GRID}, "frequent_words": FREQUENT_WORDS}
-    for score, r, a, fr, values in results[:8] + [row for row in results if row[4] == current]:
+    shown = results[:8] + [row for row in results[8:] if row[4] == current]
+    for score, r, a, fr, values in shown:
         mark = "  (current)" if values == current else ""
         figures = f"fact recall {r:.3f}  refusal accuracy {a:.3f}  false refusals {fr:.3f}"
         print(f"score {score:.3f}  {figures}  {values}{mark}")

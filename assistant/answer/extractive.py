@@ -19,7 +19,7 @@ from assistant.answer.answer import Answer, Source
 from assistant.answer.dates import days_until, deadlines, format_date
 from assistant.answer.languages import DOMAIN_TERMS, message
 from assistant.answer.places import countries_named, covers_country
-from assistant.answer.query import INTENT_CUES, PERIOD, Query, topics_named
+from assistant.answer.query import CALL_ID, INTENT_CUES, PERIOD, Query, topics_named
 from assistant.retrieval.hybrid import CALL_TOPICS, Passage
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.text import content_tokens, fold, tokens
@@ -37,7 +37,6 @@ _FULL_DATE = re.compile(
 )
 _AMOUNT = re.compile(r"\bEUR\b|€|\beuros?\b|\b\d[\d,.]*\s*(million|billion|m|bn)\b|\b\d{1,3}(,\d{3})+\b", re.I)
 _NUMBER = re.compile(r"\b\d+\b")
-_CALL_ID = re.compile(r"\bCERV-\d{4}-[A-Z]+(?:-[A-Z]+)*\b", re.I)
 _WHO = re.compile(
     r"\b(eligible|apply|applicants?|municipalit|towns?|authorit|organisations?|bodies|countries|committees?|"
     r"associations?|members?|recipients?|received|partners?|non-profit|public bod|agency|ministry|office|government|"
@@ -58,14 +57,16 @@ _OTHER_PROGRAMMES = re.compile(
     r"\b(erasmus|interreg|urbact|investeu|esf|efre|erdf|feder|fesr|horizon europe|horizont europa|creative europe"
     r"|kreatives europa|europa creativa|europe creative|kreativ europa)\b"
 )
-# Words of chat that never carry what is asked ("ok and what was ...", "who actually runs ...").
-_CHAT_WORDS = frozenset(
-    tokens(
-        "hi hello hey ok okay please pls plz thanks thx actually really basically kind sort itself anyway maybe "
-        "perhaps roughly"
-    )
+# Words of chat that never carry what is asked ("ok and what was ...", "who actually runs ...", "what kind of"),
+# matched as written: "actual costs" and "in-kind" keep their weight.
+_CHAT = re.compile(
+    r"\b(hi|hello|hey|ok|okay|please|pls|plz|thanks|thx|actually|really|basically|anyway|maybe|perhaps|roughly"
+    r"|itself|kind of|sort of|sorts of|kinds of)\b"
 )
 _CUE_WORDS = {t for cues in INTENT_CUES.values() for cue in cues for t in tokens(cue)}
+# The cue words a sentence holding what is asked answers ("deadline", "last day", "amount"); not the subjects some
+# cues name ("per town", "per project").
+_GATE_CUES = frozenset(_CUE_WORDS - set(tokens("town network municipality project")))
 
 
 # How many of the language's most frequent words count as chat when no retrieved sentence holds them (tuned on
@@ -315,7 +316,8 @@ class ExtractiveComposer:
         if self.frequent:
             said = frozenset().union(*(found for p in passages for _, _, found in _sentences(p.chunk.body)))
             weights = {t: 0.0 if t in self.frequent and t not in said else w for t, w in weights.items()}
-        weights = {t: 0.0 if t in _CHAT_WORDS else w for t, w in weights.items()}
+        chat = _chat_tokens(query.search_text)
+        weights = {t: 0.0 if t in chat else w for t, w in weights.items()}
         if len(query.years) >= 2:
             # Several years are answered year by year (``_choose``): no one sentence is expected to hold them all.
             weights = {t: 0.0 if t in {str(y) for y in query.years} else w for t, w in weights.items()}
@@ -422,8 +424,14 @@ class ExtractiveComposer:
         """Names, ids and years in the question that no document contains (Interreg, Erasmus, 2031, ...), and
         acronyms the documents never write in capitals ("LIFE" is not the "life" of "democratic life")."""
         names = self._names(query.text, query.language)
-        # A country the corpus never names ("Polish") is judged by the country rule of ``compose`` instead.
-        unknown = {t for t in names if not index.doc_freq.get(t) and not countries_named(t, "en")}
+        # A country the corpus never names ("Polish", "Hungary") is judged by the country rule of ``compose``.
+        countries = {
+            t
+            for w in re.findall(r"[^\W\d_]+", query.text)
+            if w[0].isupper() and (countries_named(w, "en") or countries_named(w, query.language))
+            for t in tokens(w)
+        }
+        unknown = {t for t in names if not index.doc_freq.get(t) and t not in countries}
         if not _in_capitals(query.text):
             known = index.acronyms | _KNOWN_TERMS
             unknown |= {fold(a) for a in re.findall(r"\b[A-Z]{4,}\b", query.text) if fold(a) not in known}
@@ -558,13 +566,36 @@ def _same_call(best: Scored, query: Query) -> bool:
     return bool(named & asked) or (not named and (topic not in CALL_TOPICS or topic in asked))
 
 
+def _chat_tokens(text: str) -> frozenset[str]:
+    """The tokens of a question that only its chat words give ("actually" -> actual, unless "actual" is also said)."""
+    folded = fold(text)
+    chat = {t for m in _CHAT.findall(folded) for t in tokens(m)}
+    return frozenset(chat - set(tokens(_CHAT.sub(" ", folded))))
+
+
+_MONTHS = {
+    name: i
+    for i, name in enumerate(
+        "january february march april may june july august september october november december".split(), 1
+    )
+}
+
+
+def _date(day: str, month: str, year: str) -> dt.date | None:
+    """A calendar date from its English spelling, or None when there is no such day (31 April)."""
+    try:
+        return dt.date(int(year), _MONTHS[month.lower()], int(day))
+    except (KeyError, ValueError):
+        return None
+
+
 def _gate_overlap(best: Scored, weights: dict[str, float], query: Query) -> float:
     """The best sentence's coverage for the refusal decision: a sentence that holds what is asked also answers the
     question's cue words ("closed on 18 April 2024" answers "deadline", "EUR 60,000" answers "amount")."""
     if not (best.fits_intent and query.intents):
         return best.overlap
     total = sum(weights.values()) or 1.0
-    return best.overlap + sum(w for t, w in weights.items() if t in _CUE_WORDS and t not in best.terms) / total
+    return best.overlap + sum(w for t, w in weights.items() if t in _GATE_CUES and t not in best.terms) / total
 
 
 def _holds_future_date(chosen: list[Scored], now: dt.datetime) -> bool:
@@ -574,7 +605,7 @@ def _holds_future_date(chosen: list[Scored], now: dt.datetime) -> bool:
     for s in chosen:
         if not s.fits_intent:
             continue
-        days = [dt.datetime.strptime(" ".join(m), "%d %B %Y").date() for m in _DAY_MONTH_YEAR.findall(s.text)]
+        days = [d for m in _DAY_MONTH_YEAR.findall(s.text) if (d := _date(*m)) is not None]
         text = _DAY_MONTH_YEAR.sub(" ", PERIOD.sub(" ", s.text))
         if any(d >= today for d in days) or any(int(y) >= today.year for y in _YEARISH_ALL.findall(text)):
             return True
@@ -585,7 +616,7 @@ def _same_call_id(best: Scored, call_ids: list[str]) -> bool:
     """A question naming a call id ("CERV-2022-CITIZENS-CIV") is not answered by a sentence of another call's
     document, nor by one naming only other call ids. An id names its topics too ("CERV-2021-CITIZENS-TOWN")."""
     asked = [fold(c) for c in call_ids]
-    said = [fold(c) for c in _CALL_ID.findall(best.text)]
+    said = CALL_ID.findall(fold(best.text))
     if said:
         return any(s.startswith(a) or a.startswith(s) for s in said for a in asked)
     doc = fold(str(best.passage.metadata.get("call_id") or ""))

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from assistant.retrieval.text import content_tokens, fold
 
-# Everyday phrase (folded) -> the corpus's words for it. Phrases match at word starts; longer phrases first.
+# Everyday phrase (folded) -> the corpus's words for it. Phrases match as whole words; longer phrases first.
 PARAPHRASES: dict[str, str] = {
     # money and amounts
     "money": "funding budget grant",
@@ -26,7 +26,6 @@ PARAPHRASES: dict[str, str] = {
     "ceiling": "maximum",
     "upper limit": "maximum",
     "max": "maximum",
-    "most": "maximum",
     "biggest": "maximum",
     "largest": "maximum",
     "highest": "maximum",
@@ -68,7 +67,6 @@ PARAPHRASES: dict[str, str] = {
     "hour": "time",
     "how long": "duration months",
     "length": "duration",
-    "last": "duration",
     # outcomes
     "turned down": "rejected",
     "refused": "rejected",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answer.languages import LANGUAGES, detect_language, english_terms, english_word
 from assistant.answer.paraphrases import related_terms
-from assistant.answer.places import countries_named, country_patterns, names_a_country
+from assistant.answer.places import countries_named, names_a_country, strip_countries
 from assistant.retrieval.text import STOPWORDS, content_tokens, fold, words
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ CALL_PATTERNS: dict[str, str] = {
 }
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 PERIOD = re.compile(r"\b(19|20)\d{2}\s*[-–/]\s*(19|20)\d{2}\b")
-_CALL_ID = re.compile(r"\bcerv-\d{4}-[a-z-]+\b")
+CALL_ID = re.compile(r"\bcerv-\d{4}-[a-z-]+\b")
 
 # What a question asks for, by folded cue words in the seven languages.
 INTENT_CUES: dict[str, tuple[str, ...]] = {
@@ -341,7 +341,7 @@ def counted_terms(question: str, lang: str) -> list[str]:
         return []
     out: list[str] = []
     for word in match.group(1).split()[:3]:
-        if word in STOPWORDS or word in _FOREIGN_VERBS:
+        if word in STOPWORDS or (lang != "en" and word in _FOREIGN_VERBS):
             break
         # A foreign noun without an English equivalent is kept: no English count will then pass for it.
         out.append(english_word(word, lang))
@@ -486,7 +486,7 @@ def _entities(text: str) -> tuple[list[int], list[str], list[str]]:
     topics = _topics(" ".join([folded, *(t for lang in LANGUAGES[1:] for t in english_terms(text, lang))]))
     # "2021-2027" or "2014-2020" names a programme period, not a call year.
     years = [int(y) for y in dict.fromkeys(_YEAR.findall(PERIOD.sub(" ", folded)))]
-    call_ids = [c.upper() for c in dict.fromkeys(_CALL_ID.findall(folded))]
+    call_ids = [c.upper() for c in dict.fromkeys(CALL_ID.findall(folded))]
     return years, topics, call_ids
 
 
@@ -552,7 +552,7 @@ def _merge(question: str, previous: str) -> str:
         remove.append(r"\bcerv-\d{4}-[a-z-]+\b")
     if names_a_country(question):
         # "And in Sweden?" after a question about France asks about Sweden only.
-        remove += country_patterns()
+        previous = strip_countries(previous)
     own_intents = _intents(fold(question))
     if own_intents and not set(own_intents) <= {"list"}:
         # The new question asks its own thing: carry only the names of the previous one (its year, call,

@@ -142,7 +142,8 @@ def test_words_near_money_do_not_make_an_amount_question(text: str) -> None:
         ("Can our Polish partner town and a Bosnian NGO take part?", ["poland", "bosnia"]),
         ("Wer ist die Kontaktstelle in Österreich?", ["austria"]),
         ("Ki a kapcsolattartó Németországban?", ["germany"]),
-        ("Is the Turkey dinner an eligible cost for a town in Chad?", ["chad"]),
+        ("Can our partner in Jordan apply, or only towns in Chad?", ["jordan", "chad"]),
+        ("Is the jordan river near our Partner town in Chad?", ["chad"]),  # a country name is capitalised
         ("can a town in bosnia apply? is a turkey dinner a cost?", ["bosnia"]),  # lower case: names count
     ],
 )
