@@ -268,6 +268,9 @@ class ExtractiveComposer:
         if oov or weak or top_similarity < t.min_similarity or misfit or off_subject:
             return self._refuse(query, scored[:1] if not oov and best.overlap > 0.2 else [], passages)
         chosen = self._choose(query, scored, weights)
+        if query.countries:
+            # "Who is the contact point in Sweden?": the other countries' contact points are no part of the answer.
+            chosen = chosen[:1] + [s for s in chosen[1:] if not _about_other_countries(s.text, query.countries)]
         if query.countries and not (
             any(covers_country(chosen[0].text, c) for c in query.countries)
             and all(any(covers_country(s.text, c) for s in chosen) for c in query.countries)
@@ -564,6 +567,11 @@ def _same_call(best: Scored, query: Query) -> bool:
     named = set(topics_named(best.text)) & CALL_TOPICS
     topic = best.passage.metadata.get("topic")
     return bool(named & asked) or (not named and (topic not in CALL_TOPICS or topic in asked))
+
+
+def _about_other_countries(text: str, asked: list[str]) -> bool:
+    """Whether a sentence names countries but none of those asked about."""
+    return bool(countries_named(text, "en")) and not any(covers_country(text, c) for c in asked)
 
 
 def _chat_tokens(text: str) -> frozenset[str]:

@@ -257,3 +257,10 @@ def test_another_programme_named_in_german_is_unknown() -> None:
     assert _composer_answers(ExtractiveComposer(), answered, chunks).answered
     # The same question about Interreg, which the documents never name, is not answered with CERV's rate.
     assert not _composer_answers(ExtractiveComposer(), answered.replace("CERV", "Interreg"), chunks).answered
+
+
+def test_an_answer_about_one_country_leaves_the_others_out() -> None:
+    question = "Who is the CERV national contact point in Sweden?"
+    answer = _composer_answers(ExtractiveComposer(), question, CONTACT_POINTS)
+    assert answer.answered and "MUCF" in answer.answer
+    assert "Cidem" not in answer.answer and "Italian" not in answer.answer
