@@ -17,7 +17,8 @@ from functools import lru_cache
 
 from assistant.answer.answer import Answer, Source
 from assistant.answer.dates import days_until, deadlines, format_date
-from assistant.answer.languages import DOMAIN_TERMS, message
+from assistant.answer.glossary import DOMAIN_TERMS
+from assistant.answer.languages import message
 from assistant.answer.places import countries_named, covers_country
 from assistant.answer.query import CALL_ID, INTENT_CUES, PERIOD, Query, topics_named
 from assistant.retrieval.hybrid import CALL_TOPICS, Passage
@@ -115,7 +116,6 @@ def _sentences(body: str) -> tuple[tuple[str, str, frozenset[str]], ...]:
     return tuple((s, fold(s), frozenset(tokens(s))) for s in split_sentences(body))
 
 
-_YEARISH = re.compile(r"\b(19|20)\d{2}\b")
 _YEARISH_ALL = re.compile(r"\b(?:19|20)\d{2}\b")
 _BUDGET_WORDS = re.compile(r"\b(budget|envelope|total|overall|whole call|available|allocat|for the call)", re.I)
 _PER_PROJECT_WORDS = re.compile(
@@ -157,7 +157,7 @@ def _has_count(sentence: str, counted: frozenset[str] = frozenset()) -> bool:
     says what it counts ("how many proposals"), one of those words must follow the number closely."""
     text = _DATE.sub(" ", sentence)
     text = re.sub(r"(EUR|€)\s*[\d,.]+(\s*(million|billion))?", " ", text)
-    text = _YEARISH.sub(" ", text)
+    text = _YEARISH_ALL.sub(" ", text)
     text = _NUMBER_WORDS.sub(" 9 ", text)  # "nine specific objectives" counts like "9 specific objectives"
     if not counted:
         return bool(re.search(r"\b\d{1,4}(?![,.]?\d)(?!\s*%)", text))
@@ -178,7 +178,7 @@ _OUTCOMES = {
 }
 
 
-def outcomes_asked(question: str) -> tuple[str, ...]:
+def _outcomes_asked(question: str) -> tuple[str, ...]:
     """The outcomes a count question names ("how many were funded" -> funded)."""
     return tuple(name for name, pattern in _OUTCOMES.items() if pattern.search(question))
 
@@ -269,14 +269,12 @@ class ExtractiveComposer:
             return self._refuse(query, scored[:1] if not oov and best.overlap > 0.2 else [], passages)
         chosen = self._choose(query, scored, weights)
         if query.countries:
-            # "Who is the contact point in Sweden?": the other countries' contact points are no part of the answer.
+            # A question about a country ("the contact point in Germany") is answered by a sentence about it, and
+            # the other countries' sentences ("the contact point in France") are no part of the answer.
             chosen = chosen[:1] + [s for s in chosen[1:] if not _about_other_countries(s.text, query.countries)]
-        if query.countries and not (
-            any(covers_country(chosen[0].text, c) for c in query.countries)
-            and all(any(covers_country(s.text, c) for s in chosen) for c in query.countries)
-        ):
-            # A question about a country ("the contact point in Germany") is answered by a sentence about it.
-            return self._refuse(query, chosen[:1], passages)
+            spoken_of = [{c for c in query.countries if covers_country(s.text, c)} for s in chosen]
+            if not spoken_of[0] or set().union(*spoken_of) != set(query.countries):
+                return self._refuse(query, chosen[:1], passages)
         if "date" in query.intents and _FUTURE.search(fold(query.text)) and not _holds_future_date(chosen, now):
             # "When is the next twinning congress?" is not answered by the dates of past ones.
             return self._refuse(query, chosen[:1], passages)
@@ -326,11 +324,11 @@ class ExtractiveComposer:
             weights = {t: 0.0 if t in {str(y) for y in query.years} else w for t, w in weights.items()}
         total = sum(weights.values()) or 1.0
         top = passages[0].score if passages else 1.0
-        years = {str(y) for y in query.years}
+        years = frozenset(str(y) for y in query.years)
         counted = frozenset(t for term in query.counted for t in tokens(term))
         counted |= frozenset().union(*(query.related.get(t, frozenset()) for t in counted))
         related = query.related
-        outcomes = outcomes_asked(query.search_text) if "count" in query.intents else ()
+        outcomes = _outcomes_asked(query.search_text) if "count" in query.intents else ()
         out: list[Scored] = []
         seen: set[str] = set()
         for rank, passage in enumerate(passages):
@@ -339,7 +337,7 @@ class ExtractiveComposer:
                 if key in seen:
                     continue
                 seen.add(key)
-                fits = _fits_intent(sentence, query.intents, frozenset(years), counted, outcomes)
+                fits = _fits_intent(sentence, query.intents, years, counted, outcomes)
                 covered = {t for t in weights if t in found or related.get(t, frozenset()) & found}
                 overlap = sum(w * (1.0 if t in covered else 0.5 if t in header else 0.0) for t, w in weights.items())
                 overlap /= total

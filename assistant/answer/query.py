@@ -423,6 +423,13 @@ _SIZED_GRANT = re.compile(
 )
 
 
+# A maximum asked for, in any of the seven languages: maximum/maximal/maximă/máximo, massimo, Höchstbetrag, legfeljebb.
+_MAXIMUM_ASKED = re.compile(
+    r"\b(maximum|max|up to|at most|ceiling|the most|cap|highest|largest|biggest|maxim\w*|massim\w*|hochst\w*"
+    r"|legfeljebb|legmagasabb)\b"
+)
+
+
 def _intents(folded: str) -> list[str]:
     # A budget line or heading is a place in the EU budget, not an amount.
     folded = re.sub(r"\bbudget (line|heading)", r"\1", folded)
@@ -451,12 +458,7 @@ def _intents(folded: str) -> list[str]:
             folded,
         ):
             found.append("per_project")
-            # In any of the seven languages: maximum/maximal/maximă/máximo, massimo, Höchstbetrag, legfeljebb.
-            if re.search(
-                r"\b(maximum|max|up to|at most|ceiling|the most|cap|highest|largest|biggest|maxim\w*|massim\w*"
-                r"|hochst\w*|legfeljebb|legmagasabb)\b",
-                folded,
-            ):
+            if _MAXIMUM_ASKED.search(folded):
                 found.append("maximum")
         elif re.search(
             r"\b(budget|overall|total|envelope|in total|whole call|bilancio|dotazione|koltsegvetes|keret"
@@ -549,7 +551,7 @@ def _merge(question: str, previous: str) -> str:
         remove.append(r"\b(19[89]\d|20[0-4]\d)\b")
     if topics or call_ids:
         remove += [p for p, topic in CALL_PATTERNS.items() if topic not in ("cemr",) or "cemr" in topics]
-        remove.append(r"\bcerv-\d{4}-[a-z-]+\b")
+        remove.append(CALL_ID.pattern)
     if names_a_country(question):
         # "And in Sweden?" after a question about France asks about Sweden only.
         previous = strip_countries(previous)
