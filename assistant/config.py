@@ -7,6 +7,7 @@ service do it once) and pass it on.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlparse
@@ -29,6 +30,9 @@ class Settings(BaseSettings):
         None, description="Where ONNX exports of the embedding model are kept (default: <data_dir>/models)."
     )
     chroma_url: str | None = Field(None, description="Chroma server URL; when set, used instead of the folder.")
+    chroma_timeout: float = Field(
+        5.0, gt=0, description="Seconds a Chroma server may stay silent before a request is abandoned (503)."
+    )
     collection: str = Field("twinning", min_length=3, description="Chroma collection name.")
     embedding_model: str = Field(
         PACKAGED_MODEL,
@@ -46,6 +50,29 @@ class Settings(BaseSettings):
         200, ge=32, le=2048, description="Chunk size in model tokens (title and headings included)."
     )
     chunk_overlap: int = Field(30, ge=0, description="Token overlap between consecutive chunks of one section.")
+    ingest_max_file_bytes: int = Field(
+        50 * 1024 * 1024,
+        ge=1,
+        description="Largest corpus file read, and largest total a DOCX may unpack to; larger files are skipped.",
+    )
+    ingest_max_chars: int = Field(
+        3_000_000, ge=1, description="Most characters of text one file may yield (about 1,000 pages); more: skipped."
+    )
+    ingest_max_chunks: int = Field(10_000, ge=1, description="Most chunks one file may yield; more: skipped.")
+    ingest_max_front_matter_chars: int = Field(
+        64 * 1024, ge=1, description="Longest YAML front matter block; longer: the file is skipped."
+    )
+    ingest_parse_seconds: float = Field(
+        120.0,
+        gt=0,
+        description="Seconds a PDF, DOCX or HTML file may take to parse (in a child process) before it is skipped.",
+    )
+    ingest_lock_seconds: float = Field(
+        30.0,
+        ge=0,
+        description="Seconds `assistant ingest` waits for another ingestion on the same data folder to finish "
+        "before it gives up.",
+    )
 
     retrieval_mode: Literal["dense", "lexical", "hybrid"] = Field("hybrid", description="How passages are found.")
     top_k: int = Field(8, ge=1, le=50, description="Passages handed to the composer.")
@@ -61,11 +88,47 @@ class Settings(BaseSettings):
     max_history_turns: int = Field(20, ge=0, description="Most history turns accepted in one request.")
     max_body_bytes: int = Field(64 * 1024, ge=1024, description="Largest request body accepted.")
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
-        default_factory=list, description="Keys for non-widget clients (comma-separated); empty: no key needed."
+        default_factory=list,
+        description="API keys (comma-separated); when set, every request needs one except anonymous widget use "
+        "(a configured site, from one of its origins, on the widget's routes); empty: no key needed.",
     )
     sites: dict[str, list[str]] = Field(
         default_factory=dict,
         description='Widget sites and their allowed page origins, JSON: {"aiccre": ["https://www.aiccre.it"]}.',
+    )
+    auth_failure_limit: str = Field(
+        "10/minute",
+        description="Failed authentications (missing or wrong key) per client address before it gets 429 "
+        "(limits syntax); 0 turns it off.",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks (comma-separated) of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed; empty: no forwarding header is trusted.",
+    )
+    max_header_bytes: int = Field(
+        16 * 1024, ge=1024, le=1024 * 1024, description="Largest request line plus headers (larger: 400, closed)."
+    )
+    max_connections: int = Field(
+        500,
+        ge=1,
+        description="Most open client connections; more are answered 503 and closed (also capped below the "
+        "process' open-file limit).",
+    )
+    request_timeout: float = Field(
+        10.0, gt=0, description="Seconds a connection has to send a whole request (headers, body) before it is closed."
+    )
+    keep_alive_timeout: float = Field(
+        5.0, gt=0, description="Seconds an idle keep-alive connection is kept open after a response."
+    )
+
+    feedback_max_rows: int = Field(
+        10_000, ge=1, description="Most feedback rows kept; past it the oldest rows are deleted."
+    )
+    feedback_max_bytes: int = Field(
+        50 * 1024 * 1024,
+        ge=1024 * 1024,
+        description="Most bytes of feedback text kept (all fields of all rows); past it the oldest rows are deleted.",
     )
 
     telegram_token: SecretStr | None = Field(None, description="Bot token from BotFather.")
@@ -84,16 +147,16 @@ class Settings(BaseSettings):
     )
     telegram_check_seconds: float = Field(3600.0, gt=0, description="How often deadline reminders are checked.")
 
-    @field_validator("api_keys", mode="before")
+    @field_validator("api_keys", "trusted_proxies", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):
             return [k.strip() for k in value.split(",") if k.strip()]
         return value
 
-    @field_validator("rate_limit")
+    @field_validator("rate_limit", "auth_failure_limit")
     @classmethod
-    def _check_rate(cls, value: str) -> str:
+    def _check_rate(cls, value: str, info: ValidationInfo) -> str:
         value = value.strip()
         if value in ("", "0"):
             return "0"
@@ -102,7 +165,18 @@ class Settings(BaseSettings):
         try:
             parse(value)
         except ValueError as exc:
-            raise ValueError(f"ASSISTANT_RATE_LIMIT must look like 30/minute or 0, got {value!r}") from exc
+            name = f"ASSISTANT_{(info.field_name or 'rate_limit').upper()}"
+            raise ValueError(f"{name} must look like 30/minute or 0, got {value!r}") from exc
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"ASSISTANT_TRUSTED_PROXIES: {item!r} is not an IP address or network") from exc
         return value
 
     @property
