@@ -239,15 +239,19 @@ app.add_typer(feedback_app, name="feedback")
 def feedback_export(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="CSV file (default: standard output).")] = None,
 ) -> None:
-    """Write all feedback as CSV for evaluators."""
-    from assistant.api.feedback import FeedbackStore
+    """Write all feedback as CSV for evaluators (cells that a spreadsheet would run as formulas start with ')."""
+    from assistant.api.feedback import FeedbackStore, FeedbackUnavailable
 
-    store = FeedbackStore(_settings().data_dir / "feedback.sqlite")
-    if out is None:
-        count = store.export_csv(sys.stdout)
-    else:
-        with out.open("w", newline="", encoding="utf-8") as handle:
-            count = store.export_csv(handle)
+    store = FeedbackStore.for_settings(_settings())
+    try:
+        if out is None:
+            count = store.export_csv(sys.stdout)
+        else:
+            with out.open("w", newline="", encoding="utf-8") as handle:
+                count = store.export_csv(handle)
+    except FeedbackUnavailable as exc:
+        typer.echo(f"error: cannot read the feedback store {store.path}: {exc}", err=True)
+        raise typer.Exit(1) from None
     typer.echo(f"{count} feedback rows exported", err=True)
 
 

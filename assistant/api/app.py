@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from assistant.answer.answer import Source
 from assistant.api import errors
 from assistant.api.errors import APIError
-from assistant.api.feedback import FeedbackStore
+from assistant.api.feedback import FeedbackStore, FeedbackUnavailable, known_sites
 from assistant.api.guards import BodyLimit, Guard, RequestLog
 from assistant.api.schemas import (
     AskRequest,
@@ -36,6 +36,7 @@ from assistant.api.schemas import (
     Health,
 )
 from assistant.config import Settings
+from assistant.links import MarkdownNeutraliser, neutralise_markdown, safe_url
 from assistant.service import Assistant, StreamEvent
 from assistant.store import StoreUnavailable
 
@@ -76,7 +77,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     settings = settings or Settings()
     holder = AssistantHolder(settings, assistant)
     guard = Guard(settings)
-    feedback = FeedbackStore(settings.data_dir / "feedback.sqlite")
+    feedback = FeedbackStore.for_settings(settings)
+    feedback_sites = known_sites(settings)
 
     telegram = _telegram_application(settings, holder)
 
@@ -158,19 +160,36 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
             return JSONResponse(body.model_dump(), status_code=503)
         return Health(status="ok", chunks=chunks, model=settings.embedding_model)
 
-    @app.post("/api/feedback", response_model=FeedbackResponse, responses=ERRORS, tags=["feedback"])
+    @app.post(
+        "/api/feedback",
+        response_model=FeedbackResponse,
+        responses={**ERRORS, 503: {"model": ErrorResponse, "description": "Feedback cannot be stored now"}},
+        tags=["feedback"],
+    )
     def give_feedback(body: FeedbackRequest, request: Request) -> FeedbackResponse:
-        """Store a thumbs up/down (and an optional comment) about an answer, for evaluators."""
+        """Store a thumbs up/down (and an optional comment) about an answer, for evaluators. `site` (else the
+        X-Assistant-Site header) must be a configured site id or `demo`."""
         guard.check(request)
-        site = body.site or request.headers.get("x-assistant-site")
-        new_id = feedback.add(
-            rating=body.rating,
-            question=body.question,
-            answer=body.answer,
-            sources=[s.model_dump() for s in body.sources],
-            comment=body.comment,
-            site=site,
-        )
+        site = body.site or request.headers.get("x-assistant-site") or None
+        if site is not None and site not in feedback_sites:  # never stored, never echoed: it may be huge
+            raise APIError(422, "invalid_request", "site: not a configured site id (ASSISTANT_SITES)")
+        try:
+            new_id = feedback.add(
+                rating=body.rating,
+                question=body.question,
+                answer=body.answer,
+                sources=[s.model_dump() for s in body.sources],
+                comment=body.comment,
+                site=site,
+            )
+        except FeedbackUnavailable as exc:
+            log.warning("feedback not stored: %s", exc)
+            raise APIError(
+                503,
+                "feedback_unavailable",
+                "Feedback cannot be saved right now; please try again later.",
+                {"Retry-After": "60"},
+            ) from exc
         return FeedbackResponse(id=new_id)
 
     @app.post(
@@ -212,7 +231,10 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                 {
                     "index": 0,
                     "finish_reason": "stop",
-                    "message": {"role": "assistant", "content": answer.answer + _sources_text(answer.sources)},
+                    "message": {
+                        "role": "assistant",
+                        "content": neutralise_markdown(answer.answer + _sources_text(answer.sources)),
+                    },
                 }
             ],
             "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
@@ -275,9 +297,10 @@ def _telegram_application(settings: Settings, holder: AssistantHolder) -> Any:
 
 
 def _sources_text(sources: list[Any]) -> str:
+    """The sources as text lines; only http(s) URLs are shown (the caller neutralises Markdown in the whole)."""
     if not sources:
         return ""
-    lines = [f"[{i}] {s.title}" + (f" - {s.url}" if s.url else "") for i, s in enumerate(sources, 1)]
+    lines = [f"[{i}] {s.title}" + (f" - {url}" if (url := safe_url(s.url)) else "") for i, s in enumerate(sources, 1)]
     return "\n\nSources:\n" + "\n".join(lines)
 
 
@@ -309,12 +332,16 @@ def _openai_chunks(
         return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
     yield chunk({"role": "assistant", "content": ""})
+    neutraliser = MarkdownNeutraliser()  # document text never reaches a Markdown front end as images or HTML
     for e in [first, *events]:
+        text = ""
         if e.event == "delta":
-            yield chunk({"content": e.data["text"]})
+            text = neutraliser.feed(e.data["text"])
         elif e.event == "sources":
-            text = _sources_text([Source(**s) for s in e.data])
-            if text:
-                yield chunk({"content": text})
+            text = neutraliser.feed(_sources_text([Source(**s) for s in e.data]))
+        if text:
+            yield chunk({"content": text})
+    if rest := neutraliser.flush():
+        yield chunk({"content": rest})
     yield chunk({}, "stop")
     yield "data: [DONE]\n\n"

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from assistant.answer.answer import Answer, Source
+from assistant.answer.answer import Answer
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LANGUAGES = Literal["en", "fr", "it", "hu", "ro", "de", "es"]
@@ -70,16 +70,25 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+class FeedbackSource(BaseModel):
+    """A source as the client showed it with the answer (every field capped: feedback is stored)."""
+
+    title: str = Field(max_length=500, description="Title of the document.")
+    url: str | None = Field(None, max_length=2048, description="Its official page.")
+    snippet: str = Field(max_length=2000, description="The words the answer used.")
+
+
 class FeedbackRequest(BaseModel):
-    """A thumbs up or down on an answer, with an optional comment."""
+    """A thumbs up or down on an answer, with an optional comment. Every field is capped; ``site`` (or the
+    X-Assistant-Site header) must be a configured site id (ASSISTANT_SITES) or ``demo``, the built-in demo page."""
 
     model_config = ConfigDict(extra="forbid")
     rating: Literal["up", "down"] = Field(description="Thumbs up or down.")
     question: str = Field(max_length=2000, description="The question that was answered.")
     answer: str = Field(max_length=20000, description="The answer given.")
-    sources: list[Source] = Field(default_factory=list, max_length=20, description="The sources shown.")
+    sources: list[FeedbackSource] = Field(default_factory=list, max_length=20, description="The sources shown.")
     comment: str | None = Field(None, max_length=2000, description="Optional comment.")
-    site: str | None = Field(None, max_length=64, description="The widget's public site id.")
+    site: str | None = Field(None, max_length=64, description="The widget's public site id (a configured one).")
 
 
 class FeedbackResponse(BaseModel):
@@ -105,6 +114,7 @@ __all__ = [
     "ChatCompletionRequest",
     "ErrorResponse",
     "FeedbackRequest",
+    "FeedbackSource",
     "FeedbackResponse",
     "Health",
     "Turn",

@@ -37,6 +37,7 @@ from assistant.answer.dates import days_until, format_date
 from assistant.answer.languages import LANGUAGES
 from assistant.bots.texts import COMMANDS, text
 from assistant.config import Settings
+from assistant.links import safe_url
 from assistant.service import Assistant
 
 log = logging.getLogger(__name__)
@@ -86,12 +87,19 @@ def render(answer: Answer) -> str:
 
 
 def render_sources(sources: list[Any], heading: str | None) -> str:
+    """Numbered sources; a title is a link only to an http(s) URL (``links.safe_url``)."""
     lines = [f"<b>{html.escape(heading)}</b>"] if heading else []
     for i, source in enumerate(sources, 1):
-        title = html.escape(source["title"] if isinstance(source, dict) else source.title)
+        title = source["title"] if isinstance(source, dict) else source.title
         url = source.get("url") if isinstance(source, dict) else source.url
-        lines.append(f'[{i}] <a href="{html.escape(url, quote=True)}">{title}</a>' if url else f"[{i}] {title}")
+        lines.append(f"[{i}] {link(title, url)}")
     return "\n".join(lines)
+
+
+def link(title: str, url: str | None) -> str:
+    """``title`` as Telegram HTML: a link when ``url`` is http(s), else escaped text."""
+    safe = safe_url(url)
+    return f'<a href="{html.escape(safe, quote=True)}">{html.escape(title)}</a>' if safe else html.escape(title)
 
 
 class TwinningBot:
@@ -187,12 +195,8 @@ class TwinningBot:
         if ahead:
             lines = [html.escape(text(lang, "deadlines", today=today))]
             for d in ahead:
-                link = (
-                    f'<a href="{html.escape(d.url, quote=True)}">{html.escape(d.title)}</a>'
-                    if d.url
-                    else html.escape(d.title)
-                )
-                lines.append(f"• {link}: {format_date(d.when, lang, d.has_time)} ({days_until(d.when, now)} d)")
+                when = format_date(d.when, lang, d.has_time)
+                lines.append(f"• {link(d.title, d.url)}: {when} ({days_until(d.when, now)} d)")
             message = "\n".join(lines)
         elif every:
             last = every[-1]

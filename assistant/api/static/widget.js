@@ -85,6 +85,7 @@
     ".rate{display:flex;gap:6px;margin-top:6px}",
     ".rate button{border:1px solid #888;background:#fff;border-radius:6px;cursor:pointer;padding:2px 8px;font-size:14px;color:#1a1a1a}",
     ".rate button[aria-pressed=true]{background:#003399;color:#fff;border-color:#003399}",
+    ".rate-error{align-self:center;font-size:13px;color:#a00000}",
     "form{display:flex;gap:8px;border-top:1px solid #ddd;padding:10px}",
     "textarea{flex:1;resize:none;border:1px solid #767676;border-radius:8px;padding:8px;font-size:15px;min-height:44px;max-height:120px;color:#1a1a1a}",
     "form button{background:#003399;color:#fff;border:0;border-radius:8px;padding:0 14px;font-size:15px;cursor:pointer}",
@@ -132,10 +133,11 @@
   }
   var turns = load();
 
+  // The browser's copy of the server's one link check (assistant/links.py: safe_url): http(s) with a host only.
   function safeUrl(url) {
     try {
       var u = new URL(url);
-      return u.protocol === "https:" || u.protocol === "http:" ? u.href : null;
+      return (u.protocol === "https:" || u.protocol === "http:") && u.hostname ? u.href : null;
     } catch (e) { return null; }
   }
 
@@ -169,18 +171,30 @@
 
   function addRating(box, question, answer, sources) {
     var bar = el("div", { class: "rate", role: "group", "aria-label": T.up + " / " + T.down });
+    var status = el("span", { class: "sr", role: "status" });
     [["up", "👍", T.up], ["down", "👎", T.down]].forEach(function (r) {
       var b = el("button", { type: "button", "aria-label": r[2], "aria-pressed": "false", "data-rating": r[0] }, r[1]);
       b.addEventListener("click", function () {
         bar.querySelectorAll("button").forEach(function (x) { x.setAttribute("aria-pressed", "false"); x.disabled = true; });
         b.setAttribute("aria-pressed", "true");
+        status.className = "sr";
+        status.textContent = "";
         fetch(API + "/api/feedback", {
           method: "POST", headers: { "Content-Type": "application/json", "X-Assistant-Site": SITE },
           body: JSON.stringify({ rating: r[0], question: question, answer: answer, sources: sources || [], site: SITE })
-        }).then(function () { bar.append(el("span", { class: "sr" }, T.thanks)); }).catch(function () {});
+        }).then(function (res) {
+          if (!res.ok) throw new Error("http " + res.status);
+          status.textContent = T.thanks;
+        }).catch(function () {
+          // Not stored (store full or read-only, offline, refused): say so, and let the reader try again.
+          bar.querySelectorAll("button").forEach(function (x) { x.setAttribute("aria-pressed", "false"); x.disabled = false; });
+          status.className = "rate-error";
+          status.textContent = T.error;
+        });
       });
       bar.append(b);
     });
+    bar.append(status);
     box.append(bar);
   }
 
