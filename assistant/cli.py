@@ -48,16 +48,16 @@ def ingest(
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Embed new and changed documents into Chroma; remove documents gone from the corpus."""
-    from assistant.ingest.pipeline import NothingToIngest, run_ingest
+    from assistant.ingest.pipeline import IngestError, run_ingest
     from assistant.store import StoreUnavailable
 
     _setup_logging(verbose)
     settings = _settings()
     try:
         report = run_ingest(settings, paths or None, rebuild=rebuild, progress=not as_json and sys.stderr.isatty())
-    except (NothingToIngest, StoreUnavailable) as exc:
+    except (IngestError, StoreUnavailable) as exc:  # no document, locked, corrupt manifest, disk full, store down
         typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from exc
+        raise typer.Exit(1) from None
     if as_json:
         typer.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:

@@ -35,17 +35,33 @@ def format_date(value: dt.date, lang: str = "en", with_time: bool = False) -> st
     return text
 
 
+# Deadlines outside these years are typing slips or hostile (year 9999 with an offset cannot even be converted to
+# Brussels time); they are refused at ingestion and ignored when read.
+DEADLINE_YEARS = range(1900, 2201)
+
+
 def parse_deadline(value: Any) -> dt.datetime | None:
-    """A ``deadline`` metadata value (ISO date or date-time) as an aware datetime; a bare date means end of day."""
-    if not value:
+    """A ``deadline`` metadata value (ISO date or date-time) as an aware datetime; a bare date means end of day.
+
+    None for a missing or invalid value (see ``deadline_problem``).
+    """
+    if not value or deadline_problem(value):
         return None
-    try:
-        parsed = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
+    parsed = dt.datetime.fromisoformat(str(value))
     if len(str(value)) <= 10:
         parsed = parsed.replace(hour=23, minute=59, second=59)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=BRUSSELS)
+
+
+def deadline_problem(value: Any) -> str | None:
+    """Why a ``deadline`` value cannot be used (not ISO 8601, or outside ``DEADLINE_YEARS``), or None if it can."""
+    try:
+        parsed = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return f"{str(value)[:40]!r} is not an ISO date (2025-09-17 or 2025-09-17T17:00:00+02:00)"
+    if parsed.year not in DEADLINE_YEARS:
+        return f"year {parsed.year} is outside {DEADLINE_YEARS.start}-{DEADLINE_YEARS.stop - 1}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -70,4 +86,10 @@ def deadlines(metadatas: Iterable[dict[str, Any]]) -> list[Deadline]:
 
 
 def days_until(when: dt.datetime, now: dt.datetime) -> int:
-    return (when.astimezone(BRUSSELS).date() - now.astimezone(BRUSSELS).date()).days
+    """Calendar days from ``now`` to ``when`` in Brussels; a date at the edge of what Python represents (which
+    ``parse_deadline`` never returns) counts in its own time zone rather than raising OverflowError."""
+    try:
+        target = when.astimezone(BRUSSELS).date()
+    except OverflowError:
+        target = when.date()
+    return (target - now.astimezone(BRUSSELS).date()).days

@@ -1,23 +1,37 @@
 """Read one corpus file into a ``LoadedDocument``: Markdown (YAML front matter), text, HTML, PDF and DOCX.
 
-Every reader raises ``LoadError`` with a reason a person can act on; the pipeline turns it into a warning
-naming the file and skips the file.
+Readers raise ``LoadError`` with a reason a person can act on; whatever else a parser raises on a hostile file
+becomes one too (``parse_rich``), and the pipeline skips any file that fails, with a warning naming it.
+``LoadLimits`` bound what one file may cost (bytes read or unpacked, characters, front matter); the pipeline
+runs the PDF, DOCX and HTML parsers in a child process with a time limit (``worker.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from assistant.answer.dates import deadline_problem
+from assistant.links import safe_urls
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
+
 TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx"}
+RICH_SUFFIXES = HTML_SUFFIXES | {".pdf", ".docx"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | RICH_SUFFIXES
+# What a front matter value may be: text, a number, a boolean, a date, or a flat list of those.
+_SCALARS = (str, int, float, bool, dt.date)
 
 # Front matter keys kept as chunk metadata (the corpus contract); anything else stays on the document only.
 METADATA_KEYS = (
@@ -40,6 +54,23 @@ class LoadError(Exception):
     """A file that cannot be ingested; the message says why."""
 
 
+@dataclass(frozen=True)
+class LoadLimits:
+    """What one file may cost; None is unbounded. The pipeline takes them from the settings."""
+
+    max_bytes: int | None = None  # bytes read from disk, and bytes a DOCX unpacks to
+    max_chars: int | None = None  # characters of extracted text
+    max_front_matter_chars: int | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LoadLimits:
+        return cls(settings.ingest_max_file_bytes, settings.ingest_max_chars, settings.ingest_max_front_matter_chars)
+
+
+# Reads a PDF, DOCX or HTML file's bytes (its suffix says which) into (metadata, text).
+Parser = Callable[[str, bytes], tuple[dict[str, Any], str]]
+
+
 @dataclass
 class LoadedDocument:
     """A document's text (Markdown-ish, headings as ``#`` lines) and its metadata."""
@@ -53,39 +84,61 @@ class LoadedDocument:
         return str(self.metadata.get("title") or self.doc_id)
 
 
-def load_document(path: Path, doc_id: str, data: bytes | None = None) -> LoadedDocument:
-    """Load ``path`` (or its already read ``data``) into a document; raise ``LoadError`` when it can't be used."""
+def load_document(
+    path: Path,
+    doc_id: str,
+    data: bytes | None = None,
+    limits: LoadLimits | None = None,
+    parse: Parser | None = None,
+) -> LoadedDocument:
+    """Load ``path`` (or its already read ``data``) into a document; raise ``LoadError`` when it can't be used.
+
+    ``parse`` reads PDF, DOCX and HTML (default: ``parse_rich``, in this process).
+    """
+    limits = limits or LoadLimits()
     if data is None:
-        data = read_bytes(path)
+        data = read_bytes(path, limits.max_bytes)
     if not data.strip():
         raise LoadError("the file is empty")
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        meta, text = parse_front_matter(decode_text(data))
-    elif suffix in HTML_SUFFIXES:
-        meta, text = _read_html(data)
-    elif suffix == ".pdf":
-        meta, text = {}, _read_pdf(data)
-    elif suffix == ".docx":
-        meta, text = _read_docx(data)
+        meta, text = parse_front_matter(decode_text(data), limits.max_front_matter_chars)
+    elif suffix in RICH_SUFFIXES:
+        if suffix == ".docx":
+            check_unpacked_size(data, limits.max_bytes)
+        meta, text = (parse or parse_rich)(suffix, data)
     else:
         raise LoadError(f"unsupported file type {suffix or '(none)'}")
     if not text.strip():
         raise LoadError("no text could be extracted")
-    meta = normalise_metadata(meta)
+    if limits.max_chars is not None and len(text) > limits.max_chars:
+        raise LoadError(
+            f"{len(text):,} characters of text, more than {limits.max_chars:,} (ASSISTANT_INGEST_MAX_CHARS)"
+        )
+    meta = normalise_metadata(meta, path)
+    if "deadline" in meta and (problem := deadline_problem(meta["deadline"])):
+        raise LoadError(f"invalid deadline in front matter: {problem}")
     if not meta.get("title"):
         heading = _FIRST_HEADING.search(text)
         meta["title"] = heading.group(1).strip() if heading else _title_from_name(path)
     return LoadedDocument(doc_id=doc_id, text=text, metadata=meta)
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, max_bytes: int | None = None) -> bytes:
+    """The file's bytes; a file larger than ``max_bytes`` is refused before it is read."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if max_bytes is None:
+                return handle.read()
+            data = handle.read(max_bytes + 1) if size <= max_bytes else b""
     except PermissionError as exc:
         raise LoadError("cannot read the file: permission denied") from exc
     except OSError as exc:
         raise LoadError(f"cannot read the file: {exc.strerror or exc}") from exc
+    if size > max_bytes or len(data) > max_bytes:
+        raise LoadError(f"{max(size, len(data)):,} bytes, more than {max_bytes:,} (ASSISTANT_INGEST_MAX_FILE_BYTES)")
+    return data
 
 
 def decode_text(data: bytes) -> str:
@@ -100,22 +153,54 @@ def decode_text(data: bytes) -> str:
         ) from exc
 
 
-def parse_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """Split YAML front matter from the body. A malformed block is an error, not silently body text."""
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader without aliases: a few hundred bytes of nested ``*alias`` references stand for gigabytes
+    once anything walks the value (the "billion laughs"), so an alias is refused as soon as it is read."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: ANN401 - PyYAML's untyped API
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor}) are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def parse_front_matter(text: str, max_chars: int | None = None) -> tuple[dict[str, Any], str]:
+    """Split YAML front matter from the body. A malformed block is an error, not silently body text.
+
+    Values must be text, numbers, booleans, dates or flat lists of them; aliases and blocks longer than
+    ``max_chars`` are refused before they are expanded or parsed.
+    """
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
+    block = match.group(1)
+    if max_chars is not None and len(block) > max_chars:
+        raise LoadError(
+            f"front matter of {len(block):,} characters, more than {max_chars:,} "
+            "(ASSISTANT_INGEST_MAX_FRONT_MATTER_CHARS)"
+        )
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = yaml.load(block, Loader=_FrontMatterLoader) or {}  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise LoadError(f"invalid YAML front matter: {str(exc).splitlines()[0]}") from exc
+    except RecursionError as exc:
+        raise LoadError("invalid YAML front matter: nested too deeply") from exc
     if not isinstance(meta, dict):
         raise LoadError("front matter is not a mapping of keys to values")
+    for key, value in meta.items():
+        if not all(v is None or isinstance(v, _SCALARS) for v in (value if isinstance(value, list) else [value])):
+            raise LoadError(
+                f"front matter key {str(key)[:40]!r} holds nested data; only text, numbers, dates and lists of "
+                "them are allowed"
+            )
     return meta, text[match.end() :]
 
 
-def normalise_metadata(meta: dict[str, Any]) -> dict[str, Any]:
-    """Make front matter values storable: dates as ISO strings, ``source_urls`` lists, stripped strings."""
+def normalise_metadata(meta: dict[str, Any], source: object = None) -> dict[str, Any]:
+    """Make front matter values storable: dates as ISO strings, ``source_urls`` lists, stripped strings; source
+    URLs that are not http(s) are dropped with a warning naming ``source`` (the file)."""
     out: dict[str, Any] = {}
     for key, value in meta.items():
         if isinstance(value, dt.datetime | dt.date):
@@ -126,9 +211,12 @@ def normalise_metadata(meta: dict[str, Any]) -> dict[str, Any]:
     urls = out.get("source_urls")
     if isinstance(urls, str):
         urls = [u.strip() for u in re.split(r"[\s;,]+", urls) if u.strip()]
+    if out.get("source_url"):
+        out["source_url"] = next(iter(safe_urls([out["source_url"]], source)), None)
     if isinstance(urls, list):
-        out["source_urls"] = [str(u) for u in urls]
-        out.setdefault("source_url", out["source_urls"][0] if out["source_urls"] else None)
+        out["source_urls"] = safe_urls(urls, source)
+        if not out.get("source_url") and out["source_urls"]:
+            out["source_url"] = out["source_urls"][0]
     if "year" in out:
         try:
             out["year"] = int(out["year"])
@@ -139,6 +227,48 @@ def normalise_metadata(meta: dict[str, Any]) -> dict[str, Any]:
 
 def _title_from_name(path: Path) -> str:
     return re.sub(r"[-_]+", " ", path.stem).strip().capitalize() or path.name
+
+
+def parse_rich(suffix: str, data: bytes) -> tuple[dict[str, Any], str]:
+    """Metadata and text of a PDF, DOCX or HTML file; whatever its parser raises becomes a ``LoadError``."""
+    readers: dict[str, Callable[[bytes], tuple[dict[str, Any], str]]] = {
+        ".pdf": _read_pdf,
+        ".docx": _read_docx,
+        ".html": _read_html,
+        ".htm": _read_html,
+    }
+    reader = readers.get(suffix)
+    if reader is None:
+        raise LoadError(f"unsupported file type {suffix or '(none)'}")
+    try:
+        return reader(data)
+    except LoadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a hostile file can make a parser raise anything
+        kind = "HTML" if suffix in HTML_SUFFIXES else suffix.lstrip(".").upper()
+        raise LoadError(f"corrupt {kind}: {describe_error(exc)}") from exc
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line about an unexpected exception: its type and the first line of its message."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0][:300]}" if lines else type(exc).__name__
+
+
+def check_unpacked_size(data: bytes, max_bytes: int | None) -> None:
+    """Refuse a DOCX (a zip) whose parts unpack to more than ``max_bytes``, before any of its XML is parsed.
+
+    The sizes come from the zip's directory; ``zipfile`` never unpacks a part past its recorded size.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise LoadError(f"corrupt DOCX: {exc}") from exc
+    if max_bytes is not None and total > max_bytes:
+        raise LoadError(
+            f"the DOCX unpacks to {total:,} bytes, more than {max_bytes:,} (ASSISTANT_INGEST_MAX_FILE_BYTES)"
+        )
 
 
 def _read_html(data: bytes) -> tuple[dict[str, Any], str]:
@@ -162,35 +292,24 @@ def _read_html(data: bytes) -> tuple[dict[str, Any], str]:
     return meta, text
 
 
-def _read_pdf(data: bytes) -> str:
+def _read_pdf(data: bytes) -> tuple[dict[str, Any], str]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise LoadError("the PDF is encrypted")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except LoadError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        raise LoadError(f"corrupt PDF: {exc}") from exc
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted:
+        raise LoadError("the PDF is encrypted")
+    pages = [page.extract_text() or "" for page in reader.pages]
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text:
         raise LoadError("the PDF has no extractable text (a scanned image?)")
-    return text
+    return {}, text
 
 
 def _read_docx(data: bytes) -> tuple[dict[str, Any], str]:
     """Paragraphs of a Word file, its heading styles turned into Markdown headings."""
-    import zipfile
-
     import docx
 
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise LoadError(f"corrupt DOCX: {exc}") from exc
+    document = docx.Document(io.BytesIO(data))
     lines: list[str] = []
     for para in document.paragraphs:
         text = para.text.strip()

@@ -15,7 +15,7 @@ from typing import Any
 
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
-from assistant.ingest.loaders import METADATA_KEYS, LoadedDocument
+from assistant.ingest.loaders import METADATA_KEYS, LoadedDocument, LoadError
 
 SEPARATOR = " › "
 # Reference lists repeat the URLs already kept as metadata; as chunks they only add noise to retrieval.
@@ -51,11 +51,13 @@ def split_document(
     chunk_size: int = 200,
     chunk_overlap: int = 30,
     max_tokens: int = 256,
+    max_chunks: int | None = None,
 ) -> list[Chunk]:
     """Chunks of ``doc``: sections by heading, each cut to at most ``chunk_size`` tokens with its header line.
 
     ``max_tokens`` is the model's input limit (special tokens included); no chunk is longer, so none is
-    silently truncated by the encoder.
+    silently truncated by the encoder. A document that would give more than ``max_chunks`` chunks raises
+    ``LoadError`` as soon as it passes the limit.
     """
     title = doc.title
     base = _chunk_metadata(doc)
@@ -69,6 +71,8 @@ def split_document(
         for piece in _split_by_size(body, budget, min(chunk_overlap, budget // 4), count_tokens):
             text = f"{header}\n{piece}"
             index = len(chunks)
+            if max_chunks is not None and index >= max_chunks:
+                raise LoadError(f"more than {max_chunks:,} chunks (ASSISTANT_INGEST_MAX_CHUNKS)")
             meta = {
                 **base,
                 "section": SEPARATOR.join(section_path),
