@@ -220,15 +220,12 @@ def serve(
     host: Annotated[str | None, typer.Option("--host", help="Default: ASSISTANT_HOST (127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option("--port", help="Default: ASSISTANT_PORT (8000).")] = None,
 ) -> None:
-    """Run the HTTP API, the widget (/widget.js) and its demo page (/) with uvicorn."""
-    import uvicorn
-
-    from assistant.api.app import create_app
+    """Run the HTTP API, the widget (/widget.js) and its demo page (/) with uvicorn (limits: assistant.api.server)."""
+    from assistant.api.server import serve as run_server
 
     _setup_logging()
     logging.getLogger("assistant.api").setLevel(logging.INFO)
-    settings = _settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="warning")
+    run_server(_settings(), host=host, port=port)
 
 
 feedback_app = typer.Typer(help="Feedback given on answers.", no_args_is_help=True)

@@ -1,7 +1,8 @@
-"""Request guards: body size, request ids, per-client rate limits, API keys and widget site origins."""
+"""Request guards: body size, request ids, API keys, widget site origins and per-client rate limits."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import math
@@ -9,7 +10,7 @@ import time
 import uuid
 
 from fastapi import Request
-from limits import parse
+from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.exceptions import HTTPException
@@ -87,46 +88,99 @@ class RequestLog:
             )
 
 
+WIDGET_ROUTES = frozenset({"/api/ask", "/api/ask/stream", "/api/feedback"})
+"""The routes the widget calls: the only ones open to anonymous widget use when API keys are set."""
+
+
+def _limit(value: str) -> RateLimitItem | None:
+    return None if value == "0" else parse(value)
+
+
+def _digest(key: bytes) -> bytes:
+    return hashlib.sha256(key).digest()
+
+
 class Guard:
-    """Who may call: widget pages of configured sites (by Origin), or clients with a key when keys are set."""
+    """Who may call, and which bucket of the rate limit a request counts against.
+
+    Without API keys anyone may call; a browser page (Origin) that is neither a configured site's page nor the
+    server's own is refused (403). With keys, a request needs a valid key, except *anonymous widget use*: a
+    widget route, an ``X-Assistant-Site`` that is configured, and an ``Origin`` that is one of that site's
+    origins. Origin and Host are chosen by the client, so they never stand in for a key beyond that: anonymous
+    use is limited to the widget's routes and counted per client address. Key holders are counted per key (a
+    hash of the whole key); failed authentications are counted per client address, and past
+    ``auth_failure_limit`` that address gets 429 before any key is compared.
+    """
 
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.keys = [k.get_secret_value() for k in settings.api_keys]
+        self.keys = [_digest(k.get_secret_value().encode()) for k in settings.api_keys]
         self.origins = {site: {o.rstrip("/") for o in origins} for site, origins in settings.sites.items()}
-        self.limit = None if settings.rate_limit == "0" else parse(settings.rate_limit)
+        self.limit = _limit(settings.rate_limit)
+        self.failure_limit = _limit(settings.auth_failure_limit)
         self.limiter = MovingWindowRateLimiter(MemoryStorage())
 
-    def _key(self, request: Request) -> str | None:
+    @staticmethod
+    def _key(request: Request) -> bytes | None:
+        """The key as the client sent it, in bytes (Starlette decodes headers as Latin-1, so this is lossless)."""
         auth = request.headers.get("authorization", "")
-        if auth.lower().startswith("bearer "):
-            return auth[7:].strip()
-        return request.headers.get("x-api-key")
+        key = auth[7:].strip() if auth.lower().startswith("bearer ") else request.headers.get("x-api-key")
+        return None if key is None else key.encode("latin-1")
 
-    def _widget_origin(self, request: Request) -> bool:
-        origin = (request.headers.get("origin") or "").rstrip("/")
-        if not origin:
-            return False
-        same = origin == f"{request.url.scheme}://{request.url.netloc}"
+    @staticmethod
+    def _client(request: Request) -> str:
+        """The client's address: the peer, or what a trusted proxy forwarded (uvicorn, ASSISTANT_TRUSTED_PROXIES)."""
+        return request.client.host if request.client else "unknown"
+
+    def _origin(self, request: Request) -> str:
+        return (request.headers.get("origin") or "").rstrip("/")
+
+    def _widget_use(self, request: Request) -> bool:
+        """A configured site's widget on one of that site's pages, calling a widget route."""
+        route = getattr(request.scope.get("route"), "path", request.url.path)
+        site = request.headers.get("x-assistant-site", "")
+        return route in WIDGET_ROUTES and self._origin(request) in self.origins.get(site, ())
+
+    def _page_allowed(self, request: Request) -> bool:
+        """Without keys: may a browser page of this Origin use the API? (Not authentication: see the class.)"""
+        origin = self._origin(request)
+        if not origin or not self.origins or origin == f"{request.url.scheme}://{request.url.netloc}":
+            return True
         site = request.headers.get("x-assistant-site")
         allowed = self.origins.get(site, set()) if site else set().union(*self.origins.values())
-        return same or origin in allowed
+        return origin in allowed
+
+    def _hit(self, limit: RateLimitItem | None, bucket: str, what: str) -> None:
+        if limit is not None and not self.limiter.hit(limit, bucket):
+            raise self._too_many(limit, bucket, what)
+
+    def _too_many(self, limit: RateLimitItem, bucket: str, what: str) -> APIError:
+        reset = self.limiter.get_window_stats(limit, bucket).reset_time
+        retry = max(1, math.ceil(reset - time.time()))
+        return APIError(429, "rate_limited", f"{what}; retry in {retry} s.", {"Retry-After": str(retry)})
+
+    def _authenticate(self, request: Request, client: str) -> str:
+        """The rate-limit bucket of a request when keys are set; 401 or 429 when it may not pass."""
+        key = self._key(request)
+        if key is None and self._widget_use(request):
+            return "ip:" + client
+        failures = "auth-failures:" + client
+        if self.failure_limit is not None and not self.limiter.test(self.failure_limit, failures):
+            raise self._too_many(self.failure_limit, failures, "Too many failed authentications")
+        digest = _digest(key) if key is not None else b""
+        if key is None or not any(hmac.compare_digest(digest, k) for k in self.keys):
+            self._hit(self.failure_limit, failures, "Too many failed authentications")
+            if key is None:
+                raise APIError(401, "unauthorized", "An API key is required (Authorization: Bearer KEY or X-API-Key).")
+            raise APIError(401, "unauthorized", "The API key is not valid.")
+        return "key:" + digest.hex()[:32]
 
     def check(self, request: Request) -> None:
-        """Raise 401 for a missing/wrong key, 403 for a widget origin not allowed, 429 past the rate limit."""
-        key = self._key(request) if self.keys else None  # without configured keys, any key is ignored
-        client = "anonymous"
-        if key is not None:
-            if not any(hmac.compare_digest(key, k) for k in self.keys):
-                raise APIError(401, "unauthorized", "The API key is not valid.")
-            client = "key:" + key[:4]
-        elif self.keys and not self._widget_origin(request):
-            raise APIError(401, "unauthorized", "An API key is required (Authorization: Bearer KEY or X-API-Key).")
-        elif request.headers.get("origin") and self.origins and not self._widget_origin(request):
+        """Raise 401 for a missing/wrong key, 403 for a page origin not allowed, 429 past a rate limit."""
+        client = self._client(request)
+        if self.keys:
+            bucket = self._authenticate(request, client)
+        elif self._page_allowed(request):
+            bucket = "ip:" + client
+        else:
             raise APIError(403, "forbidden", "This page's origin is not allowed for this site.")
-        if client == "anonymous":
-            client = request.client.host if request.client else "unknown"
-        if self.limit is not None and not self.limiter.hit(self.limit, client):
-            reset = self.limiter.get_window_stats(self.limit, client).reset_time
-            retry = max(1, math.ceil(reset - time.time()))
-            raise APIError(429, "rate_limited", f"Too many requests; retry in {retry} s.", {"Retry-After": str(retry)})
+        self._hit(self.limit, bucket, "Too many requests")

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -33,15 +33,17 @@ def assistant_env(settings: Settings, **extra: str) -> dict[str, str]:
         ASSISTANT_COLLECTION=settings.collection,
         ASSISTANT_RATE_LIMIT="0",
         **({"ASSISTANT_CHROMA_URL": settings.chroma_url} if settings.chroma_url else {}),
-        **extra,
     )
+    env.update(extra)  # may override the defaults above (a rate limit, for instance)
     return env
 
 
 class ServeProcess:
     """``python -m assistant serve`` on a free loopback port; its log (one line per request) goes to a file."""
 
-    def __init__(self, settings: Settings, log_dir: Path, **env: str) -> None:
+    def __init__(
+        self, settings: Settings, log_dir: Path, preexec_fn: Callable[[], None] | None = None, **env: str
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_dir / f"serve-{self.port}.log"
@@ -52,6 +54,7 @@ class ServeProcess:
             cwd=log_dir,
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            preexec_fn=preexec_fn,  # e.g. resource limits of the server process
         )
         try:
             wait_for_http(f"{self.url}/api/health", timeout=120)
