@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import chromadb
+import httpx
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.api.shared_system_client import SharedSystemClient
@@ -36,22 +37,32 @@ def store_errors() -> Iterator[None]:
 
 
 def make_client(settings: Settings) -> ClientAPI:
-    """A Chroma client for the configured store, telemetry off."""
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    """A Chroma client for the configured store, telemetry off.
+
+    A server's requests time out after ``settings.chroma_timeout`` seconds of silence. chromadb builds its httpx
+    session with ``timeout=None``, so a server that stops answering without closing the connection (hung, or
+    SIGSTOPped) would block every caller, and with them the service's worker threads, forever. The client's own
+    first request (it checks the tenant) would too, so a heartbeat with the timeout goes first.
+    """
     if settings.chroma_url:
         url = urlparse(settings.chroma_url)
         ssl = url.scheme == "https"
         try:
-            return chromadb.HttpClient(
+            httpx.get(f"{settings.chroma_url}/api/v2/heartbeat", timeout=settings.chroma_timeout).raise_for_status()
+            client = chromadb.HttpClient(
                 host=url.hostname or "127.0.0.1",
                 port=url.port or (443 if ssl else 8000),
                 ssl=ssl,
-                settings=chroma_settings,
+                settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True),
             )
         except Exception as exc:  # chromadb raises plain exceptions for connection errors
             raise StoreUnavailable(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}") from exc
+        client._server._session.timeout = httpx.Timeout(settings.chroma_timeout)  # type: ignore[attr-defined]
+        return client
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    return chromadb.PersistentClient(
+        path=str(settings.chroma_dir), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    )
 
 
 def get_collection(
@@ -84,7 +95,7 @@ RETIRE_AFTER = 60.0
 def is_embedded(client: ClientAPI) -> bool:
     """True for a PersistentClient (an in-process store on a folder), False for a Chroma server's HttpClient."""
     chroma = client.get_settings()
-    return bool(chroma.is_persistent) and "fastapi" not in (chroma.chroma_api_impl or "").lower()
+    return bool(chroma.is_persistent) and not chroma.chroma_server_host
 
 
 def reopen(client: ClientAPI) -> ClientAPI:

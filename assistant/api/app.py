@@ -65,11 +65,16 @@ class AssistantHolder:
 
     def get(self) -> Assistant:
         if self._assistant is None:
-            with self._lock:
+            # Another request may be building it against a slow store: wait about one store timeout, then 503.
+            if not self._lock.acquire(timeout=self.settings.chroma_timeout):
+                raise StoreUnavailable("the assistant is still connecting to the store")
+            try:
                 if self._assistant is None:
                     assistant = Assistant(self.settings)
                     assistant.warm_up()
                     self._assistant = assistant
+            finally:
+                self._lock.release()
         return self._assistant
 
 
@@ -261,8 +266,10 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     static = files("assistant.api") / "static"
 
+    # Static routes are async: they run on the event loop and never wait for a worker thread, so they keep
+    # working while every thread waits on a slow store.
     @app.get("/widget.js", include_in_schema=False)
-    def widget() -> Response:
+    async def widget() -> Response:
         return Response(
             (static / "widget.js").read_bytes(),
             media_type="text/javascript; charset=utf-8",
@@ -270,7 +277,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         )
 
     @app.get("/", include_in_schema=False)
-    def demo() -> Response:
+    async def demo() -> Response:
         return Response((static / "demo.html").read_bytes(), media_type="text/html; charset=utf-8")
 
     return app

@@ -27,10 +27,12 @@ from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.ingest.splitting import Chunk
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.vectors import passes
-from assistant.store import is_embedded, reopen, store_errors
+from assistant.store import StoreUnavailable, is_embedded, reopen, store_errors
 
 Mode = Literal["dense", "lexical", "hybrid"]
 CALL_TOPICS = {"town-twinning", "networks-of-towns", "remembrance"}
+# Seconds a request waits for another request's first load of the index before it gets a 503.
+FIRST_LOAD_WAIT = 60.0
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,14 @@ class HybridSearcher:
         now = time.monotonic()
         if self._lexical is not None and now - self._checked < self.refresh_seconds:
             return self._lexical
-        with self._lock:
+        # One caller refreshes; the others answer from the current snapshot rather than queue behind a store that
+        # may be slow or hung (each of them would then wait out the store's timeout in turn).
+        current = self._lexical
+        if current is not None and not self._lock.acquire(blocking=False):
+            return current
+        if current is None and not self._lock.acquire(timeout=FIRST_LOAD_WAIT):
+            raise StoreUnavailable("the index is still being loaded from the store; try again shortly")
+        try:
             generation = self._current_generation()
             if self._lexical is None or generation != self._generation:
                 with store_errors():
@@ -86,6 +95,8 @@ class HybridSearcher:
                 self._generation = generation
             self._checked = now
             return self._lexical
+        finally:
+            self._lock.release()
 
     def _current_generation(self) -> object:
         with store_errors():
