@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -39,6 +41,29 @@ def _settings() -> Settings:
         raise typer.Exit(2) from exc
 
 
+LOADING = "Loading the model and the index..."
+
+
+@contextmanager
+def _loading(message: str = LOADING) -> Iterator[None]:
+    """Say ``message`` on stderr while the block loads: a spinner on a terminal, erased after; else one line.
+
+    Never on stdout, which carries the answers and the --json output that scripts parse.
+    """
+    if not sys.stderr.isatty():
+        typer.echo(message, err=True)
+        yield
+        return
+    from rich.console import Console
+    from rich.live import Live
+    from rich.spinner import Spinner
+
+    spinner = Spinner("dots", text=message)
+    # transient: the line is erased at the end; redirect_stdout=False: stdout stays the answers' alone.
+    with Live(spinner, console=Console(stderr=True), refresh_per_second=12.5, transient=True, redirect_stdout=False):
+        yield
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the corpus folder).")] = None,
@@ -48,11 +73,12 @@ def ingest(
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Embed new and changed documents into Chroma; remove documents gone from the corpus."""
-    from assistant.ingest.pipeline import IngestError, run_ingest
-    from assistant.store import StoreUnavailable
-
     _setup_logging(verbose)
     settings = _settings()
+    # Only the pipeline here: the model is loaded when a document needs embedding, under the progress bar.
+    with _loading("Loading the ingestion pipeline..."):
+        from assistant.ingest.pipeline import IngestError, run_ingest
+        from assistant.store import StoreUnavailable
     try:
         report = run_ingest(settings, paths or None, rebuild=rebuild, progress=not as_json and sys.stderr.isatty())
     except (IngestError, StoreUnavailable) as exc:  # no document, locked, corrupt manifest, disk full, store down
@@ -96,14 +122,22 @@ def _history(path: Path | None) -> list[dict[str, str]]:
 
 
 def _assistant():  # noqa: ANN202 - imported lazily to keep `assistant --help` fast
-    from assistant.service import Assistant
-    from assistant.store import StoreUnavailable
+    """The Assistant of the settings, with its model and indexes loaded under a status on stderr."""
+    settings = _settings()
+    with _loading():
+        from assistant.service import Assistant
+        from assistant.store import StoreUnavailable
 
-    try:
-        return Assistant(_settings())
-    except StoreUnavailable as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from exc
+        try:
+            assistant = Assistant(settings)
+            assistant.warm_up()
+        except StoreUnavailable as exc:
+            failure = exc
+        else:
+            return assistant
+    # Said once the status is gone, so the error is not drawn into the spinner's line.
+    typer.echo(f"error: {failure}", err=True)
+    raise typer.Exit(1) from failure
 
 
 def _print_answer(answer) -> None:  # noqa: ANN001
@@ -134,18 +168,19 @@ def ask(
 
 @app.command()
 def chat() -> None:
-    """An interactive conversation (empty line or Ctrl-D to leave, /reset to start over)."""
+    """An interactive conversation: /reset starts over; /quit, /exit, Ctrl-D or Ctrl-C leaves (not an empty line)."""
     _setup_logging()
     assistant = _assistant()
-    assistant.warm_up()
     turns: list[dict[str, str]] = []
-    typer.echo("Ask about EU town-twinning funding. /reset starts over; an empty line leaves.")
+    typer.echo("Ask about EU town-twinning funding. /reset starts over; /quit, Ctrl-D or Ctrl-C leaves.")
     while True:
         try:
             question = input("> ").strip()
         except (EOFError, KeyboardInterrupt):
             break
         if not question:
+            continue
+        if question.lower() in ("/quit", "/exit"):
             break
         if question == "/reset":
             turns = []
@@ -169,10 +204,8 @@ def evaluate(
     import platform
     import time
 
-    from assistant.evaluation.baseline import NaiveBaseline
     from assistant.evaluation.report import build_report, render_html
     from assistant.evaluation.runner import load_questions, run
-    from assistant.service import Assistant
 
     _setup_logging()
     settings = _settings()
@@ -186,8 +219,12 @@ def evaluate(
     except (OSError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
-    main_assistant = Assistant(settings)
-    main_assistant.warm_up()
+    with _loading():
+        from assistant.evaluation.baseline import NaiveBaseline
+        from assistant.service import Assistant
+
+        main_assistant = Assistant(settings)
+        main_assistant.warm_up()
     main = settings.retrieval_mode
     runs = {main: run(main_assistant.ask, items)}
     if compare:
@@ -257,8 +294,6 @@ def telegram() -> None:
     """Run the Telegram bot by long polling (ASSISTANT_TELEGRAM_TOKEN; see the README for BotFather)."""
     from telegram import Update
 
-    from assistant.bots.telegram import build_application
-
     _setup_logging()
     logging.getLogger("assistant.bots").setLevel(logging.INFO)
     settings = _settings()
@@ -266,5 +301,6 @@ def telegram() -> None:
         typer.echo("error: set ASSISTANT_TELEGRAM_TOKEN (create a bot with BotFather; see the README)", err=True)
         raise typer.Exit(2)
     assistant = _assistant()
-    assistant.warm_up()
+    from assistant.bots.telegram import build_application  # after the status: its imports are mostly the assistant's
+
     build_application(settings, assistant).run_polling(allowed_updates=Update.ALL_TYPES)

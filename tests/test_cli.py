@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.cli import LOADING, app
 
 
 @pytest.fixture
@@ -57,6 +62,58 @@ def test_chat_carries_the_conversation(env: Path, embeddings) -> None:  # noqa: 
     result = CliRunner().invoke(app, ["chat"], input=session)
     assert result.exit_code == 0, result.output
     assert "19 September 2024" in result.stdout and "27 March 2025" in result.stdout
+
+
+def test_chat_goes_on_after_an_empty_line_and_leaves_on_quit(env: Path, embeddings) -> None:  # noqa: ANN001
+    session = "When did the 2024 town twinning call close?\n\nAnd networks of towns in 2025?\n/quit\nIgnored?\n"
+    result = CliRunner().invoke(app, ["chat"], input=session)
+    assert result.exit_code == 0, result.output
+    assert "19 September 2024" in result.stdout and "27 March 2025" in result.stdout
+    assert "/quit" in result.stdout.splitlines()[0]  # the greeting says how to leave
+    assert result.stdout.count("> ") == 4  # the two questions, the empty line, /quit; nothing read after it
+
+
+def test_ask_json_prints_only_json_and_says_it_is_loading_on_stderr(env: Path, embeddings) -> None:  # noqa: ANN001
+    result = CliRunner().invoke(app, ["ask", "When did the 2024 town twinning call close?", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "19 September 2024" in json.loads(result.stdout)["answer"]
+    assert LOADING in result.stderr and LOADING not in result.stdout
+
+
+def test_loading_spinner_on_a_terminal_stays_off_stdout(env: Path, indexed_settings) -> None:  # noqa: ANN001
+    """A real `assistant ask --json` with stderr on a terminal: the spinner is drawn there, stdout is JSON only."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "ask", "When did the 2024 town twinning call close?", "--json"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env={**os.environ, "TERM": "xterm-256color"},
+    )
+    os.close(slave)
+    terminal: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                return
+            if not data:
+                return
+            terminal.append(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        stdout, _ = proc.communicate(timeout=180)
+    finally:
+        reader.join(10)
+        os.close(master)
+    drawn = b"".join(terminal).decode("utf-8", "replace")
+    assert proc.returncode == 0, drawn
+    assert "19 September 2024" in json.loads(stdout)["answer"]
+    assert LOADING in drawn
 
 
 def test_eval_writes_json_and_html_reports(env: Path, embeddings) -> None:  # noqa: ANN001
