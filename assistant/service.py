@@ -23,7 +23,7 @@ from assistant.answer.languages import message, warm_up
 from assistant.answer.places import warm_up as warm_up_places
 from assistant.answer.query import Query, analyse, correct_typos
 from assistant.config import Settings
-from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.embeddings import TextEmbeddings, from_settings
 from assistant.retrieval.hybrid import HybridSearcher, Passage
 from assistant.store import get_collection, make_client, store_errors
 
@@ -66,12 +66,12 @@ class Assistant:
     def __init__(
         self,
         settings: Settings,
-        embeddings: SentenceTransformerEmbeddings | None = None,
+        embeddings: TextEmbeddings | None = None,
         clock: Clock | None = None,
         composer: ExtractiveComposer | None = None,
     ) -> None:
         self.settings = settings
-        self.embeddings = embeddings or SentenceTransformerEmbeddings.from_settings(settings)
+        self.embeddings = embeddings or from_settings(settings)
         self.clock = clock or system_clock
         self.composer = composer or ExtractiveComposer(frequent_words=self.embeddings.frequent_words(FREQUENT_WORDS))
         with store_errors():
@@ -91,7 +91,7 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load the model, the language detector and the lexical index now rather than on the first question."""
-        self.embeddings.encode(["warm up"])
+        self.embeddings.encode_queries(["warm up"])
         warm_up()
         warm_up_places()
         _ = self.searcher.lexical

@@ -60,7 +60,7 @@ def _quantile(values: list[float], q: float) -> float:
 def throughput(emb: SentenceTransformerEmbeddings, texts: list[str]) -> float:
     """Texts per second of ``encode`` (as ingestion calls it)."""
     started = time.perf_counter()
-    emb.encode(texts)
+    emb.encode_passages(texts)
     return len(texts) / (time.perf_counter() - started)
 
 
@@ -107,7 +107,7 @@ def measure(runs: int, count: int) -> dict:
         for backend in BACKENDS:
             emb = SentenceTransformerEmbeddings(backend=backend, cache_dir=work / "models")
             started = time.perf_counter()
-            emb.encode(["warm up"])
+            emb.encode_queries(["warm up"])
             first_load[backend] = time.perf_counter() - started
             embs[backend] = emb
             if backend != "torch":
@@ -130,8 +130,8 @@ def measure(runs: int, count: int) -> dict:
         for backend in BACKENDS:
             hits[backend] = retrieval(embs[backend], backend, work, items)
             _log(f"{backend}: hit@5 {hits[backend]}")
-        ref = embs["torch"].encode(texts[:200])
-        cosine = {b: float((embs[b].encode(texts[:200]) * ref).sum(1).min()) for b in BACKENDS}
+        ref = embs["torch"].encode_passages(texts[:200])
+        cosine = {b: float((embs[b].encode_passages(texts[:200]) * ref).sum(1).min()) for b in BACKENDS}
         return {
             "runs": runs,
             "texts": count,
@@ -152,10 +152,10 @@ def measure(runs: int, count: int) -> dict:
 
 def _reload_seconds(backend: str, cache: Path) -> float:
     """Load time of a backend whose export is already cached (a new process would pay this)."""
-    from assistant.embeddings import load_model
+    from assistant.embeddings import load_encoder
 
     started = time.perf_counter()
-    load_model.__wrapped__("all-MiniLM-L6-v2", "cpu", backend, cache)
+    load_encoder.__wrapped__("all-MiniLM-L6-v2", "cpu", backend, cache)
     return time.perf_counter() - started
 
 

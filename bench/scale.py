@@ -56,7 +56,7 @@ def prepare(work: Path, pool_size: int) -> int:
     rng = random.Random(11)
     pool = [" ".join(rng.choice(words) for _ in range(rng.randint(8, 18))).capitalize() + "." for _ in range(pool_size)]
     started = time.perf_counter()
-    vectors = emb.encode(texts + pool)
+    vectors = emb.encode_passages(texts + pool)
     seconds = time.perf_counter() - started
     log(f"scale: embedded {len(texts)} real chunks and {pool_size} pool sentences in {seconds:.0f} s")
     data = {
@@ -167,7 +167,7 @@ def measure(store: dict, limit: int | None, runs: int) -> dict:
     from assistant.service import Assistant
 
     assistant = Assistant(_settings(store))
-    assistant.embeddings.encode(["warm up"])
+    assistant.embeddings.encode_queries(["warm up"])
     warm_up()
     gc.collect()
     rss_before = rss_mib()

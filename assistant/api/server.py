@@ -129,7 +129,17 @@ def build_config(app: ASGIApp, settings: Settings, host: str | None = None, port
 
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
-    """Build the app and run it until interrupted."""
-    from assistant.api.app import create_app
+    """Build the app and run it until interrupted.
 
+    The embedding model is loaded first: one that cannot be (a missing or broken package, a model name the hub
+    does not know) ends the command with its reason, which names the setting to change, instead of a failed
+    startup's traceback. A store that is down does not stop it (requests get 503 until the store is back).
+    """
+    from assistant.api.app import create_app
+    from assistant.embeddings import EmbeddingUnavailable, from_settings
+
+    try:
+        from_settings(settings).load()  # cached: the app's Assistant reuses it
+    except EmbeddingUnavailable as exc:
+        raise SystemExit(f"error: {exc}") from None
     uvicorn.Server(build_config(create_app(settings), settings, host, port)).run()

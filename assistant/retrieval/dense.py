@@ -8,7 +8,7 @@ from typing import Any
 from langchain_chroma import Chroma
 
 from assistant.config import Settings
-from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.embeddings import TextEmbeddings
 from assistant.store import make_client
 
 
@@ -22,7 +22,7 @@ class Hit:
     score: float
 
 
-def vector_store(settings: Settings, embeddings: SentenceTransformerEmbeddings) -> Chroma:
+def vector_store(settings: Settings, embeddings: TextEmbeddings) -> Chroma:
     """A LangChain ``Chroma`` vector store over the configured collection."""
     return Chroma(
         client=make_client(settings),

@@ -23,7 +23,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.answer.query import Query, analyse
-from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.embeddings import TextEmbeddings
 from assistant.ingest.splitting import Chunk
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.vectors import passes
@@ -55,7 +55,7 @@ class HybridSearcher:
         self,
         client: Any,
         collection_name: str,
-        embeddings: SentenceTransformerEmbeddings,
+        embeddings: TextEmbeddings,
         mode: Mode = "hybrid",
         candidates: int = 20,
         rrf_k: int = 60,
@@ -119,7 +119,7 @@ class HybridSearcher:
         lists: list[list[tuple[Chunk, float]]] = []
         similarity: dict[str, float] = {}
         if self.mode in ("dense", "hybrid"):
-            vector = self.embeddings.encode([query.search_text])[0].tolist()
+            vector = self.embeddings.encode_queries([query.search_text])[0].tolist()
             hits = self._dense(vector, None, lexical)
             lists.append(hits)
             steered = _where(query)

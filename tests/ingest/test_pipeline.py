@@ -33,6 +33,13 @@ def index_state(settings: Settings) -> dict[str, tuple[str, str]]:
 class NoModel(SentenceTransformerEmbeddings):
     """Fails if anything asks for the model: proves a run with nothing to do never loads it."""
 
+    def load(self) -> None:
+        raise AssertionError("the model was loaded although nothing changed")
+
+    @property
+    def encoder(self):
+        raise AssertionError("the model was loaded although nothing changed")
+
     @property
     def model(self):
         raise AssertionError("the model was loaded although nothing changed")

@@ -30,7 +30,7 @@ KILLER = """
 import os, signal, sys
 from chromadb.api.models.Collection import Collection
 from assistant.embeddings import SentenceTransformerEmbeddings
-owner = {"encode": SentenceTransformerEmbeddings, "upsert": Collection, "delete": Collection}[sys.argv[1]]
+owner = {"encode_passages": SentenceTransformerEmbeddings, "upsert": Collection, "delete": Collection}[sys.argv[1]]
 name, count, calls = sys.argv[1], int(sys.argv[2]), [0]
 real = getattr(owner, name)
 def wrapped(self, *args, **kwargs):

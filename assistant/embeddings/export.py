@@ -1,13 +1,13 @@
-"""ONNX Runtime inference for a sentence-transformers model, exported offline from its own weights.
+"""The ONNX export cache: exports of a sentence-transformers model's transformer, made offline from its weights.
 
 sentence-transformers' own ``backend="onnx"`` needs ``optimum-onnx``, whose releases all require
 ``transformers<4.58`` while sentence-transformers 6 requires ``transformers>=5``: the two cannot be installed
 together. So the transformer is exported here with ``torch.onnx.export`` (only ``onnx`` is needed besides torch)
-and, for ``onnx-int8``, quantised with ONNX Runtime's dynamic int8 quantisation. The sentence-transformers
-object is kept (tokenizer, pooling, ``encode``); only its transformer's forward pass runs in ONNX Runtime.
+and, for ``onnx-int8``, quantised with ONNX Runtime's dynamic int8 quantisation.
 
 Exports are cached in a folder per model and backend (``<cache>/<model>-onnx[-int8]/``), written to a temporary
 folder first and renamed into place, so concurrent first loads are safe and a killed export leaves nothing used.
+Checking an export (``current_export``) needs neither torch nor transformers; only making one does.
 """
 
 from __future__ import annotations
@@ -20,11 +20,9 @@ import os
 import shutil
 import tempfile
 import warnings
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
-import torch
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -43,20 +41,34 @@ def export_dir(cache_dir: Path, model_name: str, backend: str) -> Path:
     return cache_dir / f"{slug}-{backend}"
 
 
+def _torch_version() -> str | None:
+    """The installed torch's version, read from its metadata (no import: serving does not load torch)."""
+    try:
+        return metadata.version("torch")
+    except metadata.PackageNotFoundError:
+        return None
+
+
 def source_stamp(source: str) -> dict[str, Any]:
     """What an export was made from: the model folder and the size and date of its weight files."""
     folder = Path(source)
     weights = sorted(p for p in folder.glob("*") if p.suffix in (".safetensors", ".bin")) if folder.is_dir() else []
     files = {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in weights}
     digest = hashlib.sha1(json.dumps([str(folder.resolve()), files], sort_keys=True).encode()).hexdigest()[:16]
-    return {"source": str(folder), "weights": digest, "export_version": EXPORT_VERSION, "torch": torch.__version__}
+    return {"source": str(folder), "weights": digest, "export_version": EXPORT_VERSION, "torch": _torch_version()}
+
+
+def current_export(source: str, folder: Path) -> Path | None:
+    """The export's ``model.onnx`` when ``folder`` holds one made from ``source`` as this code makes it."""
+    target = folder / "model.onnx"
+    return target if _stamp_of(folder) == source_stamp(source) and target.is_file() else None
 
 
 def ensure_export(model: SentenceTransformer, source: str, folder: Path, quantize: bool) -> Path:
-    """The exported ``model.onnx`` in ``folder``, exported now unless a matching export is already there."""
+    """The exported ``model.onnx`` in ``folder``, exported now (torch) unless a matching export is already there."""
     stamp = source_stamp(source)
-    target = folder / "model.onnx"
-    if _stamp_of(folder) == stamp and target.is_file():
+    target = current_export(source, folder)
+    if target is not None:
         log.info("reusing the ONNX export in %s", folder)
         return target
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -74,7 +86,7 @@ def ensure_export(model: SentenceTransformer, source: str, folder: Path, quantiz
         _publish(work, folder, stamp)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return target
+    return folder / "model.onnx"
 
 
 def _stamp_of(folder: Path) -> dict[str, Any] | None:
@@ -100,19 +112,20 @@ def _publish(work: Path, folder: Path, stamp: dict[str, Any]) -> None:
             raise
 
 
-class _LastHiddenState(torch.nn.Module):
-    """The transformer with positional inputs and one output, as the exporter wants it."""
-
-    def __init__(self, model: torch.nn.Module, names: tuple[str, ...]) -> None:
-        super().__init__()
-        self.model = model
-        self.names = names
-
-    def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
-        return self.model(**dict(zip(self.names, inputs, strict=True))).last_hidden_state
-
-
 def _export_fp32(model: SentenceTransformer, path: Path) -> None:
+    import torch
+
+    class LastHiddenState(torch.nn.Module):
+        """The transformer with positional inputs and one output, as the exporter wants it."""
+
+        def __init__(self, inner: torch.nn.Module, names: tuple[str, ...]) -> None:
+            super().__init__()
+            self.model = inner  # named as before, so exports stay byte for byte what they were
+            self.names = names
+
+        def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
+            return self.model(**dict(zip(self.names, inputs, strict=True))).last_hidden_state
+
     sample = model.tokenizer(["town twinning", "a longer sample sentence to export with"], padding=True)
     names = tuple(name for name in _INPUTS if name in sample)
     args = tuple(torch.tensor(sample[name]) for name in names)
@@ -120,7 +133,7 @@ def _export_fp32(model: SentenceTransformer, path: Path) -> None:
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")  # tracer warnings about shape-dependent Python code in the mask helpers
         torch.onnx.export(
-            _LastHiddenState(model[0].model, names).eval(),
+            LastHiddenState(model[0].model, names).eval(),
             args,
             str(path),
             dynamo=False,
@@ -140,37 +153,3 @@ def _quantize(source: Path, target: Path) -> None:
         quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True)
     finally:
         logging.disable(logging.NOTSET)
-
-
-class OrtTransformer(torch.nn.Module):
-    """Stands in for the Hugging Face model inside sentence-transformers' Transformer module."""
-
-    def __init__(self, path: Path, config: Any) -> None:
-        super().__init__()
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.log_severity_level = 3
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self.inputs = [i.name for i in self.session.get_inputs()]
-        self.config = config
-        self.path = path
-
-    @property
-    def device(self) -> torch.device:
-        return torch.device("cpu")
-
-    def forward(self, **features: Any) -> dict[str, torch.Tensor]:
-        feeds = {name: features[name].cpu().numpy().astype(np.int64) for name in self.inputs}
-        (hidden,) = self.session.run(None, feeds)
-        return {"last_hidden_state": torch.from_numpy(hidden)}
-
-
-def use_onnx(model: SentenceTransformer, source: str, cache_dir: Path, model_name: str, backend: str) -> Path:
-    """Switch ``model``'s transformer to ONNX Runtime (exporting on first use); returns the ONNX file used."""
-    if backend not in ONNX_BACKENDS:
-        raise ValueError(f"unknown ONNX backend {backend!r}")
-    path = ensure_export(model, source, export_dir(cache_dir, model_name, backend), backend == "onnx-int8")
-    transformer = model[0]
-    transformer.model = OrtTransformer(path, transformer.model.config)
-    return path
