@@ -18,7 +18,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 
 from assistant.answer.answer import Answer
 from assistant.answer.dates import Clock, Deadline, system_clock
-from assistant.answer.extractive import FREQUENT_WORDS, ExtractiveComposer
+from assistant.answer.extractive import FREQUENT_WORDS, ExtractiveComposer, Thresholds
 from assistant.answer.languages import message, warm_up
 from assistant.answer.places import warm_up as warm_up_places
 from assistant.answer.query import Query, analyse, correct_typos
@@ -73,7 +73,10 @@ class Assistant:
         self.settings = settings
         self.embeddings = embeddings or from_settings(settings)
         self.clock = clock or system_clock
-        self.composer = composer or ExtractiveComposer(frequent_words=self.embeddings.frequent_words(FREQUENT_WORDS))
+        self.composer = composer or ExtractiveComposer(
+            Thresholds.for_model(settings.embedding_model),
+            frequent_words=self.embeddings.frequent_words(FREQUENT_WORDS),
+        )
         with store_errors():
             client = make_client(settings)
             get_collection(client, settings.collection, settings.embedding_model)

@@ -1,7 +1,9 @@
 """Grid search of the extractive composer's thresholds on the tuning files (FILES; never on test, nor on the
 check file eval/dev-check3.jsonl).
 
-Usage: .venv/bin/python eval/tune.py   (needs the corpus ingested: `assistant ingest`)
+Usage: .venv/bin/python eval/tune.py   (needs the corpus ingested: `assistant ingest`; with the embedding model's
+settings, e.g. ASSISTANT_EMBEDDING_MODEL=multilingual-e5-small and its own ASSISTANT_DATA_DIR, to tune for that
+model: the best values go into assistant/answer/thresholds.json under the model's name)
 Retrieval runs once per question; only composition is repeated per setting, so a grid takes seconds.
 Prints the best settings by a score that weighs fact recall, refusal accuracy and answering (1 - false refusals)
 equally: fact recall alone barely sees a false refusal, whose "nearby" text often holds the facts.
@@ -20,10 +22,14 @@ from assistant.service import Assistant
 
 GRID = {
     "min_overlap": [0.3, 0.38, 0.42, 0.46, 0.5, 0.55],
-    "strong_similarity": [0.55, 0.58, 0.6, 0.62, 0.65],
-    "min_similarity": [0.22],
     "misfit_overlap": [0.6],
     "relative_keep": [0.55],
+}
+# The similarity thresholds are on the embedding model's own scale (MiniLM: unrelated text about 0; e5: about 0.7),
+# so their candidates are quantiles of the top similarity that answerable tuning questions get with this model.
+SIMILARITY_QUANTILES = {
+    "strong_similarity": [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+    "min_similarity": [0.0, 0.02, 0.05, 0.1],
 }
 # How many of the language's most frequent words count as chat when no retrieved sentence holds them.
 FREQUENT = [500, 1000, 2000]
@@ -42,9 +48,28 @@ def main() -> None:
         passages = [] if query.small_talk else assistant.searcher.search(query, assistant.settings.top_k)
         prepared.append((q, query, passages))
     index, now = assistant.searcher.lexical, assistant.now()
+    tops = sorted(
+        max(sims)
+        for q, _, passages in prepared
+        if q["answerable"] and (sims := [p.similarity for p in passages if p.similarity is not None])
+    )
+    current_thresholds = Thresholds.for_model(assistant.settings.embedding_model)
+    grid = {
+        **GRID,
+        **{
+            name: sorted(
+                {round(tops[int(q * (len(tops) - 1))], 3) for q in quantiles} | {getattr(current_thresholds, name)}
+            )
+            for name, quantiles in SIMILARITY_QUANTILES.items()
+        },
+    }
+    print(
+        f"model {assistant.settings.embedding_model}; similarity candidates: "
+        + str({k: grid[k] for k in SIMILARITY_QUANTILES})
+    )
     results = []
-    for n, values in itertools.product(FREQUENT, itertools.product(*GRID.values())):
-        setting = dict(zip(GRID, values, strict=True))
+    for n, values in itertools.product(FREQUENT, itertools.product(*grid.values())):
+        setting = dict(zip(grid, values, strict=True))
         frequent = assistant.embeddings.frequent_words(n)
         composer = ExtractiveComposer(Thresholds(**setting), frequent_words=frequent)
         recall, refusals, false_refusals, answerable, unanswerable = 0.0, 0, 0, 0, 0
@@ -66,7 +91,7 @@ def main() -> None:
         fr = false_refusals / answerable
         results.append(((r + a + 1.0 - fr) / 3, r, a, fr, {**setting, "frequent_words": n}))
     results.sort(key=lambda x: x[0], reverse=True)
-    current = {**{name: getattr(Thresholds(), name) for name in GRID}, "frequent_words": FREQUENT_WORDS}
+    current = {**{name: getattr(current_thresholds, name) for name in grid}, "frequent_words": FREQUENT_WORDS}
     shown = results[:8] + [row for row in results[8:] if row[4] == current]
     for score, r, a, fr, values in shown:
         mark = "  (current)" if values == current else ""

@@ -10,10 +10,13 @@ documents' ``deadline`` metadata.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
 
 from assistant.answer.answer import Answer, Source
 from assistant.answer.dates import days_until, deadlines, format_date
@@ -90,13 +93,30 @@ class Scored:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Gates of the refusal decision, tuned on eval/dev.jsonl (see docs/answering.md)."""
+    """Gates of the refusal decision, tuned by eval/tune.py on the tuning files (see docs/answering.md).
+
+    The defaults are all-MiniLM-L6-v2's. Similarities are on the embedding model's own scale (unrelated text
+    scores about 0 with MiniLM, about 0.7 with e5), so a model can have thresholds of its own in
+    ``thresholds.json`` (``for_model``)."""
 
     min_overlap: float = 0.46
     min_similarity: float = 0.22
     strong_similarity: float = 0.65
     relative_keep: float = 0.55
     misfit_overlap: float = 0.6
+
+    @classmethod
+    def for_model(cls, model_name: str) -> Thresholds:
+        """The thresholds tuned for ``model_name`` (a name or folder; matched by its last part), else the
+        defaults."""
+        tuned = _tuned_thresholds()
+        return cls(**tuned.get(Path(model_name).name, {}))
+
+
+@lru_cache(maxsize=1)
+def _tuned_thresholds() -> dict[str, dict[str, float]]:
+    data = json.loads((files("assistant.answer") / "thresholds.json").read_text(encoding="utf-8"))
+    return {name: values for name, values in data.items() if not name.startswith("_")}
 
 
 def split_sentences(body: str) -> list[str]:

@@ -264,3 +264,15 @@ def test_an_answer_about_one_country_leaves_the_others_out() -> None:
     answer = _composer_answers(ExtractiveComposer(), question, CONTACT_POINTS)
     assert answer.answered and "MUCF" in answer.answer
     assert "Cidem" not in answer.answer and "Italian" not in answer.answer
+
+
+def test_similarity_thresholds_follow_the_embedding_models_scale(service: Assistant) -> None:
+    """e5 gives unrelated text a cosine of about 0.7, MiniLM about 0: MiniLM's 0.22 floor would let everything
+    through with e5, so each model has its own tuned thresholds (assistant/answer/thresholds.json)."""
+    from assistant.answer.extractive import Thresholds
+
+    minilm, e5 = Thresholds.for_model("all-MiniLM-L6-v2"), Thresholds.for_model("multilingual-e5-small")
+    assert minilm == Thresholds()
+    assert e5.min_similarity > 0.7 > minilm.strong_similarity and e5.strong_similarity > e5.min_similarity
+    assert Thresholds.for_model("/models/multilingual-e5-small") == e5  # a folder is matched by its name
+    assert service.composer.thresholds == Thresholds.for_model(service.settings.embedding_model)
