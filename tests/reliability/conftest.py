@@ -3,6 +3,7 @@ by the tests, over a tmp copy of the fixture corpus. Nothing is faked here."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -127,6 +128,26 @@ def fixture_index(root: Path, embeddings, **overrides: object) -> Settings:  # n
     settings = Settings(_env_file=None, corpus_dir=root / "corpus", data_dir=root / "data", **overrides)
     run_ingest(settings, embeddings=embeddings, progress=False)
     return settings
+
+
+@contextlib.contextmanager
+def served_over_chroma_server(
+    tmp_path: Path,
+    embeddings,
+    collection: str,
+    **env: str,  # noqa: ANN001
+) -> Iterator[tuple[ChromaProcess, ServeProcess]]:
+    """A ``chroma run`` holding the fixture index, and an ``assistant serve`` over it; both stopped afterwards."""
+    chroma = ChromaProcess(tmp_path / "chroma").start()
+    server = None
+    try:
+        settings = fixture_index(tmp_path, embeddings, chroma_url=chroma.url, collection=collection)
+        server = ServeProcess(settings, tmp_path, **env)
+        yield chroma, server
+    finally:
+        if server is not None:
+            server.stop()
+        chroma.stop()
 
 
 @pytest.fixture(scope="package")

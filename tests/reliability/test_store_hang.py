@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.reliability.conftest import ANSWER, QUESTION, ChromaProcess, ServeProcess, fixture_index, wait_until
+from tests.reliability.conftest import ANSWER, QUESTION, served_over_chroma_server, wait_until
 
 TIMEOUT = 2.0  # ASSISTANT_CHROMA_TIMEOUT for the served process
 ANSWERING = [
@@ -38,11 +38,8 @@ def _timed(call) -> tuple[int, float]:  # noqa: ANN001
 @pytest.mark.server
 @pytest.mark.slow
 def test_hung_chroma_server_gives_fast_503_and_static_routes_keep_working(tmp_path: Path, embeddings) -> None:  # noqa: ANN001
-    chroma = ChromaProcess(tmp_path / "chroma").start()
-    server = None
-    try:
-        settings = fixture_index(tmp_path, embeddings, chroma_url=chroma.url, collection="hang")
-        server = ServeProcess(settings, tmp_path, ASSISTANT_CHROMA_TIMEOUT=str(TIMEOUT))
+    env = {"ASSISTANT_CHROMA_TIMEOUT": str(TIMEOUT)}
+    with served_over_chroma_server(tmp_path, embeddings, "hang", **env) as (chroma, server):
         assert ANSWER in server.ask().json()["answer"]
         time.sleep(2.5)  # past the lexical refresh interval: the next request asks the store again
 
@@ -74,7 +71,3 @@ def test_hung_chroma_server_gives_fast_503_and_static_routes_keep_working(tmp_pa
         assert ANSWER in server.ask().json()["answer"]
         health = httpx.get(f"{server.url}/api/health", timeout=30)
         assert health.status_code == 200 and health.json()["status"] == "ok"
-    finally:
-        if server is not None:
-            server.stop()
-        chroma.stop()

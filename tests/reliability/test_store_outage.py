@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.reliability.conftest import ANSWER, QUESTION, ChromaProcess, ServeProcess, fixture_index
+from tests.reliability.conftest import ANSWER, QUESTION, served_over_chroma_server
 
 ROUTES = [
     ("/api/ask", {"question": QUESTION}),
@@ -31,11 +31,7 @@ def _answer_text(route: str, response: httpx.Response) -> str:
 @pytest.mark.server
 @pytest.mark.slow
 def test_killed_chroma_server_gives_503_then_answers_after_restart(tmp_path: Path, embeddings) -> None:  # noqa: ANN001
-    chroma = ChromaProcess(tmp_path / "chroma").start()
-    server = None
-    try:
-        settings = fixture_index(tmp_path, embeddings, chroma_url=chroma.url, collection="outage")
-        server = ServeProcess(settings, tmp_path)
+    with served_over_chroma_server(tmp_path, embeddings, "outage") as (chroma, server):
         chunks = httpx.get(f"{server.url}/api/health").json()["chunks"]
         for route, body in ROUTES:
             response = httpx.post(f"{server.url}{route}", json=body, timeout=30)
@@ -65,7 +61,3 @@ def test_killed_chroma_server_gives_503_then_answers_after_restart(tmp_path: Pat
         health = httpx.get(f"{server.url}/api/health", timeout=30).json()
         assert health["status"] == "ok" and health["chunks"] == chunks
         assert server.proc.pid == pid and server.alive()
-    finally:
-        if server is not None:
-            server.stop()
-        chroma.stop()
