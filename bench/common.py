@@ -39,6 +39,7 @@ LIBRARIES = (
     "uvicorn",
     "onnxruntime",
     "optimum",
+    "lingua-language-detector",
 )
 
 WORDS = """

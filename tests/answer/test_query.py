@@ -63,6 +63,27 @@ def test_languages_are_detected_and_domain_terms_mapped(text: str, lang: str, en
     assert q.years and "date" in q.intents
 
 
+FR_TURN = [{"role": "user", "content": "Quelle est la date limite du jumelage 2024 ?"}]
+IT_TURN = [{"role": "user", "content": "Qual è il budget delle reti di città 2025?"}]
+
+
+@pytest.mark.parametrize(
+    "text, history, lang",
+    [
+        # Short texts, where lingua's low-accuracy (trigram) models are least sure: the words decide first.
+        ("Et la date limite ?", FR_TURN, "fr"),  # French function word "et" (the trigrams read Romanian)
+        ("E il budget?", IT_TURN, "it"),  # no English function word: the conversation's language stays
+        ("Who got it in 2024?", [], "en"),
+        ("Is CEMR part of a world organisation?", [], "en"),
+        ("And in Sweden?", FR_TURN, "en"),
+        ("Ce doriți să aflați?", [], "ro"),  # ș, ț with a comma below, as lingua's model spells them with a cedilla
+        ("Hány partner kell?", [], "hu"),
+    ],
+)
+def test_short_questions_get_their_language(text: str, history: list[dict[str, str]], lang: str) -> None:
+    assert analyse(text, history).language == lang
+
+
 def test_language_hint_wins() -> None:
     assert analyse("CERV 2024?", language="it").language == "it"
 
