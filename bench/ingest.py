@@ -30,6 +30,7 @@ TITLE = "Ingestion"
 QUICK = {"docs": 10, "sections": 10, "runs": 2}
 # ingest, the floor, the naive pipeline, and the floor at the naive pipeline's batch size (32)
 SIDES = ("ingest", "floor", "naive", "floor32")
+TARGET = 0.9  # ingest / floor (issue 14; 0.85 before)
 
 
 def chunks_of(settings: Settings, emb: SentenceTransformerEmbeddings) -> tuple[list[str], list[dict]]:
@@ -108,7 +109,7 @@ def section(docs: int = 100, sections: int = 21, runs: int = 3) -> str:
     vs_naive = [i / n for i, n in zip(rates["ingest"], rates["naive"], strict=True)]
     med = statistics.median
     verdict = [
-        f"ingest / floor {'meets' if med(ratio) >= 0.85 else 'misses'} the 0.85 target",
+        f"ingest / floor {'meets' if med(ratio) >= TARGET else 'misses'} the {TARGET} target",
         f"ingest is {'faster' if med(vs_naive) > 1 else 'not faster'} than the naive pipeline",
         f"a re-run with nothing changed {'is' if med(rerun_pct) < 5 else 'is not'} under 5% of a full run",
     ]
@@ -117,7 +118,7 @@ def section(docs: int = 100, sections: int = 21, runs: int = 3) -> str:
             f"Synthetic corpus ({docs} documents in the corpus' format, {len(texts)} chunks of about 110 words, "
             f"batch size {base.batch_size}, embedding backend `{base.embedding_backend}` as configured), {runs} "
             "runs. In each run, side by side in one process and in rotating order: `run_ingest` into a fresh "
-            "embedded Chroma folder (discover, hash, load, split, embed, write); `SentenceTransformer.encode` of "
+            "embedded Chroma folder (discover, hash, load, split, embed, write); the backend's own encoder on "
             "the same chunk texts alone, on the same model object (the floor); and the naive LangChain pipeline, "
             "`HuggingFaceEmbeddings(model_name=<packaged model>)` + `Chroma.from_documents(docs, emb, "
             "persist_directory=tmp)` with default settings (so torch), given the already split chunks with their "
@@ -126,11 +127,10 @@ def section(docs: int = 100, sections: int = 21, runs: int = 3) -> str:
             "| measure | median (range, n) |",
             "|---|---|",
             f"| `assistant ingest` chunks/s | {spread(rates['ingest'])} |",
-            f"| `SentenceTransformer.encode` chunks/s (floor) | {spread(rates['floor'])} |",
+            f"| the backend's encoder alone, chunks/s (floor) | {spread(rates['floor'])} |",
             f"| naive LangChain pipeline chunks/s | {spread(rates['naive'])} |",
-            f"| `SentenceTransformer.encode` at batch size 32 (the naive pipeline's) chunks/s | "
-            f"{spread(rates['floor32'])} |",
-            f"| ingest / floor (target >= 0.85) | {spread(ratio)} |",
+            f"| the backend's encoder at batch size 32 (the naive pipeline's) chunks/s | {spread(rates['floor32'])} |",
+            f"| ingest / floor (target >= {TARGET}) | {spread(ratio)} |",
             f"| ingest / naive pipeline (target > 1) | {spread(vs_naive)} |",
             f"| re-run, nothing changed, % of full run (target < 5%) | {spread(rerun_pct, 3)} |",
             f"| re-run, one document changed, % of full run | {spread(one_pct)} |",

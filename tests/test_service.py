@@ -127,3 +127,16 @@ def test_stream_gives_the_same_answer_then_sources(service: Assistant) -> None:
     text = "".join(e.data["text"] for e in events if e.event == "delta")
     assert text == service.ask(question).answer == events[-1].data["answer"]
     assert events[-2].data[0]["title"].startswith("Networks of Towns 2025")
+
+
+def test_a_traced_answer_runs_through_the_langchain_chain(service) -> None:  # noqa: ANN001
+    """Without listeners ``ask`` calls the chain's steps directly (the chain's run bookkeeping cost a third of a
+    warm answer); with a listener (LangSmith tracing, callbacks, collect_runs) the chain itself runs and is seen."""
+    from langchain_core.tracers.context import collect_runs
+
+    plain = service.ask("When did the 2024 town twinning call close?")
+    with collect_runs() as runs:
+        traced = service.ask("When did the 2024 town twinning call close?")
+    assert traced == plain
+    (run,) = runs.traced_runs
+    assert [child.name for child in run.child_runs] == ["condense", "retrieve", "compose"]

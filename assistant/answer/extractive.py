@@ -136,6 +136,12 @@ def _sentences(body: str) -> tuple[tuple[str, str, frozenset[str]], ...]:
     return tuple((s, fold(s), frozenset(tokens(s))) for s in split_sentences(body))
 
 
+@lru_cache(maxsize=8192)
+def _header_tokens(header: str) -> frozenset[str]:
+    """The token set of a passage's header (its document title and section path), computed once per header."""
+    return frozenset(tokens(header))
+
+
 _YEARISH_ALL = re.compile(r"\b(?:19|20)\d{2}\b")
 _BUDGET_WORDS = re.compile(r"\b(budget|envelope|total|overall|whole call|available|allocat|for the call)", re.I)
 _PER_PROJECT_WORDS = re.compile(
@@ -352,7 +358,7 @@ class ExtractiveComposer:
         out: list[Scored] = []
         seen: set[str] = set()
         for rank, passage in enumerate(passages):
-            header = set(tokens(passage.chunk.text[: int(passage.metadata.get("header_chars", 0))]))
+            header = _header_tokens(passage.chunk.text[: int(passage.metadata.get("header_chars", 0))])
             for position, (sentence, key, found) in enumerate(_sentences(passage.chunk.body)):
                 if key in seen:
                     continue
