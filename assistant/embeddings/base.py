@@ -8,6 +8,7 @@ For a model without such a distinction (all-MiniLM-L6-v2) both give the same vec
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Literal
@@ -16,6 +17,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 Kind = Literal["query", "document"]
+log = logging.getLogger("assistant.embeddings")
 
 
 class EmbeddingUnavailable(RuntimeError):
@@ -71,6 +73,19 @@ class TextEmbeddings(Embeddings, ABC):
 
     def embed_query(self, text: str) -> list[float]:
         return self.encode_queries([text])[0].tolist()
+
+
+def warn_cut(cut: int, total: int, window: int) -> None:
+    """Log that ``cut`` of ``total`` texts were longer than the model's ``window`` (tokens) and were cut to it."""
+    if cut:
+        log.warning(
+            "%d of %d texts are longer than the embedding model's window of %d tokens: each is embedded from its "
+            "first %d tokens",
+            cut,
+            total,
+            window,
+            window,
+        )
 
 
 def whole_words(vocab: Mapping[str, int]) -> frozenset[str]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.embeddings.base import Kind
+from assistant.embeddings.base import Kind, warn_cut
 from assistant.embeddings.folder import ModelFolder
 
 if TYPE_CHECKING:
@@ -52,19 +52,24 @@ class OrtEncoder:
         self.tokenizer = tokenizer
 
     def encode(self, texts: list[str], kind: Kind, batch_size: int) -> np.ndarray:
-        """One normalised float32 row per text."""
+        """One normalised float32 row per text; texts longer than the window are cut to it, with a warning."""
         prompt = self.folder.prompt(kind)
         order = np.argsort([-len(t) for t in texts])  # as sentence-transformers sorts (by characters, no prompt)
         rows: list[np.ndarray] = []
+        cut = 0
         for start in range(0, len(texts), batch_size):
             batch = [prompt + texts[i] for i in order[start : start + batch_size]]
-            rows.append(self._forward([t.lower() for t in batch] if self.folder.lower_case else batch))
+            vectors, overflowed = self._forward([t.lower() for t in batch] if self.folder.lower_case else batch)
+            rows.append(vectors)
+            cut += overflowed
+        warn_cut(cut, len(texts), self.max_length)
         pooled = np.concatenate(rows) if rows else np.zeros((0, self.folder.dimension or 0), np.float32)
         out = np.empty_like(pooled)
         out[order] = pooled
         return out
 
-    def _forward(self, texts: list[str]) -> np.ndarray:
+    def _forward(self, texts: list[str]) -> tuple[np.ndarray, int]:
+        """The batch's vectors, and how many of its texts the tokenizer cut to the window."""
         encodings = self.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
@@ -74,7 +79,7 @@ class OrtEncoder:
             "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
         }
         (hidden,) = self.session.run(None, {name: available[name] for name in self.inputs})
-        return _normalise(_pool(hidden, mask, self.pooling))
+        return _normalise(_pool(hidden, mask, self.pooling)), sum(bool(e.overflowing) for e in encodings)
 
 
 def _pad_token(folder: ModelFolder, tokenizer: Tokenizer) -> tuple[int, str]:

@@ -32,6 +32,7 @@ from assistant.embeddings.base import (
     Kind,
     TextEmbeddings,
     frequent_whole_words,
+    warn_cut,
     whole_words,
 )
 from assistant.embeddings.export import ONNX_BACKENDS, current_export, ensure_export, export_dir
@@ -222,25 +223,12 @@ class SentenceTransformerEmbeddings(TextEmbeddings):
     def _encode(self, texts: list[str], kind: Kind) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        self._warn_if_cut(texts, kind)
-        return self.encoder.encode(list(texts), kind, self.batch_size)
-
-    def _warn_if_cut(self, texts: list[str], kind: Kind) -> None:
-        """Log when texts are longer than the model's window: the model reads their beginning only."""
-        prompt = self.folder.prompt(kind) if self.folder is not None else ""
-        limit = self.max_tokens
-        lengths = [len(e.ids) for e in self._tokenizer.encode_batch([prompt + t for t in texts])]
-        cut = [n for n in lengths if n > limit]
-        if cut:
-            log.warning(
-                "%d of %d texts are longer than the embedding model's window of %d tokens (up to %d): each is "
-                "embedded from its first %d tokens",
-                len(cut),
-                len(texts),
-                limit,
-                max(cut),
-                limit,
-            )
+        encoder = self.encoder
+        if isinstance(encoder, StEncoder):  # OrtEncoder reports cut texts from its own tokenizing, at no cost
+            prompt = self.folder.prompt(kind) if self.folder is not None else ""
+            lengths = [len(e.ids) for e in self._tokenizer.encode_batch([prompt + t for t in texts])]
+            warn_cut(sum(n > self.max_tokens for n in lengths), len(texts), self.max_tokens)
+        return encoder.encode(list(texts), kind, self.batch_size)
 
 
 @lru_cache(maxsize=4)
