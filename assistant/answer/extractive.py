@@ -27,8 +27,8 @@ from assistant.answer.query import CALL_ID, INTENT_CUES, PERIOD, Query, topics_n
 from assistant.retrieval.hybrid import CALL_TOPICS, Passage
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.text import content_tokens, fold, tokens
+from assistant.sentences import split_sentences
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9\"'(«„])")
 _DATE = re.compile(
     r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December)\b"
     r"|\b(January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b"
@@ -117,16 +117,6 @@ class Thresholds:
 def _tuned_thresholds() -> dict[str, dict[str, float]]:
     data = json.loads((files("assistant.answer") / "thresholds.json").read_text(encoding="utf-8"))
     return {name: values for name, values in data.items() if not name.startswith("_")}
-
-
-def split_sentences(body: str) -> list[str]:
-    """Sentences and list items of a passage body."""
-    out: list[str] = []
-    for block in re.split(r"\n\s*\n|\n(?=\s*[-*] |\s*\d+\. )", body):
-        block = " ".join(block.split())
-        block = re.sub(r"^[-*]\s+|^\d+\.\s+", "", block)
-        out += [s.strip() for s in _SENTENCE_END.split(block) if len(s.strip()) > 2]
-    return out
 
 
 @lru_cache(maxsize=8192)
