@@ -4,17 +4,20 @@
     python eval/check_questions.py --split    # rewrite dev.jsonl / test.jsonl from questions.jsonl
     python eval/check_questions.py --counts   # print the counts table used in eval/README.md
 
-Validation: every line is JSON with exactly the contract's keys; ids are unique and lowercase-with-dashes;
-answerable questions have facts and sources, unanswerable ones have neither; source paths belong to the corpus
-layout; and, for files that exist, every fact (one alternative of each inner list) occurs in at least one of the
-question's source files, compared case-insensitively, ignoring thousands separators and reading "4 million" as
-4000000 and "Sept" as "September". Facts whose source files are all missing are reported as unverified.
+Validation: every line is JSON with exactly the contract's keys, plus optionally asked_on (a real ISO date) and
+derived (a non-empty list of non-empty lists of strings, answerable questions only, not looked up in the corpus); ids
+are unique and lowercase-with-dashes; answerable questions have facts and sources, unanswerable ones have neither;
+source paths belong to the corpus layout; and, for files that exist, every fact (one alternative of each inner list)
+occurs in at least one of the question's source files, compared case-insensitively, ignoring thousands separators and
+reading "4 million" as 4000000 and "Sept" as "September". Facts whose source files are all missing are reported as
+unverified.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import datetime
 import json
 import re
 import sys
@@ -22,11 +25,15 @@ import unicodedata
 from pathlib import Path
 
 EVAL = Path(__file__).resolve().parent
-# Tuning-side questions outside the dev/test split: dev-extra, dev-check and dev-check2 (tuned on), dev-check3 (a
-# check of generalisation, never tuned on; see README).
-EXTRA_FILES = ("dev-extra.jsonl", "dev-check.jsonl", "dev-check2.jsonl", "dev-check3.jsonl")
+# Tuning-side questions outside the dev/test split: dev-extra, dev-check and dev-check2 (tuned on), dev-check3 and
+# dev-check4 (checks of generalisation, never tuned on; see README).
+EXTRA_FILES = ("dev-extra.jsonl", "dev-check.jsonl", "dev-check2.jsonl", "dev-check3.jsonl", "dev-check4.jsonl")
 ROOT = EVAL.parent
 KEYS = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}
+# Optional keys: asked_on (ISO date the question is asked, the clock for relative dates) and derived (computed values
+# the answer must contain, alternatives like facts, not looked up in the corpus).
+OPTIONAL = {"asked_on", "derived"}
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LANGS = {"en", "fr", "it", "hu", "ro", "de", "es"}
 TOPICS = {
     "deadlines",
@@ -149,9 +156,27 @@ def validate(rows: list[dict]) -> tuple[list[str], list[str]]:
     texts: dict[str, str | None] = {}
     for q in rows:
         qid = q.get("id", "?")
-        if set(q) != KEYS:
-            errors.append(f"{qid}: keys {sorted(set(q) ^ KEYS)} differ from the contract")
+        if not KEYS <= set(q) <= KEYS | OPTIONAL:
+            errors.append(f"{qid}: keys {sorted((set(q) ^ KEYS) - OPTIONAL)} differ from the contract")
             continue
+        if "asked_on" in q:
+            try:
+                ok = isinstance(q["asked_on"], str) and DATE_RE.match(q["asked_on"])
+                ok = ok and datetime.date.fromisoformat(q["asked_on"])
+            except ValueError:
+                ok = False
+            if not ok:
+                errors.append(f"{qid}: asked_on {q['asked_on']!r} is not an ISO date (YYYY-MM-DD)")
+        if "derived" in q:
+            d = q["derived"]
+            if (
+                not isinstance(d, list)
+                or not d
+                or not all(isinstance(f, list) and f and all(isinstance(a, str) and a.strip() for a in f) for f in d)
+            ):
+                errors.append(f"{qid}: derived must be a non-empty list of non-empty lists of strings")
+            if q.get("answerable") is not True:
+                errors.append(f"{qid}: derived values on an unanswerable question")
         if not ID_RE.match(qid):
             errors.append(f"{qid}: id is not lowercase-with-dashes")
         if qid in seen:
