@@ -4,7 +4,11 @@ everywhere."""
 
 from __future__ import annotations
 
+import base64
 import re
+from functools import lru_cache
+
+import numpy as np
 
 _BREAK = re.compile(r"(?<=[.!?;])\s+")
 _BLOCKS = re.compile(r"\n\s*\n|\n(?=\s*[-*] |\s*\d+\. )")
@@ -26,3 +30,31 @@ def split_sentences(body: str) -> list[str]:
                 pieces.append(piece)
         out += [s.strip() for s in pieces if len(s.strip()) > 2]
     return out
+
+
+# -- sentence vectors --------------------------------------------------------------------------------------------
+# Ingestion embeds every sentence of a chunk (with the chunk's heading path for context) and stores the vectors in
+# the chunk's own metadata, so they are written, replaced and deleted with their chunk, in the embedded store and on
+# a Chroma server alike. Row i is the i-th sentence of ``split_sentences(chunk.body)``. float16 keeps cosines to
+# about 1e-3, and costs 1 KiB of metadata a sentence.
+SENTENCE_VECTORS = "sentence_vectors"
+
+
+def sentence_texts(header: str, body: str) -> list[str]:
+    """What is embedded for each sentence of a chunk body: the sentence after its heading path."""
+    return [f"{header}: {s}" if header else s for s in split_sentences(body)]
+
+
+def pack_vectors(matrix: np.ndarray) -> str:
+    """Sentence vectors (rows) as a metadata string."""
+    rows = np.asarray(matrix, dtype=np.float16)
+    return f"{rows.shape[1]}:" + base64.b64encode(rows.tobytes()).decode("ascii")
+
+
+@lru_cache(maxsize=8192)
+def unpack_vectors(text: str) -> np.ndarray:
+    """The rows ``pack_vectors`` stored (float32, read-only)."""
+    width, _, data = text.partition(":")
+    rows = np.frombuffer(base64.b64decode(data), dtype=np.float16).reshape(-1, int(width)).astype(np.float32)
+    rows.flags.writeable = False
+    return rows

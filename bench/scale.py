@@ -50,7 +50,7 @@ def prepare(work: Path, pool_size: int) -> int:
 
     settings = Settings(_env_file=None, corpus_dir=REPO / "corpus", data_dir=work / "unused")
     emb = SentenceTransformerEmbeddings.from_settings(settings)  # the backend the Assistant will query with
-    texts, metas = chunks_of(settings, emb)
+    texts, metas, _ = chunks_of(settings, emb)
     ids = [chunk_id(m["doc_id"], m["chunk_index"], t) for t, m in zip(texts, metas, strict=True)]
     words = [w for t in texts for w in re.findall(r"[A-Za-z][A-Za-z'-]+", t)]
     rng = random.Random(11)

@@ -34,6 +34,7 @@ FILES = (
     "eval/dev-check.jsonl",
     "eval/dev-check2.jsonl",
     "eval/dev-check3.jsonl",
+    "eval/dev-check4.jsonl",
     "eval/test.jsonl",
 )
 METRICS = ("hit@5", "mrr@10", "fact_recall", "refusal_accuracy", "false_refusals")

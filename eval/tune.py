@@ -21,17 +21,22 @@ from assistant.evaluation.matching import fact_found
 from assistant.service import Assistant
 
 GRID = {
-    "min_overlap": [0.3, 0.38, 0.42, 0.46, 0.5, 0.55],
+    "min_overlap": [0.3, 0.38, 0.46, 0.55],
     "misfit_overlap": [0.6],
     "relative_keep": [0.55],
+    "semantic_weight": [0.0, 0.5, 1.0],
 }
 # The similarity thresholds are on the embedding model's own scale (MiniLM: unrelated text about 0; e5: about 0.7),
-# so their candidates are quantiles of the top similarity that answerable tuning questions get with this model.
+# so their candidates are quantiles of the top similarity that answerable tuning questions get with this model:
+# of a passage (strong_similarity, min_similarity), or of a sentence (sentence_similarity; 1.01 = never).
 SIMILARITY_QUANTILES = {
-    "strong_similarity": [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
-    "min_similarity": [0.0, 0.02, 0.05, 0.1],
+    "strong_similarity": [0.6, 0.9],
+    "min_similarity": [0.0, 0.05],
 }
-# How many of the language's most frequent words count as chat when no retrieved sentence holds them.
+SENTENCE_QUANTILES = {"sentence_similarity": [0.05, 0.15, 0.3]}
+NEVER = 1.01
+# How many of the language's most frequent words count as chat when no retrieved sentence holds them (tuned
+# alone, at the best thresholds: it barely interacts with them).
 FREQUENT = [500, 1000, 2000]
 FILES = ("eval/dev.jsonl", "eval/dev-extra.jsonl", "eval/dev-check.jsonl", "eval/dev-check2.jsonl")
 
@@ -53,25 +58,25 @@ def main() -> None:
         for q, _, passages in prepared
         if q["answerable"] and (sims := [p.similarity for p in passages if p.similarity is not None])
     )
+    sentence_tops = sorted(
+        max(sims)
+        for q, _, passages in prepared
+        if q["answerable"]
+        and (sims := [x for p in passages if p.sentence_similarities is not None for x in p.sentence_similarities])
+    )
     current_thresholds = Thresholds.for_model(assistant.settings.embedding_model)
     grid = {
         **GRID,
-        **{
-            name: sorted(
-                {round(tops[int(q * (len(tops) - 1))], 3) for q in quantiles} | {getattr(current_thresholds, name)}
-            )
-            for name, quantiles in SIMILARITY_QUANTILES.items()
-        },
+        **_candidates(SIMILARITY_QUANTILES, tops, current_thresholds),
+        **_candidates(SENTENCE_QUANTILES, sentence_tops, current_thresholds, {NEVER}),
     }
     print(
         f"model {assistant.settings.embedding_model}; similarity candidates: "
-        + str({k: grid[k] for k in SIMILARITY_QUANTILES})
+        + str({k: grid[k] for k in [*SIMILARITY_QUANTILES, *SENTENCE_QUANTILES]})
     )
-    results = []
-    for n, values in itertools.product(FREQUENT, itertools.product(*grid.values())):
-        setting = dict(zip(grid, values, strict=True))
-        frequent = assistant.embeddings.frequent_words(n)
-        composer = ExtractiveComposer(Thresholds(**setting), frequent_words=frequent)
+
+    def score(setting: dict[str, float], n: int) -> tuple:
+        composer = ExtractiveComposer(Thresholds(**setting), frequent_words=assistant.embeddings.frequent_words(n))
         recall, refusals, false_refusals, answerable, unanswerable = 0.0, 0, 0, 0, 0
         for q, query, passages in prepared:
             if query.small_talk:
@@ -89,7 +94,14 @@ def main() -> None:
                 refusals += not answered
         r, a = recall / answerable, refusals / unanswerable
         fr = false_refusals / answerable
-        results.append(((r + a + 1.0 - fr) / 3, r, a, fr, {**setting, "frequent_words": n}))
+        return (r + a + 1.0 - fr) / 3, r, a, fr, {**setting, "frequent_words": n}
+
+    results = [
+        score(dict(zip(grid, values, strict=True)), FREQUENT_WORDS) for values in itertools.product(*grid.values())
+    ]
+    best = max(results, key=lambda x: x[0])[4]
+    thresholds = {k: v for k, v in best.items() if k != "frequent_words"}
+    results += [score(thresholds, n) for n in FREQUENT if n != FREQUENT_WORDS]
     results.sort(key=lambda x: x[0], reverse=True)
     current = {**{name: getattr(current_thresholds, name) for name in grid}, "frequent_words": FREQUENT_WORDS}
     shown = results[:8] + [row for row in results[8:] if row[4] == current]
@@ -97,6 +109,20 @@ def main() -> None:
         mark = "  (current)" if values == current else ""
         figures = f"fact recall {r:.3f}  refusal accuracy {a:.3f}  false refusals {fr:.3f}"
         print(f"score {score:.3f}  {figures}  {values}{mark}")
+
+
+def _candidates(
+    quantiles: dict[str, list[float]], tops: list[float], current: Thresholds, extra: set[float] = frozenset()
+) -> dict[str, list[float]]:
+    """Each threshold's candidates: the quantiles of ``tops``, its current value and ``extra``."""
+    return {
+        name: sorted(
+            ({round(float(tops[int(q * (len(tops) - 1))]), 3) for q in qs} if tops else set())
+            | {getattr(current, name)}
+            | set(extra)
+        )
+        for name, qs in quantiles.items()
+    }
 
 
 if __name__ == "__main__":

@@ -89,6 +89,7 @@ class Scored:
     position: int = 0
     terms: frozenset[str] = frozenset()
     words: frozenset[str] = frozenset()  # all its tokens (for near repeats)
+    similarity: float | None = None  # the model's cosine of the question and this sentence (its own scale)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,11 @@ class Thresholds:
     strong_similarity: float = 0.65
     relative_keep: float = 0.55
     misfit_overlap: float = 0.6
+    # How much the model's question-sentence similarity weighs in a sentence's score (rescaled to 0-1 between the
+    # least and the most similar candidate sentence of the question), and the similarity at which the best sentence
+    # answers whatever its word coverage (a question in another language, or in other words). 1.01: never.
+    semantic_weight: float = 0.0
+    sentence_similarity: float = 1.01
 
     @classmethod
     def for_model(cls, model_name: str) -> Thresholds:
@@ -273,8 +279,10 @@ class ExtractiveComposer:
         t = self.thresholds
         # Lexical-only retrieval has no similarity: then coverage alone decides.
         top_similarity = max(similarities) if similarities else t.min_similarity
-        weak = _gate_overlap(best, weights, query) < t.min_overlap and (
-            not similarities or top_similarity < t.strong_similarity
+        weak = (
+            _gate_overlap(best, weights, query) < t.min_overlap
+            and (not similarities or top_similarity < t.strong_similarity)
+            and (best.similarity is None or best.similarity < t.sentence_similarity)
         )
         # A time of day, a count or a maximum is an exact detail: no sentence without one answers, however well
         # it matches.
@@ -367,7 +375,10 @@ class ExtractiveComposer:
                 if "list" in query.intents and len(sentence) < 200 and "," in sentence:
                     score += 0.1
                 matched = frozenset(t for t in covered if weights[t] > 0)
-                out.append(Scored(sentence, passage, rank, score, overlap, fits, position, matched, found))
+                sims = passage.sentence_similarities
+                similarity = float(sims[position]) if sims is not None and position < len(sims) else None
+                out.append(Scored(sentence, passage, rank, score, overlap, fits, position, matched, found, similarity))
+        _add_similarity(out, self.thresholds.semantic_weight)
         out.sort(key=lambda s: s.score, reverse=True)
         return out, weights
 
@@ -609,6 +620,18 @@ def _date(day: str, month: str, year: str) -> dt.date | None:
         return dt.date(int(year), _MONTHS[month.lower()], int(day))
     except (KeyError, ValueError):
         return None
+
+
+def _add_similarity(scored: list[Scored], weight: float) -> None:
+    """Add the model's question-sentence similarity to each score, rescaled to 0-1 between the least and the most
+    similar candidate (only the order of similarities means something across models)."""
+    sims = [s.similarity for s in scored if s.similarity is not None]
+    if not weight or len(sims) < 2 or max(sims) <= min(sims):
+        return
+    low, span = min(sims), max(sims) - min(sims)
+    for s in scored:
+        if s.similarity is not None:
+            s.score += weight * (s.similarity - low) / span
 
 
 def _gate_overlap(best: Scored, weights: dict[str, float], query: Query) -> float:

@@ -43,6 +43,7 @@ from assistant.ingest.lock import ingest_lock
 from assistant.ingest.manifest import DocRecord, Manifest
 from assistant.ingest.splitting import Chunk, split_document
 from assistant.ingest.worker import ParserProcess
+from assistant.sentences import SENTENCE_VECTORS, pack_vectors, sentence_texts
 from assistant.store import drop_collection, get_collection, make_client
 
 __all__ = ["IngestError", "IngestReport", "NothingToIngest", "discover", "run_ingest", "upsert_in_batches"]
@@ -50,7 +51,7 @@ __all__ = ["IngestError", "IngestReport", "NothingToIngest", "discover", "run_in
 log = logging.getLogger(__name__)
 
 # Bump when loaders or splitting change what a document turns into: every document is then re-ingested.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: sentence vectors in chunk metadata
 # Chunks embedded and written together; large enough for the encoder to batch well, small enough to keep
 # the work lost to a kill short.
 WRITE_GROUP = 256
@@ -319,7 +320,14 @@ class _Writer:
 
     def _write(self, group: list[_Pending]) -> None:
         chunks = [c for p in group for c in p.chunks]
-        vectors = self.embeddings.encode_passages([c.text for c in chunks])
+        sentences = [sentence_texts(c.header, c.body) for c in chunks]
+        # Chunks and their sentences in one encoder call (one batch schedule, one progress of the pool).
+        encoded = self.embeddings.encode_passages([c.text for c in chunks] + [t for ts in sentences for t in ts])
+        vectors, rows = encoded[: len(chunks)], len(chunks)
+        for chunk, texts in zip(chunks, sentences, strict=True):
+            if texts:
+                chunk.metadata[SENTENCE_VECTORS] = pack_vectors(encoded[rows : rows + len(texts)])
+            rows += len(texts)
         for p in group:
             old = p.previous.chunk_ids if p.previous else []
             self.manifest.mark_pending(p.doc_id, old + [c.id for c in p.chunks])

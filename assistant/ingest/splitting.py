@@ -38,6 +38,11 @@ class Chunk:
     def body(self) -> str:
         return self.text[self.metadata.get("header_chars", 0) :]
 
+    @property
+    def header(self) -> str:
+        """The title and heading path written before the body ("Title › Section")."""
+        return self.text[: max(self.metadata.get("header_chars", 0) - 1, 0)]
+
 
 def chunk_id(doc_id: str, index: int, text: str) -> str:
     """Stable id: the same document content always gives the same ids."""

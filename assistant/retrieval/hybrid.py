@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -27,6 +28,7 @@ from assistant.embeddings import TextEmbeddings
 from assistant.ingest.splitting import Chunk
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.vectors import passes
+from assistant.sentences import SENTENCE_VECTORS, unpack_vectors
 from assistant.store import StoreUnavailable, is_embedded, reopen, store_errors
 
 Mode = Literal["dense", "lexical", "hybrid"]
@@ -42,6 +44,9 @@ class Passage:
     chunk: Chunk
     score: float
     similarity: float | None = None
+    # Cosine of the question with each sentence of the chunk body (``split_sentences`` order), when the index holds
+    # sentence vectors and the search was dense; on the model's own scale, like ``similarity``.
+    sentence_similarities: np.ndarray | None = None
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -118,6 +123,7 @@ class HybridSearcher:
         lexical = self.lexical
         lists: list[list[tuple[Chunk, float]]] = []
         similarity: dict[str, float] = {}
+        vector: list[float] | None = None
         if self.mode in ("dense", "hybrid"):
             vector = self.embeddings.encode_queries([query.search_text])[0].tolist()
             hits = self._dense(vector, None, lexical)
@@ -145,7 +151,16 @@ class HybridSearcher:
             for cid, score in fused.items()
         ]
         passages.sort(key=lambda p: p.score, reverse=True)
-        return passages[:k]
+        passages = passages[:k]
+        if vector is not None:
+            question = np.asarray(vector, dtype=np.float32)
+            passages = [
+                replace(p, sentence_similarities=unpack_vectors(packed) @ question)
+                if (packed := p.metadata.get(SENTENCE_VECTORS))
+                else p
+                for p in passages
+            ]
+        return passages
 
     def _dense(self, vector: list[float], where: dict | None, lexical: LexicalIndex) -> list[tuple[Chunk, float]]:
         """The nearest chunks (within ``where``, if given) with their cosine similarity, best first."""
@@ -221,6 +236,11 @@ class HybridRetriever(BaseRetriever):
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [
-            Document(id=p.chunk.id, page_content=p.chunk.text, metadata={**p.metadata, "score": p.score})
+            Document(id=p.chunk.id, page_content=p.chunk.text, metadata={**_public(p.metadata), "score": p.score})
             for p in self.searcher.search(analyse(query), self.k)
         ]
+
+
+def _public(meta: dict[str, Any]) -> dict[str, Any]:
+    """Chunk metadata without the packed sentence vectors."""
+    return {k: v for k, v in meta.items() if k != SENTENCE_VECTORS}

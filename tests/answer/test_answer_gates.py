@@ -5,10 +5,11 @@ hand-made passages where the fixture corpus holds no such sentence."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from assistant.answer.answer import Answer
-from assistant.answer.extractive import ExtractiveComposer
+from assistant.answer.extractive import ExtractiveComposer, Thresholds
 from assistant.answer.query import analyse
 from assistant.ingest.splitting import Chunk
 from assistant.retrieval.hybrid import Passage
@@ -276,3 +277,35 @@ def test_similarity_thresholds_follow_the_embedding_models_scale(service: Assist
     assert e5.min_similarity > 0.7 > minilm.strong_similarity and e5.strong_similarity > e5.min_similarity
     assert Thresholds.for_model("/models/multilingual-e5-small") == e5  # a folder is matched by its name
     assert service.composer.thresholds == Thresholds.for_model(service.settings.embedding_model)
+
+
+def test_the_models_sentence_similarity_chooses_and_admits_the_answer_the_words_miss() -> None:
+    """A question in other words than its answer ("Wer steckt eigentlich dahinter?": no word in common with the English sentence):
+    the model's question-sentence similarity picks the sentence and, above ``sentence_similarity``, answers it
+    whatever its word coverage; without a high enough similarity the same question is refused."""
+    chunks = [
+        Chunk(
+            "a",
+            "The calls are managed by the European Education and Culture Executive Agency (EACEA).",
+            {"doc_id": "a"},
+        ),
+        Chunk("b", "Town twinning projects bring citizens of different countries together.", {"doc_id": "b"}),
+    ]
+
+    def answer(similarities: tuple[float, float], sentence_similarity: float) -> Answer:
+        passages = [
+            Passage(chunks[1], 1.0, 0.9, np.array([similarities[1]])),
+            Passage(chunks[0], 0.5, 0.9, np.array([similarities[0]])),
+        ]
+        composer = ExtractiveComposer(
+            Thresholds(
+                min_similarity=0.8, strong_similarity=0.95, semantic_weight=1.0, sentence_similarity=sentence_similarity
+            )
+        )
+        question = analyse("Wer steckt eigentlich dahinter?")
+        return composer.compose(question, passages, LexicalIndex(chunks), fixed_clock(2026, 1, 1)())
+
+    admitted = answer((0.9, 0.8), sentence_similarity=0.88)
+    assert admitted.answered and admitted.answer.startswith("The calls are managed")
+    assert not answer((0.86, 0.8), sentence_similarity=0.88).answered
+    assert not answer((0.9, 0.8), sentence_similarity=1.01).answered

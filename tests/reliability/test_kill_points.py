@@ -22,6 +22,7 @@ import pytest
 from assistant.config import Settings
 from assistant.ingest.manifest import Manifest
 from assistant.ingest.pipeline import manifest_path, run_ingest
+from assistant.sentences import SENTENCE_VECTORS, unpack_vectors
 from assistant.store import get_collection, make_client
 
 pytestmark = pytest.mark.slow
@@ -65,8 +66,14 @@ def _corpus(root: Path, docs: int = 12, sections: int = 6, version: int = 1) -> 
 
 
 def _state(settings: Settings) -> list[tuple[str, str, dict]]:
+    """Ids, texts and metadata of every chunk. Sentence vectors count as their shape: like the chunk vectors (not
+    compared either), their last digits depend on the batch the int8 encoder met them in."""
     got = get_collection(make_client(settings), settings.collection).get(include=["documents", "metadatas"])
-    return sorted(zip(got["ids"], got["documents"], got["metadatas"], strict=True), key=lambda row: row[0])
+    metas = [
+        {**meta, SENTENCE_VECTORS: unpack_vectors(meta[SENTENCE_VECTORS]).shape} if SENTENCE_VECTORS in meta else meta
+        for meta in got["metadatas"]
+    ]
+    return sorted(zip(got["ids"], got["documents"], metas, strict=True), key=lambda row: row[0])
 
 
 def _assert_no_orphans(settings: Settings) -> None:
