@@ -225,7 +225,7 @@ def evaluate(
     import time
 
     from assistant.evaluation.report import build_report, render_html
-    from assistant.evaluation.runner import load_questions, run
+    from assistant.evaluation.runner import QuestionClock, load_questions, run
 
     _setup_logging()
     settings = _settings()
@@ -243,15 +243,17 @@ def evaluate(
         from assistant.evaluation.baseline import NaiveBaseline
         from assistant.service import Assistant
 
-        main_assistant = Assistant(settings)
+        clock = QuestionClock()  # each question asked on its asked_on day
+        main_assistant = Assistant(settings, clock=clock)
         main_assistant.warm_up()
     main = settings.retrieval_mode
-    runs = {main: run(main_assistant.ask, items)}
+    runs = {main: run(main_assistant.ask, items, clock=clock)}
     if compare:
         for mode in ("hybrid", "dense", "lexical"):
             if mode not in runs:
-                other = Assistant(settings.model_copy(update={"retrieval_mode": mode}), main_assistant.embeddings)
-                runs[mode] = run(other.ask, items)
+                update = {"retrieval_mode": mode}
+                other = Assistant(settings.model_copy(update=update), main_assistant.embeddings, clock=clock)
+                runs[mode] = run(other.ask, items, clock=clock)
         runs["naive baseline"] = run(NaiveBaseline(settings, main_assistant.embeddings).ask, items)
     meta = {
         "questions": str(questions),

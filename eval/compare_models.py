@@ -24,7 +24,7 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.evaluation.metrics import Result, summarise
-from assistant.evaluation.runner import load_questions, run
+from assistant.evaluation.runner import QuestionClock, load_questions, run
 from assistant.ingest.pipeline import run_ingest
 from assistant.service import Assistant
 
@@ -58,14 +58,15 @@ def measure(label: str, updates: dict[str, Any], files: list[Path]) -> dict[str,
         started = time.perf_counter()
         report = run_ingest(settings, progress=False)
         ingest_seconds = time.perf_counter() - started
-        assistant = Assistant(settings)
+        clock = QuestionClock()  # each question asked on its asked_on day
+        assistant = Assistant(settings, clock=clock)
         assistant.warm_up()
         results: dict[str, list[Result]] = {}
         questions: list[str] = []
         for path in files:
             items = load_questions(path)
             questions += [q["question"] for q in items]
-            results[path.stem] = run(assistant.ask, items, progress=False)
+            results[path.stem] = run(assistant.ask, items, progress=False, clock=clock)
         latencies = []
         for question in questions:
             t = time.perf_counter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from typing import Any
 from tqdm import tqdm
 
 from assistant.answer.answer import Answer
+from assistant.answer.dates import BRUSSELS, Clock, system_clock
 from assistant.evaluation.matching import fact_found
 from assistant.evaluation.metrics import Result
 
@@ -34,12 +36,32 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
     return questions
 
 
+class QuestionClock:
+    """An assistant's clock during an evaluation: noon (Brussels) on the day the current question is asked on (its
+    ``asked_on``: "is this year's call still open?" has the answer of that day), else ``fallback``."""
+
+    def __init__(self, fallback: Clock = system_clock) -> None:
+        self.fallback = fallback
+        self.day: dt.date | None = None
+
+    def __call__(self) -> dt.datetime:
+        return dt.datetime.combine(self.day, dt.time(12), BRUSSELS) if self.day else self.fallback()
+
+
 def run(
-    ask: Callable[[str, list[dict[str, str]]], Answer], questions: list[dict[str, Any]], progress: bool = True
+    ask: Callable[[str, list[dict[str, str]]], Answer],
+    questions: list[dict[str, Any]],
+    progress: bool = True,
+    clock: QuestionClock | None = None,
 ) -> list[Result]:
-    """Ask every question (with its history) and score the answer's facts."""
+    """Ask every question (with its history) and score the answer's facts: the stated ones (``facts``) and the
+    computed ones (``derived``: a difference, a sum, days left). With ``clock`` (the assistant's), each question
+    is asked on its ``asked_on`` day."""
     results = []
     for q in tqdm(questions, desc="evaluating", unit="q", disable=not progress):
+        if clock is not None:
+            clock.day = dt.date.fromisoformat(q["asked_on"]) if q.get("asked_on") else None
+        facts = [*q["facts"], *q.get("derived", [])]
         started = time.perf_counter()
         answer = ask(q["question"], q["history"])
         seconds = time.perf_counter() - started
@@ -52,12 +74,12 @@ def run(
                 answerable=bool(q["answerable"]),
                 follow_up=bool(q["history"]),
                 expected_sources=list(q["sources"]),
-                facts=q["facts"],
+                facts=facts,
                 answer=answer.answer,
                 answered=answer.answered,
                 retrieved=answer.retrieved,
                 cited=answer.cited,
-                facts_found=[fact_found(alts, answer.answer) for alts in q["facts"]],
+                facts_found=[fact_found(alts, answer.answer) for alts in facts],
                 seconds=seconds,
             )
         )
