@@ -59,7 +59,9 @@ def section(runs: int = 5, rounds: int = 2, limit: int | None = None) -> str:
     return "\n".join(
         [
             f"{len(qs)} questions of eval/dev.jsonl (with their histories) x {rounds} rounds per run, {runs} runs, "
-            f"{assistant.chunk_count} chunks (corpus/), embedded Chroma, one process; each question's floor and "
+            f"{assistant.chunk_count} chunks (corpus/), `{assistant.settings.embedding_model}` on the "
+            f"`{assistant.settings.embedding_backend}` backend (the default), embedded Chroma, one process; each "
+            "question's floor and "
             "answer are timed one after the other. Figures: median over runs of each run's percentile (range, n).",
             "",
             "| measure | p50 ms | p95 ms |",

