@@ -110,6 +110,30 @@ def ingest(
         raise typer.Exit(1)
 
 
+@app.command("check-corpus")
+def check_corpus(
+    path: Annotated[Path | None, typer.Argument(help="The corpus folder (default: ASSISTANT_CORPUS_DIR).")] = None,
+) -> None:
+    """Validate the corpus: front matter, the source registry, a source marker after every sentence naming a
+    registered page, canonical URLs, no unused source. Prints FILE:LINE: problem; exit 1 on any problem."""
+    from assistant.corpus.check import check_corpus as run_checks
+
+    root = path or _settings().corpus_dir
+    if not root.is_dir():
+        typer.echo(f"error: {root} is not a folder", err=True)
+        raise typer.Exit(2)
+    corpus, problems = run_checks(root)
+    for problem in problems:
+        typer.echo(str(problem))
+    typer.echo(
+        f"check-corpus: {len(corpus.documents)} documents, {len(corpus.registry.entries)} sources: "
+        + (f"{len(problems)} problems" if problems else "no problem"),
+        err=True,
+    )
+    if problems:
+        raise typer.Exit(1)
+
+
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="What to look for.")],

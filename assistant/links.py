@@ -4,6 +4,10 @@
 an unsafe one is dropped with a warning naming the file), and every channel that renders sources uses it (the
 OpenAI-compatible route, Telegram; widget.js mirrors it in the browser, where Python cannot run).
 
+``canonical_url`` is the one spelling of a link: tracking and display parameters (``utm_*``, ``fbclid``, ``css``,
+...) and the fragment dropped, the host in lower case; parameters that select the content (EUR-Lex ``uri=``,
+``id=``, ``pageId=``) are kept as written. The source registry's URLs must already be in this form.
+
 ``MarkdownNeutraliser`` (and ``neutralise_markdown`` for a whole text) keeps the text a Markdown-rendering front end
 receives from the OpenAI-compatible route from turning into live images, unsafe links or raw HTML: an image
 (``![``), a link or reference definition whose destination is not an absolute http(s) URL (``](``, ``]:``) and an
@@ -19,7 +23,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,32 @@ def safe_url(url: object) -> str | None:
     except ValueError:
         return None
     return url if parts.scheme.lower() in SAFE_SCHEMES and host else None
+
+
+# Query parameters that only track a visit or change how a page looks, on any site ("utm_" starts a family); the
+# names are compared in lower case.
+TRACKING_PARAMETERS = frozenset(
+    "fbclid gclid gclsrc dclid msclkid yclid igshid twclid li_fat_id mc_cid mc_eid _ga _gl _hsenc _hsmi "
+    "ref_src spm css font print theme".split()
+)
+TRACKING_PREFIXES = ("utm_",)
+# Parameters that only track a visit on one site: EUR-Lex's search session (qid) and result number (rid).
+SITE_TRACKING_PARAMETERS = {"eur-lex.europa.eu": frozenset({"qid", "rid"})}
+
+
+def canonical_url(url: str) -> str:
+    """``url`` without tracking or display parameters and fragment, its scheme and host in lower case; the path
+    and the parameters kept are left exactly as written (no re-encoding), in their order."""
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""  # lower case already; user name and password dropped
+    netloc = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port is not None else "")
+    site = SITE_TRACKING_PARAMETERS.get(host.removeprefix("www."), frozenset())
+    kept = [pair for pair in parts.query.split("&") if pair and not _tracking(pair.split("=", 1)[0].lower(), site)]
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path, "&".join(kept), ""))
+
+
+def _tracking(name: str, site: frozenset[str]) -> bool:
+    return name in TRACKING_PARAMETERS or name in site or name.startswith(TRACKING_PREFIXES)
 
 
 def safe_urls(urls: Iterable[object], where: object) -> list[str]:

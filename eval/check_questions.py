@@ -8,9 +8,9 @@ Validation: every line is JSON with exactly the contract's keys, plus optionally
 derived (a non-empty list of non-empty lists of strings, answerable questions only, not looked up in the corpus); ids
 are unique and lowercase-with-dashes; answerable questions have facts and sources, unanswerable ones have neither;
 source paths belong to the corpus layout; and, for files that exist, every fact (one alternative of each inner list)
-occurs in at least one of the question's source files, compared case-insensitively, ignoring thousands separators and
-reading "4 million" as 4000000 and "Sept" as "September". Facts whose source files are all missing are reported as
-unverified.
+occurs in at least one of the question's source files (read without their citation markers), compared
+case-insensitively, ignoring thousands separators and reading "4 million" as 4000000 and "Sept" as "September".
+Facts whose source files are all missing are reported as unverified.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ import unicodedata
 from pathlib import Path
 
 EVAL = Path(__file__).resolve().parent
+sys.path.insert(0, str(EVAL.parent))  # run as a script from anywhere: the project's own package
+from assistant.corpus.markers import strip_markers  # noqa: E402
+
 # Tuning-side questions outside the dev/test split: dev-extra, dev-check and dev-check2 (tuned on), dev-check3 and
 # dev-check4 (checks of generalisation, never tuned on; see README).
 EXTRA_FILES = ("dev-extra.jsonl", "dev-check.jsonl", "dev-check2.jsonl", "dev-check3.jsonl", "dev-check4.jsonl")
@@ -115,6 +118,11 @@ def normalize(text: str) -> str:
 
     t = re.sub(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*(millions?|billions?|bn|m)\b", scaled, t)
     return t
+
+
+def corpus_text(path: Path) -> str:
+    """A corpus file as readers see it: its citation markers ([^source-id]) removed by the loader's own function."""
+    return strip_markers(path.read_text(encoding="utf-8"))
 
 
 def fact_in(fact: str, text_norm: str) -> bool:
@@ -213,7 +221,7 @@ def validate(rows: list[dict]) -> tuple[list[str], list[str]]:
                 errors.append(f"{qid}: source {s} is not in the corpus layout")
             if s not in texts:
                 p = ROOT / s
-                texts[s] = normalize(p.read_text(encoding="utf-8")) if p.exists() else None
+                texts[s] = normalize(corpus_text(p)) if p.exists() else None
         present = [texts[s] for s in q["sources"] if texts.get(s) is not None]
         for alts in q["facts"]:
             if not present:

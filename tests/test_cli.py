@@ -28,7 +28,7 @@ def test_ask_prints_answer_and_sources(env: Path, embeddings) -> None:  # noqa: 
     result = CliRunner().invoke(app, ["ask", "When did the 2024 town twinning call close?"])
     assert result.exit_code == 0, result.output
     assert "19 September 2024" in result.stdout
-    assert "Sources:\n[1] Town Twinning 2024" in result.stdout
+    assert "Sources:\n[1] euro-access.eu: Town Twinning 2024" in result.stdout
     assert "https://www.euro-access.eu/en/calls/1237/Town-Twinning" in result.stdout
 
 
@@ -47,7 +47,7 @@ def test_ask_json_with_history_is_the_api_response_object(env: Path, embeddings)
     data = json.loads(result.stdout)
     assert set(data) == {"answer", "answered", "sources", "language"}
     assert "27 March 2025" in data["answer"]
-    assert set(data["sources"][0]) == {"title", "url", "snippet"}
+    assert set(data["sources"][0]) == {"title", "url", "snippet", "kind", "confidence"}
 
 
 def test_ask_refuses_a_malformed_history_file(env: Path, embeddings) -> None:  # noqa: ANN001

@@ -1,4 +1,5 @@
-"""Every corpus document follows the front-matter contract (docs/corpus.md)."""
+"""Every corpus document follows the front-matter contract (docs/corpus.md), and every sentence names the public
+page that holds its fact."""
 
 from __future__ import annotations
 
@@ -9,32 +10,17 @@ from pathlib import Path
 import pytest
 import yaml
 
+from assistant.corpus.check import OPTIONAL_KEYS, PROGRAMMES, REQUIRED_KEYS, TOPICS
+from assistant.corpus.markers import attach, parse_markers
+from assistant.corpus.registry import load_registry
+from assistant.ingest.loaders import load_document
+from assistant.ingest.splitting import SKIPPED_SECTIONS, sections
+from assistant.links import canonical_url
+
 CORPUS = Path(__file__).parents[1] / "corpus"
 FILES = sorted(CORPUS.rglob("*.md"))
-TOPICS = {
-    "programme",
-    "strands",
-    "town-twinning",
-    "networks-of-towns",
-    "remembrance",
-    "cemr",
-    "history",
-    "faq",
-    "how-to-apply",
-}
-PROGRAMMES = {"CERV", "Europe for Citizens", "REC", "CEMR", "History"}
-ALLOWED = {
-    "title",
-    "source_url",
-    "source_urls",
-    "publisher",
-    "programme",
-    "call_id",
-    "year",
-    "topic",
-    "deadline",
-    "language",
-}
+# The contract as `assistant check-corpus` enforces it (docs/corpus.md).
+ALLOWED = set(REQUIRED_KEYS + OPTIONAL_KEYS)
 
 
 def front_matter(path: Path) -> dict:
@@ -55,8 +41,6 @@ def test_front_matter_follows_the_contract(path: Path) -> None:
     meta = front_matter(path)
     assert set(meta) <= ALLOWED, set(meta) - ALLOWED
     assert isinstance(meta["title"], str) and meta["title"].strip()
-    urls = meta.get("source_urls") or [meta.get("source_url")]
-    assert urls and all(isinstance(u, str) and re.match(r"https?://", u) for u in urls)
     assert meta["topic"] in TOPICS
     assert meta["programme"] in PROGRAMMES
     assert meta["language"] == "en"
@@ -77,3 +61,41 @@ def test_front_matter_follows_the_contract(path: Path) -> None:
 def test_body_starts_with_the_title_and_has_sections(path: Path) -> None:
     body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
     assert re.search(r"^# .+", body, re.M) and len(re.findall(r"^## ", body, re.M)) >= 2
+
+
+REGISTRY = load_registry(CORPUS / "sources.yaml")[0]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(CORPUS)))
+def test_every_sentence_names_a_registered_source(path: Path) -> None:
+    doc = load_document(path, path.relative_to(CORPUS).as_posix())
+    for heading, body in sections(doc.text, doc.title):
+        if heading and heading[-1].lower() in SKIPPED_SECTIONS:
+            continue
+        cited = parse_markers(body)
+        spans, ids, orphans = attach(cited)
+        assert not orphans, f"{path}: markers after no sentence: {orphans}"
+        for (start, end), names in zip(spans, ids, strict=True):
+            sentence = cited.text[start:end]
+            assert names, f"{path} › {' › '.join(heading)}: no source for {sentence!r}"
+            assert all(n in REGISTRY for n in names), f"{path}: unknown source in {names} for {sentence!r}"
+
+
+def test_no_two_source_urls_differ_only_by_tracking_parameters() -> None:
+    urls = [entry.url for entry in REGISTRY.entries.values()]
+    assert len({canonical_url(u) for u in urls}) == len(urls) == len(set(urls))
+
+
+def test_the_evaluation_facts_are_in_their_source_files() -> None:
+    """eval/check_questions.py: every fact of every question file occurs in its corpus file (read without markers)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(CORPUS.parent / "eval" / "check_questions.py")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 errors, 0 unverified facts" in result.stdout

@@ -23,8 +23,10 @@ def test_answers_a_deadline_with_its_citation(service: Assistant) -> None:
     answer = service.ask("When did the 2024 town twinning call close?")
     assert answer.answered
     assert "19 September 2024" in answer.answer and "17:00" in answer.answer
-    assert answer.sources[0].title.startswith("Town Twinning 2024")
+    # The page that gives the deadline: its publisher and title, its kind and confidence from the registry.
+    assert answer.sources[0].title == "euro-access.eu: Town Twinning 2024"
     assert answer.sources[0].url == "https://www.euro-access.eu/en/calls/1237/Town-Twinning"
+    assert (answer.sources[0].kind, answer.sources[0].confidence) == ("secondary", "medium")
 
 
 def test_sources_are_exactly_the_cited_ones(service: Assistant) -> None:
@@ -60,7 +62,7 @@ def test_no_upcoming_call_is_said_plainly(service: Assistant) -> None:
 def test_follow_up_uses_the_history(service: Assistant) -> None:
     answer = service.ask("And for networks of towns in 2025?", TT_2024)
     assert answer.answered and "27 March 2025" in answer.answer
-    assert answer.sources[0].title.startswith("Networks of Towns 2025")
+    assert answer.sources[0].title == "euro-access.eu: Networks of Towns 2025"
 
 
 def test_follow_up_with_pronoun(service: Assistant) -> None:
@@ -126,7 +128,7 @@ def test_stream_gives_the_same_answer_then_sources(service: Assistant) -> None:
     assert kinds[-2:] == ["sources", "done"] and set(kinds[:-2]) == {"delta"} and len(kinds) > 3
     text = "".join(e.data["text"] for e in events if e.event == "delta")
     assert text == service.ask(question).answer == events[-1].data["answer"]
-    assert events[-2].data[0]["title"].startswith("Networks of Towns 2025")
+    assert events[-2].data[0]["title"] == "euro-access.eu: Networks of Towns 2025"
 
 
 def test_a_traced_answer_runs_through_the_langchain_chain(service) -> None:  # noqa: ANN001

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from assistant.corpus.kinds import Confidence, Kind
+
 
 class Source(BaseModel):
-    """A passage the answer used: its document's title, official page and the words quoted."""
+    """A public page the answer cites: who publishes it, where it is, the sentences quoted from it, and how far it
+    can be trusted."""
 
-    title: str = Field(description="Title of the document the passage comes from.")
-    url: str | None = Field(None, description="The official public page the document was written from.")
-    snippet: str = Field(description="The passage's words that the answer used.")
+    title: str = Field(description="The page's publisher and title (or the document's title).")
+    url: str | None = Field(None, description="The public page that holds the cited sentences' facts.")
+    snippet: str = Field(description="The answer's sentences that this page backs.")
+    kind: Kind | None = Field(
+        None,
+        description="official (EUR-Lex, the Commission and its agencies, CEMR on its own work), contact-point "
+        "(national CERV contact points and public funding portals), association, or secondary (aggregators, "
+        "press, Wikipedia); null when the document names no registered source.",
+    )
+    confidence: Confidence | None = Field(
+        None, description="How far the page's facts can be trusted (from the corpus's fact file)."
+    )
 
 
 class Answer(BaseModel):

@@ -19,6 +19,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from assistant.answer.answer import Answer, Source
+from assistant.answer.citations import CitationBook, authoritative, conflicting, secondary_only
 from assistant.answer.dates import days_until, deadlines, format_date
 from assistant.answer.glossary import DOMAIN_TERMS
 from assistant.answer.languages import message
@@ -315,7 +316,7 @@ class ExtractiveComposer:
                 return self._refuse(query, chosen[:3], passages)
             chosen.remove(holds[0])
             chosen.insert(0, holds[0])
-        text, sources, cited = self._cite(chosen)
+        text, sources, cited = self._cite(chosen, lang)
         extra: list[str] = []
         if any(_CONFLICT.search(s.text) for s in chosen) and len({s.text for s in chosen}) > 1:
             extra.append(message(lang, "conflict"))
@@ -434,7 +435,7 @@ class ExtractiveComposer:
             if _CONFLICT.search(s.text) and s.passage is chosen[0].passage and s not in chosen and s.overlap > 0.2:
                 chosen.append(s)
                 break
-        return chosen
+        return _by_authority(chosen, query, weights, self.thresholds.relative_keep)
 
     @staticmethod
     def _names(text: str, lang: str = "en") -> list[str]:
@@ -471,25 +472,17 @@ class ExtractiveComposer:
         return sorted(unknown)
 
     # -- output ------------------------------------------------------------------------------------------------
-    def _cite(self, chosen: list[Scored]) -> tuple[str, list[Source], list[str]]:
-        order: list[str] = []
-        snippets: dict[str, list[str]] = {}
+    def _cite(self, chosen: list[Scored], lang: str = "en") -> tuple[str, list[Source], list[str]]:
+        """The sentences, each cited [n] by the page that holds its fact (one number per page), then the secondary
+        sentences that give another value than the official ones, each disclosed as another source's."""
+        book = CitationBook()
         parts: list[str] = []
-        for s in chosen:
-            doc = s.passage.metadata.get("doc_id", s.passage.chunk.id)
-            if doc not in order:
-                order.append(doc)
-                snippets[doc] = []
-            snippets[doc].append(s.text)
-            parts.append(f"{s.text} [{order.index(doc) + 1}]")
-        meta = {s.passage.metadata.get("doc_id", s.passage.chunk.id): s.passage.metadata for s in chosen}
-        sources = [
-            Source(
-                title=str(meta[d].get("title", d)), url=meta[d].get("source_url"), snippet=_clip(" ".join(snippets[d]))
-            )
-            for d in order
-        ]
-        return " ".join(parts), sources, order
+        for s in sorted(chosen, key=lambda c: isinstance(c, _Disclosed)):
+            page = book.cite(s.passage, s.position, s.text)
+            said = f"{s.text} [{book.number(page)}]"
+            disclosed = isinstance(s, _Disclosed)
+            parts.append(f"{message(lang, 'other_source', source=page.site)} {said}" if disclosed else said)
+        return " ".join(parts), book.sources(_clip), book.docs
 
     def _refuse(self, query: Query, nearby: list[Scored], passages: list[Passage]) -> Answer:
         lang = query.language
@@ -497,7 +490,7 @@ class ExtractiveComposer:
         sources: list[Source] = []
         cited: list[str] = []
         if nearby:
-            text, sources, cited = self._cite(nearby)
+            text, sources, cited = self._cite(nearby, lang)
             words += [message(lang, "nearby"), text]
         words.append(message(lang, "where_to_ask"))
         return _answer(query, " ".join(words), False, sources, cited, passages)
@@ -666,6 +659,81 @@ def _same_call_id(best: Scored, call_ids: list[str]) -> bool:
         return any(s.startswith(a) or a.startswith(s) for s in said for a in asked)
     doc = fold(str(best.passage.metadata.get("call_id") or ""))
     return not doc or any(doc.startswith(a) or a.startswith(doc) for a in asked)
+
+
+# What a question asks for that sources can disagree on: authority orders the sentences giving it.
+_VALUE_INTENTS = frozenset({"date", "time", "amount", "count"})
+# Question words that name the value asked rather than its subject: two sentences giving a total answer "total"
+# alike, whether they say "total", "budget" or "envelope".
+_VALUE_WORDS = _GATE_CUES | frozenset(tokens("total overall whole available allocated budget envelope sum money"))
+
+
+class _Disclosed(Scored):
+    """A chosen sentence whose sources are all secondary and that gives another value than an official one
+    answering the same thing: ``_cite`` shows it after the answer, as another source's."""
+
+
+def _by_authority(chosen: list[Scored], query: Query, weights: dict[str, float], keep: float) -> list[Scored]:
+    """Official sources first, for a question asking for a value (a date, an amount, a count): a chosen sentence
+    whose sources are all secondary does not lead when an official or contact-point one among the chosen answers
+    the same thing, and a secondary sentence that answers the question as well as the best one but gives another
+    value than such an official one goes last, disclosed. The chosen sentences stay the same: only their order and
+    their presentation change. ``weights`` and ``keep``: the question terms' weights and the keep ratio."""
+    if not _VALUE_INTENTS & set(query.intents):
+        return chosen
+
+    def alike(official: Scored, other: Scored) -> bool:
+        return authoritative(official.passage, official.position) and _answers_alike(official, other, query, keep)
+
+    lead = chosen[0]
+    if secondary_only(lead.passage, lead.position) and not _NO_KNOWLEDGE.search(lead.text):
+        rival = next((s for s in chosen[1:] if alike(s, lead)), None)
+        if rival is not None:
+            chosen = [rival, *(c for c in chosen if c is not rival)]
+    best = max(_gate_overlap(c, weights, query) for c in chosen)
+    notes = [
+        s
+        for s in chosen
+        if secondary_only(s.passage, s.position)
+        and not _NO_KNOWLEDGE.search(s.text)
+        and _gate_overlap(s, weights, query) >= 0.8 * best
+        and any(alike(o, s) and conflicting(s.text, [o.text]) for o in chosen if o is not s)
+    ]
+    return [c for c in chosen if c not in notes] + [_Disclosed(**vars(s)) for s in notes]
+
+
+def _answers_alike(s: Scored, other: Scored, query: Query, keep: float) -> bool:
+    """Whether ``s`` answers what ``other`` answers: both hold what is asked and the same kind of it (a budget or
+    a grant per project; an opening, a deadline or results), ``s`` or its heading says every subject word of the
+    question that ``other`` says, scores nearly as well (``keep``), is of the same document year and call and of
+    the year, call and country asked, and does not say that something is not known."""
+    heading = _header_tokens(s.passage.chunk.text[: int(s.passage.metadata.get("header_chars", 0))])
+    return (
+        s.fits_intent
+        and other.fits_intent
+        and _same_kind(s.text, other.text, query.intents)
+        and other.terms - _VALUE_WORDS <= s.terms | heading
+        and s.score >= keep * other.score
+        and _same_subject(s, other)
+        and _same_year(s, query)
+        and _same_call(s, query)
+        and not _NO_KNOWLEDGE.search(s.text)
+        and (not query.countries or any(covers_country(s.text, c) for c in query.countries))
+    )
+
+
+def _same_kind(a: str, b: str, intents: list[str]) -> bool:
+    """Whether two sentences give the same kind of value: both a budget or both a grant per project (amounts);
+    both an opening, a deadline or results (dates)."""
+    patterns = [_BUDGET_WORDS, _PER_PROJECT_WORDS] if "amount" in intents else []
+    patterns += list(_EVENT_WORDS.values()) if "date" in intents else []
+    return all(bool(p.search(a)) == bool(p.search(b)) for p in patterns)
+
+
+def _same_subject(a: Scored, b: Scored) -> bool:
+    """Whether two sentences come from documents of the same year and call (both may have none)."""
+    keys = ("year", "call_id")
+    return all(a.passage.metadata.get(k) == b.passage.metadata.get(k) for k in keys)
 
 
 def _similar(a: Scored, b: Scored) -> bool:

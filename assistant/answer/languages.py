@@ -24,6 +24,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "where_to_ask": "For details the documents do not cover, ask your national CERV contact point or check "
         "the call pages on the EU Funding & Tenders Portal.",
         "conflict": "Note: the sources disagree on this point; both values are given above with their sources.",
+        "other_source": "Another source ({source}) gives a different value:",
         "deadline_passed": "The deadline of {title} ({date}) has passed.",
         "deadline_upcoming": "The deadline of {title} is {date}, in {days} days.",
         "upcoming_intro": "Calls in the documents whose deadline is still ahead (today is {today}):",
@@ -43,6 +44,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "where_to_ask": "Pour ce que les documents ne couvrent pas, adressez-vous à votre point de contact national "
         "CERV ou consultez les pages de l'appel sur le portail Funding & Tenders de l'UE.",
         "conflict": "Attention : les sources divergent sur ce point ; les deux valeurs sont données ci-dessus.",
+        "other_source": "Une autre source ({source}) donne une valeur différente :",
         "deadline_passed": "La date limite de {title} ({date}) est passée.",
         "deadline_upcoming": "La date limite de {title} est le {date}, dans {days} jours.",
         "upcoming_intro": "Appels des documents dont la date limite n'est pas passée (nous sommes le {today}) :",
@@ -63,6 +65,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "where_to_ask": "Per quanto i documenti non coprono, rivolgetevi al punto di contatto nazionale CERV o "
         "consultate le pagine del bando sul portale Funding & Tenders dell'UE.",
         "conflict": "Attenzione: le fonti non concordano su questo punto; entrambi i valori sono riportati sopra.",
+        "other_source": "Un'altra fonte ({source}) indica un valore diverso:",
         "deadline_passed": "La scadenza di {title} ({date}) è passata.",
         "deadline_upcoming": "La scadenza di {title} è il {date}, tra {days} giorni.",
         "upcoming_intro": "Bandi nei documenti con scadenza ancora aperta (oggi è il {today}):",
@@ -82,6 +85,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "where_to_ask": "Amit a dokumentumok nem tartalmaznak, azzal kapcsolatban forduljon a nemzeti CERV "
         "kapcsolattartó ponthoz, vagy nézze meg a felhívás oldalát az EU Funding & Tenders portálon.",
         "conflict": "Figyelem: a források ebben eltérnek; mindkét értéket megadtam fent a forrásukkal.",
+        "other_source": "Egy másik forrás ({source}) eltérő értéket közöl:",
         "deadline_passed": "A(z) {title} határideje ({date}) lejárt.",
         "deadline_upcoming": "A(z) {title} határideje {date}, {days} nap múlva.",
         "upcoming_intro": "A dokumentumokban szereplő, még nyitott határidejű felhívások (ma {today} van):",
@@ -101,6 +105,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "where_to_ask": "Pentru detalii pe care documentele nu le acoperă, întrebați punctul național de contact "
         "CERV sau consultați paginile apelului pe portalul Funding & Tenders al UE.",
         "conflict": "Atenție: sursele nu concordă în această privință; ambele valori sunt date mai sus.",
+        "other_source": "O altă sursă ({source}) indică o valoare diferită:",
         "deadline_passed": "Termenul limită pentru {title} ({date}) a trecut.",
         "deadline_upcoming": "Termenul limită pentru {title} este {date}, peste {days} zile.",
         "upcoming_intro": "Apeluri din documente al căror termen nu a trecut (astăzi este {today}):",
@@ -120,6 +125,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "where_to_ask": "Für Einzelheiten, die die Dokumente nicht abdecken, wenden Sie sich an Ihre nationale "
         "CERV-Kontaktstelle oder sehen Sie die Seiten der Ausschreibung im Funding & Tenders Portal der EU an.",
         "conflict": "Hinweis: Die Quellen widersprechen sich hier; beide Werte stehen oben mit ihren Quellen.",
+        "other_source": "Eine andere Quelle ({source}) nennt einen anderen Wert:",
         "deadline_passed": "Die Frist für {title} ({date}) ist abgelaufen.",
         "deadline_upcoming": "Die Frist für {title} ist am {date}, in {days} Tagen.",
         "upcoming_intro": "Ausschreibungen in den Dokumenten, deren Frist noch nicht abgelaufen ist (heute ist der "
@@ -141,6 +147,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "where_to_ask": "Para lo que los documentos no cubren, consulte a su punto de contacto nacional CERV o las "
         "páginas de la convocatoria en el portal Funding & Tenders de la UE.",
         "conflict": "Atención: las fuentes no coinciden en este punto; ambos valores figuran arriba con su fuente.",
+        "other_source": "Otra fuente ({source}) da un valor diferente:",
         "deadline_passed": "El plazo de {title} ({date}) ya ha vencido.",
         "deadline_upcoming": "El plazo de {title} vence el {date}, dentro de {days} días.",
         "upcoming_intro": "Convocatorias de los documentos cuyo plazo sigue abierto (hoy es {today}):",

@@ -24,9 +24,10 @@ class NaiveBaseline:
                 doc = load_document(path, doc_id)
             except LoadError:
                 continue
-            for i in range(0, len(doc.text), chunk_chars):
+            text = doc.plain_text  # without citation markers, as readers see it
+            for i in range(0, len(text), chunk_chars):
                 ids.append(f"{doc_id}#{i}")
-                texts.append(doc.text[i : i + chunk_chars])
+                texts.append(text[i : i + chunk_chars])
                 metas.append({"doc_id": doc_id, "title": doc.title, "source_url": doc.metadata.get("source_url", "")})
         for start in range(0, len(ids), 256):
             batch = slice(start, start + 256)

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from assistant.answer.dates import deadline_problem
-from assistant.links import safe_urls
+from assistant.corpus.markers import strip_markers
+from assistant.links import canonical_url, safe_urls
 
 if TYPE_CHECKING:
     from assistant.config import Settings
@@ -73,15 +74,23 @@ Parser = Callable[[str, bytes], tuple[dict[str, Any], str]]
 
 @dataclass
 class LoadedDocument:
-    """A document's text (Markdown-ish, headings as ``#`` lines) and its metadata."""
+    """A document's text (Markdown-ish, headings as ``#`` lines, citation markers ``[^id]`` kept: the splitter
+    takes each sentence's sources from them) and its metadata. ``first_line`` is the file line ``text`` starts on
+    (after the front matter)."""
 
     doc_id: str
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
+    first_line: int = 1
 
     @property
     def title(self) -> str:
         return str(self.metadata.get("title") or self.doc_id)
+
+    @property
+    def plain_text(self) -> str:
+        """The text as readers and the index see it: citation markers removed."""
+        return strip_markers(self.text)
 
 
 def load_document(
@@ -101,8 +110,11 @@ def load_document(
     if not data.strip():
         raise LoadError("the file is empty")
     suffix = path.suffix.lower()
+    first_line = 1
     if suffix in TEXT_SUFFIXES:
-        meta, text = parse_front_matter(decode_text(data), limits.max_front_matter_chars)
+        whole = decode_text(data)
+        meta, text = parse_front_matter(whole, limits.max_front_matter_chars)
+        first_line = whole[: len(whole) - len(text)].count("\n") + 1
     elif suffix in RICH_SUFFIXES:
         if suffix == ".docx":
             check_unpacked_size(data, limits.max_bytes)
@@ -121,7 +133,7 @@ def load_document(
     if not meta.get("title"):
         heading = _FIRST_HEADING.search(text)
         meta["title"] = heading.group(1).strip() if heading else _title_from_name(path)
-    return LoadedDocument(doc_id=doc_id, text=text, metadata=meta)
+    return LoadedDocument(doc_id=doc_id, text=text, metadata=meta, first_line=first_line)
 
 
 def read_bytes(path: Path, max_bytes: int | None = None) -> bytes:
@@ -153,7 +165,7 @@ def decode_text(data: bytes) -> str:
         ) from exc
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
+class NoAliasLoader(yaml.SafeLoader):
     """YAML's safe loader without aliases: a few hundred bytes of nested ``*alias`` references stand for gigabytes
     once anything walks the value (the "billion laughs"), so an alias is refused as soon as it is read."""
 
@@ -182,9 +194,11 @@ def parse_front_matter(text: str, max_chars: int | None = None) -> tuple[dict[st
             "(ASSISTANT_INGEST_MAX_FRONT_MATTER_CHARS)"
         )
     try:
-        meta = yaml.load(block, Loader=_FrontMatterLoader) or {}  # noqa: S506 - a SafeLoader subclass
+        meta = yaml.load(block, Loader=NoAliasLoader) or {}  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise LoadError(f"invalid YAML front matter: {str(exc).splitlines()[0]}") from exc
+    except ValueError as exc:  # a date YAML reads but the calendar refuses: 2021-13-45
+        raise LoadError(f"invalid YAML front matter: {exc}") from exc
     except RecursionError as exc:
         raise LoadError("invalid YAML front matter: nested too deeply") from exc
     if not isinstance(meta, dict):
@@ -199,8 +213,9 @@ def parse_front_matter(text: str, max_chars: int | None = None) -> tuple[dict[st
 
 
 def normalise_metadata(meta: dict[str, Any], source: object = None) -> dict[str, Any]:
-    """Make front matter values storable: dates as ISO strings, ``source_urls`` lists, stripped strings; source
-    URLs that are not http(s) are dropped with a warning naming ``source`` (the file)."""
+    """Make front matter values storable: dates as ISO strings, stripped strings, ``source_url`` canonical
+    (``links.canonical_url``); a source URL that is not http(s) is dropped with a warning naming ``source`` (the
+    file). Corpus documents name their sources per sentence instead (``[^id]`` markers, ``corpus/sources.yaml``)."""
     out: dict[str, Any] = {}
     for key, value in meta.items():
         if isinstance(value, dt.datetime | dt.date):
@@ -208,15 +223,8 @@ def normalise_metadata(meta: dict[str, Any], source: object = None) -> dict[str,
         elif isinstance(value, str):
             value = value.strip()
         out[str(key)] = value
-    urls = out.get("source_urls")
-    if isinstance(urls, str):
-        urls = [u.strip() for u in re.split(r"[\s;,]+", urls) if u.strip()]
     if out.get("source_url"):
-        out["source_url"] = next(iter(safe_urls([out["source_url"]], source)), None)
-    if isinstance(urls, list):
-        out["source_urls"] = safe_urls(urls, source)
-        if not out.get("source_url") and out["source_urls"]:
-            out["source_url"] = out["source_urls"][0]
+        out["source_url"] = next((canonical_url(u) for u in safe_urls([out["source_url"]], source)), None)
     if "year" in out:
         try:
             out["year"] = int(out["year"])

@@ -1,7 +1,8 @@
 """Incremental ingestion: new and changed documents are embedded and written, removed ones deleted.
 
-Unchanged documents are recognised by the SHA-256 of their bytes before anything is parsed, so a run with
-nothing to do never loads the model. See ``manifest.py`` for why a killed run can simply be run again.
+Unchanged documents are recognised by the SHA-256 of their bytes before anything is parsed (with, for a document
+citing sources, the registry entries it cites: a corrected source URL re-ingests the documents citing it), so a
+run with nothing to do never loads the model. See ``manifest.py`` for why a killed run can simply be run again.
 
 A file is one unit of failure: whatever goes wrong while reading, parsing or splitting it (a hostile or broken
 file, a limit of ``LoadLimits`` passed, a parser stopped by ``worker.ParserProcess``) skips that file with a
@@ -28,6 +29,8 @@ from chromadb.api.models.Collection import Collection
 from tqdm import tqdm
 
 from assistant.config import Settings
+from assistant.corpus.markers import marker_ids
+from assistant.corpus.registry import REGISTRY_FILE, Registry, load_registry
 from assistant.embeddings import EmbeddingUnavailable, TextEmbeddings, from_settings
 from assistant.ingest.consistency import compare, stored_ids
 from assistant.ingest.errors import IngestError, NothingToIngest, write_errors
@@ -51,7 +54,9 @@ __all__ = ["IngestError", "IngestReport", "NothingToIngest", "discover", "run_in
 log = logging.getLogger(__name__)
 
 # Bump when loaders or splitting change what a document turns into: every document is then re-ingested.
-PIPELINE_VERSION = "2"  # 2: sentence vectors in chunk metadata
+# 3: citation markers stripped, per-sentence sources kept (sentence_sources, sources); sentence vectors in chunk
+# metadata (sentence_vectors).
+PIPELINE_VERSION = "3"
 # Chunks embedded and written together; large enough for the encoder to batch well, small enough to keep
 # the work lost to a kill short.
 WRITE_GROUP = 256
@@ -222,6 +227,7 @@ class _Reader:
     ) -> None:
         self.settings, self.embeddings, self.parser, self.report = settings, embeddings, parser, report
         self.limits = LoadLimits.from_settings(settings)
+        self.registry = _registry(settings)
         self._model_ready = False
 
     def read(self, path: Path, doc_id: str, previous: DocRecord | None) -> _Pending | None:
@@ -231,7 +237,8 @@ class _Reader:
         except LoadError as exc:
             _fail(self.report, path, str(exc))
             return None
-        content_hash = hashlib.sha256(data).hexdigest()
+        cited = marker_ids(data)
+        content_hash = hashlib.sha256(data + (b"\0" + self.registry.digest(cited) if cited else b"")).hexdigest()
         if previous and previous.done and previous.hash == content_hash:
             self.report.docs_unchanged += 1
             return None
@@ -250,6 +257,7 @@ class _Reader:
                 chunk_overlap=self.settings.chunk_overlap,
                 max_tokens=self.embeddings.max_tokens,
                 max_chunks=self.settings.ingest_max_chunks,
+                registry=self.registry,
             )
             if not chunks:
                 raise LoadError("no text left to index after splitting")
@@ -257,6 +265,16 @@ class _Reader:
             _fail(self.report, path, str(exc) if isinstance(exc, LoadError) else describe_error(exc))
             return None
         return _Pending(doc_id, content_hash, chunks, previous)
+
+
+def _registry(settings: Settings) -> Registry:
+    """The corpus's source registry; its broken entries are left out with a warning naming file and line (the
+    documents citing them are then skipped, each with its reason)."""
+    path = settings.corpus_dir / REGISTRY_FILE
+    registry, problems = load_registry(path, display_path(path))
+    for problem in problems:
+        log.warning("%s", problem)
+    return registry
 
 
 def _reconcile(
@@ -320,7 +338,8 @@ class _Writer:
 
     def _write(self, group: list[_Pending]) -> None:
         chunks = [c for p in group for c in p.chunks]
-        sentences = [sentence_texts(c.header, c.body) for c in chunks]
+        # Sentence vectors serve the composer, which quotes the originals: translations' chunks get none.
+        sentences = [[] if c.metadata.get("translation_of") else sentence_texts(c.header, c.body) for c in chunks]
         # Chunks and their sentences in one encoder call (one batch schedule, one progress of the pool).
         encoded = self.embeddings.encode_passages([c.text for c in chunks] + [t for ts in sentences for t in ts])
         vectors, rows = encoded[: len(chunks)], len(chunks)

@@ -3,18 +3,30 @@
 Each chunk's text starts with a header line, ``Title › Section › Subsection``, so that a chunk about
 "Deadline" is embedded (and matched lexically) together with the call it belongs to. ``header_chars`` in the
 metadata tells where the body starts, for answer composition.
+
+A document whose sentences cite their sources (``[^id]`` markers, ``corpus/markers.py``) loses the markers here;
+its chunks keep them as metadata: ``sentence_sources``, a JSON list whose i-th entry lists the source ids of the
+i-th sentence of ``split_sentences(chunk.body)``, and ``sources``, a JSON object of those ids' registry entries
+(url, title, kind, confidence), so the index answers without the registry. ``source_url`` is then the document's
+lead source: the one that gives its deadline, else the one it cites most, official first.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
+from assistant.answer.dates import format_date, parse_deadline
+from assistant.corpus.kinds import rank
+from assistant.corpus.markers import MARKER, attach, parse_markers, piece_sentence_ids, strip_markers
+from assistant.corpus.registry import Registry
 from assistant.ingest.loaders import METADATA_KEYS, LoadedDocument, LoadError
 
 SEPARATOR = " › "
@@ -57,23 +69,34 @@ def split_document(
     chunk_overlap: int = 30,
     max_tokens: int = 256,
     max_chunks: int | None = None,
+    registry: Registry | None = None,
 ) -> list[Chunk]:
     """Chunks of ``doc``: sections by heading, each cut to at most ``chunk_size`` tokens with its header line.
 
     ``max_tokens`` is the model's input limit (special tokens included); no chunk is longer, so none is
     silently truncated by the encoder. A document that would give more than ``max_chunks`` chunks raises
-    ``LoadError`` as soon as it passes the limit.
+    ``LoadError`` as soon as it passes the limit, as does a marker naming no entry of ``registry``.
     """
     title = doc.title
     base = _chunk_metadata(doc)
+    cites = registry_of(doc, registry) if MARKER.search(doc.text) else None
     chunks: list[Chunk] = []
-    for section_path, body in _sections(doc.text, title):
+    cited_sentences: list[tuple[str, tuple[str, ...]]] = []
+    for section_path, raw_body in sections(doc.text, title):
+        section_path = [strip_markers(heading).strip() for heading in section_path]
         if section_path and section_path[-1].strip().lower().rstrip(":") in SKIPPED_SECTIONS:
             continue
+        cited = parse_markers(raw_body)
+        body = cited.text
         header = SEPARATOR.join([title, *section_path])
         header_tokens = count_tokens([header])[0] + 1
         budget = max(min(chunk_size, max_tokens - 2) - header_tokens, _MIN_BODY_TOKENS)
-        for piece in _split_by_size(body, budget, min(chunk_overlap, budget // 4), count_tokens):
+        pieces = _split_by_size(body, budget, min(chunk_overlap, budget // 4), count_tokens)
+        piece_ids = piece_sentence_ids(cited, pieces) if cites is not None else [None] * len(pieces)
+        if cites is not None:
+            spans, ids, _ = attach(cited)
+            cited_sentences += [(body[start:end], names) for (start, end), names in zip(spans, ids, strict=True)]
+        for piece, sentence_ids in zip(pieces, piece_ids, strict=True):
             text = f"{header}\n{piece}"
             index = len(chunks)
             if max_chunks is not None and index >= max_chunks:
@@ -84,8 +107,41 @@ def split_document(
                 "chunk_index": index,
                 "header_chars": len(header) + 1,
             }
+            if sentence_ids is not None:
+                meta["sentence_sources"] = json.dumps([list(names) for names in sentence_ids])
+                used = dict.fromkeys(name for names in sentence_ids for name in names)
+                meta["sources"] = json.dumps({name: cites.entries[name].stored() for name in used})
             chunks.append(Chunk(id=chunk_id(doc.doc_id, index, text), text=text, metadata=meta))
+    lead = _lead_source(doc, cited_sentences, cites) if cites is not None and "source_url" not in base else None
+    for chunk in chunks if lead else ():
+        chunk.metadata["source_url"] = lead
     return chunks
+
+
+def registry_of(doc: LoadedDocument, registry: Registry | None) -> Registry:
+    """``registry`` (empty when None), once every marker of ``doc`` is known to name one of its entries; else
+    ``LoadError`` naming the file's line of the first unknown marker."""
+    registry = registry or Registry()
+    for match in MARKER.finditer(doc.text):
+        if match.group(1) not in registry:
+            line = doc.first_line + doc.text.count("\n", 0, match.start())
+            raise LoadError(f"line {line}: [^{match.group(1)}] names no source of {registry.path}")
+    return registry
+
+
+def _lead_source(doc: LoadedDocument, sentences: list[tuple[str, tuple[str, ...]]], registry: Registry) -> str | None:
+    """The url of a cited document's lead source: the one giving its deadline, else the one it cites most
+    (official first)."""
+    deadline = parse_deadline(doc.metadata.get("deadline"))
+    if deadline is not None:
+        date = format_date(deadline)
+        stating = next((names for text, names in sentences if date in " ".join(text.split()) and names), ())
+        if stating:
+            return min((registry.entries[n] for n in stating), key=lambda e: rank(e.kind, e.confidence)).url
+    cited = [name for _, names in sentences for name in names]
+    counts = Counter(cited)
+    best = min(counts, key=lambda n: (rank(registry.entries[n].kind)[0], -counts[n], cited.index(n)), default=None)
+    return registry.entries[best].url if best else None
 
 
 def _chunk_metadata(doc: LoadedDocument) -> dict[str, Any]:
@@ -94,13 +150,10 @@ def _chunk_metadata(doc: LoadedDocument) -> dict[str, Any]:
         value = doc.metadata.get(key)
         if isinstance(value, str | int | float | bool) and key not in meta:
             meta[key] = value
-    urls = doc.metadata.get("source_urls")
-    if isinstance(urls, list) and urls:
-        meta["source_urls"] = " ".join(urls)
     return meta
 
 
-def _sections(text: str, title: str) -> list[tuple[list[str], str]]:
+def sections(text: str, title: str) -> list[tuple[list[str], str]]:
     """(heading path, body) for every section with text; a top heading equal to the title is dropped."""
     splitter = MarkdownHeaderTextSplitter(headers_to_split_on=_HEADERS, strip_headers=True)
     out: list[tuple[list[str], str]] = []

@@ -56,12 +56,17 @@ def test_text_file_title_comes_from_file_name() -> None:
     assert "Regulation (EU) 2021/692" in doc.text
 
 
-def test_source_urls_list_gives_source_url() -> None:
-    path = FIXTURES.parent / "x.md"
-    text = "---\ntitle: T\nsource_urls:\n  - https://a.example/1\n  - https://b.example/2\n---\nBody text.\n"
-    doc = load_document(path, "x.md", text.encode())
-    assert doc.metadata["source_urls"] == ["https://a.example/1", "https://b.example/2"]
-    assert doc.metadata["source_url"] == "https://a.example/1"
+def test_a_source_url_is_kept_in_its_canonical_form() -> None:
+    text = "---\ntitle: T\nsource_url: https://Euro-Access.eu/en/calls/1711/x?css=white&utm_source=nl#top\n---\nBody.\n"
+    doc = load_document(FIXTURES.parent / "x.md", "x.md", text.encode())
+    assert doc.metadata["source_url"] == "https://euro-access.eu/en/calls/1711/x"
+
+
+def test_citation_markers_stay_in_the_text_and_leave_its_plain_form() -> None:
+    text = "---\ntitle: T\n---\n# T\n\nThe call closed on 5 May 2025.[^portal] It had EUR 4,000,000.[^a][^b]\n"
+    doc = load_document(FIXTURES.parent / "x.md", "x.md", text.encode())
+    assert "[^portal]" in doc.text and doc.first_line == 4
+    assert doc.plain_text == "# T\n\nThe call closed on 5 May 2025. It had EUR 4,000,000.\n"
 
 
 def test_html_keeps_main_text_and_drops_menus() -> None:

@@ -234,3 +234,31 @@ class TestCli:
         locked.chmod(0)
         result = self.run(monkeypatch, tmp_path, corpus, "--json")
         assert json.loads(result.stdout.strip().splitlines()[-1])["docs_failed"] == 1
+
+
+def test_a_corrected_source_url_re_ingests_only_the_documents_citing_it(
+    make_settings: SettingsFactory, embeddings, corpus: Path
+) -> None:
+    settings = make_settings()
+    ingest(settings, embeddings)
+    registry = corpus / "sources.yaml"
+    old, new = "https://europapact.frl/calloverzicht/town-twinning/", "https://europapact.frl/calls/town-twinning"
+    registry.write_text(registry.read_text().replace(old, new))
+    report = ingest(settings, embeddings)
+    assert (report.docs_updated, report.docs_unchanged) == (1, 4)
+    got = get_collection(make_client(settings), settings.collection).get(where={"doc_id": "tt-2024.md"})
+    stored = " ".join(m["sources"] for m in got["metadatas"])
+    assert new in stored and old not in stored
+
+
+def test_a_marker_naming_no_source_skips_its_document_with_the_line(
+    make_settings: SettingsFactory, embeddings, corpus: Path
+) -> None:
+    (corpus / "note.md").write_text(
+        "---\ntitle: Note\n---\n# Note\n\n## A\n\nA fact.[^euroaccess-tt-2024]\nAnother.[^nope]\n"
+    )
+    report = ingest(make_settings(), embeddings)
+    assert (report.docs_added, report.docs_failed) == (5, 1)
+    assert report.failures == [
+        {"path": str(corpus / "note.md"), "reason": f"line 9: [^nope] names no source of {corpus / 'sources.yaml'}"}
+    ]

@@ -16,18 +16,15 @@ def test_front_matter_javascript_url_is_dropped_with_a_warning_naming_the_file(
 ) -> None:
     path = tmp_path / "hostile-note.md"
     path.write_text(
-        "---\ntitle: Twinning note\nsource_url: javascript:alert(document.cookie)\n"
-        "source_urls:\n  - 'data:text/html,<script>alert(1)</script>'\n  - https://ec.europa.eu/cerv\n---\n"
+        "---\ntitle: Twinning note\nsource_url: javascript:alert(document.cookie)\n---\n"
         "# Note\n\nThe twinning note deadline is 5 May 2025.\n"
     )
     with caplog.at_level(logging.WARNING):
         doc = load_document(path, "hostile-note.md")
     assert "5 May 2025" in doc.text
-    assert doc.metadata["source_url"] == "https://ec.europa.eu/cerv"  # the safe one of the list takes its place
-    assert doc.metadata["source_urls"] == ["https://ec.europa.eu/cerv"]
+    assert "source_url" not in doc.metadata
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 2 and all(str(path) in w for w in warnings), warnings
-    assert "javascript:" in warnings[0] and "data:" in warnings[1]
+    assert len(warnings) == 1 and str(path) in warnings[0] and "javascript:" in warnings[0], warnings
 
 
 def test_only_unsafe_url_leaves_the_document_without_one(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

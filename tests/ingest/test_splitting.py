@@ -2,15 +2,17 @@
 
 from pathlib import Path
 
+from assistant.corpus.registry import load_registry
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.ingest.loaders import LoadedDocument, load_document
 from assistant.ingest.splitting import split_document
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "corpus"
+REGISTRY = load_registry(FIXTURES / "sources.yaml")[0]
 
 
 def _split(doc: LoadedDocument, emb: SentenceTransformerEmbeddings, **kw: int):
-    return split_document(doc, emb.count_tokens, max_tokens=emb.max_tokens, **kw)
+    return split_document(doc, emb.count_tokens, max_tokens=emb.max_tokens, registry=REGISTRY, **kw)
 
 
 def test_sections_become_chunks_with_title_and_heading_path(
@@ -34,8 +36,9 @@ def test_sections_become_chunks_with_title_and_heading_path(
 
 
 def test_reference_list_sections_are_not_indexed(embeddings: SentenceTransformerEmbeddings) -> None:
-    chunks = _split(load_document(FIXTURES / "tt-2024.md", "tt-2024.md"), embeddings)
-    assert all("Sources" not in c.metadata["section"] for c in chunks)
+    text = "# Note\n\n## Deadline\n\nThe call closes on 5 May 2025.\n\n## Sources\n\n- https://example.org/call\n"
+    chunks = _split(LoadedDocument("note.md", text, {"title": "Note"}), embeddings)
+    assert [c.metadata["section"] for c in chunks] == ["Deadline"]
 
 
 def test_long_sections_are_cut_within_the_token_budget(embeddings: SentenceTransformerEmbeddings) -> None:

@@ -1,0 +1,1 @@
+"""The corpus as cited facts: the source registry, the citation markers of documents, and the checks of both."""
