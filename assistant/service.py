@@ -23,6 +23,7 @@ from assistant.answer.extractive import FREQUENT_WORDS, ExtractiveComposer, Thre
 from assistant.answer.languages import message, warm_up
 from assistant.answer.places import warm_up as warm_up_places
 from assistant.answer.query import Query, analyse, correct_typos
+from assistant.calls import CallRegistry
 from assistant.config import Settings
 from assistant.embeddings import TextEmbeddings, from_settings
 from assistant.retrieval.hybrid import HybridSearcher, Passage
@@ -110,6 +111,11 @@ class Assistant:
         """Today, by the assistant's (injectable) clock."""
         now = self.clock()
         return now if now.tzinfo else now.replace(tzinfo=dt.UTC)
+
+    @property
+    def calls(self) -> CallRegistry:
+        """The call registry: every call's typed facts with their sources (``assistant/calls``), as indexed."""
+        return self.searcher.lexical.calls
 
     def deadlines(self) -> list[Deadline]:
         """Every call deadline in the corpus (from the documents' ``deadline`` metadata), oldest first."""

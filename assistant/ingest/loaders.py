@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from assistant.answer.dates import deadline_problem
+from assistant.calls.models import PROGRAMME_BLOCKS
+from assistant.calls.registry import CALL_FACTS, PROGRAMME_FACTS, call_facts_json, programme_facts_json
 from assistant.corpus.markers import strip_markers
 from assistant.links import canonical_url, safe_urls
 
@@ -33,6 +35,9 @@ RICH_SUFFIXES = HTML_SUFFIXES | {".pdf", ".docx"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | RICH_SUFFIXES
 # What a front matter value may be: text, a number, a boolean, a date, or a flat list of those.
 _SCALARS = (str, int, float, bool, dt.date)
+# Front matter keys holding nested data, each validated by a model of its own: a call's typed facts, and the
+# programme facts (countries, contact_points, grants: assistant/calls/models.py).
+NESTED_KEYS = ("call", *PROGRAMME_BLOCKS)
 
 # Front matter keys kept as chunk metadata (the corpus contract); anything else stays on the document only.
 METADATA_KEYS = (
@@ -45,6 +50,7 @@ METADATA_KEYS = (
     "topic",
     "deadline",
     "language",
+    "translation_of",
 )
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -128,12 +134,40 @@ def load_document(
             f"{len(text):,} characters of text, more than {limits.max_chars:,} (ASSISTANT_INGEST_MAX_CHARS)"
         )
     meta = normalise_metadata(meta, path)
+    if "translation_of" in meta:
+        meta = _with_original(meta, path, doc_id, limits)
+    # A call's typed facts (assistant/calls): an invalid record is reported with its fields and left out; the
+    # document itself is ingested.
+    if "call" in meta and (facts := call_facts_json(meta.pop("call"), path)):
+        meta[CALL_FACTS] = facts
+    # Programme facts, the same way: each invalid record is reported with its fields and left out, the rest kept.
+    blocks = {key: meta.pop(key) for key in PROGRAMME_BLOCKS if key in meta}
+    if blocks and (programme := programme_facts_json(blocks, path)):
+        meta[PROGRAMME_FACTS] = programme
     if "deadline" in meta and (problem := deadline_problem(meta["deadline"])):
         raise LoadError(f"invalid deadline in front matter: {problem}")
     if not meta.get("title"):
         heading = _FIRST_HEADING.search(text)
         meta["title"] = heading.group(1).strip() if heading else _title_from_name(path)
     return LoadedDocument(doc_id=doc_id, text=text, metadata=meta, first_line=first_line)
+
+
+def _with_original(meta: dict[str, Any], path: Path, doc_id: str, limits: LoadLimits) -> dict[str, Any]:
+    """A translation's metadata: its own title and language, every other key (year, call_id, deadline, topic,
+    programme, publisher) its original's (``assistant/corpus/translations.py``)."""
+    root = path.parents[len(Path(doc_id).parts) - 1]
+    original = root / str(meta["translation_of"])
+    try:
+        theirs, _ = parse_front_matter(
+            decode_text(read_bytes(original, limits.max_bytes)), limits.max_front_matter_chars
+        )
+    except (OSError, LoadError) as exc:
+        raise LoadError(f"its original {meta['translation_of']} cannot be read: {exc}") from exc
+    inherited = {
+        k: v for k, v in normalise_metadata(theirs, original).items() if k not in ("title", "language", *NESTED_KEYS)
+    }
+    own = {k: v for k, v in meta.items() if k != "aligned"}
+    return {**inherited, **own}
 
 
 def read_bytes(path: Path, max_bytes: int | None = None) -> bytes:
@@ -204,6 +238,8 @@ def parse_front_matter(text: str, max_chars: int | None = None) -> tuple[dict[st
     if not isinstance(meta, dict):
         raise LoadError("front matter is not a mapping of keys to values")
     for key, value in meta.items():
+        if key in NESTED_KEYS:
+            continue  # typed data with a model of its own (``load_document`` validates it)
         if not all(v is None or isinstance(v, _SCALARS) for v in (value if isinstance(value, list) else [value])):
             raise LoadError(
                 f"front matter key {str(key)[:40]!r} holds nested data; only text, numbers, dates and lists of "

@@ -24,6 +24,7 @@ from typing import Any
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
 from assistant.answer.dates import format_date, parse_deadline
+from assistant.calls.registry import CALL_FACTS, PROGRAMME_FACTS
 from assistant.corpus.kinds import rank
 from assistant.corpus.markers import MARKER, attach, parse_markers, piece_sentence_ids, strip_markers
 from assistant.corpus.registry import Registry
@@ -115,6 +116,9 @@ def split_document(
     lead = _lead_source(doc, cited_sentences, cites) if cites is not None and "source_url" not in base else None
     for chunk in chunks if lead else ():
         chunk.metadata["source_url"] = lead
+    for key in (CALL_FACTS, PROGRAMME_FACTS) if chunks else ():
+        if doc.metadata.get(key):
+            chunks[0].metadata[key] = doc.metadata[key]  # the call registry reads them from there
     return chunks
 
 

@@ -11,6 +11,7 @@ import bm25s
 import numpy as np
 
 from assistant.answer.dates import Deadline, deadlines
+from assistant.calls import CallRegistry
 from assistant.ingest.splitting import Chunk
 from assistant.retrieval.text import stem, words
 from assistant.retrieval.vectors import ChunkVectors
@@ -28,6 +29,11 @@ def _deletions(vocabulary: dict[str, int]) -> dict[str, str]:
     return out
 
 
+def is_translation(chunk: Chunk) -> bool:
+    """Whether a chunk belongs to an aligned translation of another document."""
+    return bool(chunk.metadata.get("translation_of"))
+
+
 class LexicalIndex:
     """A BM25 index over stored chunks, with document frequencies for term weighting.
 
@@ -35,8 +41,14 @@ class LexicalIndex:
     distances from Chroma) and, when read from a collection, their vectors (``vectors``) for filtered search.
     """
 
-    def __init__(self, chunks: list[Chunk], vectors: ChunkVectors | None = None) -> None:
+    def __init__(
+        self, chunks: list[Chunk], vectors: ChunkVectors | None = None, translations: list[Chunk] | None = None
+    ) -> None:
+        """``chunks``: the documents answers are composed from (their originals); ``translations``: the chunks of
+        aligned translations (``translation_of``), kept apart: answers quote the originals."""
         self.chunks = chunks
+        self.translations = translations or []
+        self.translation_ids = frozenset(c.id for c in self.translations)
         self.by_id = {c.id: c for c in chunks}
         self.vectors = vectors
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
@@ -77,15 +89,21 @@ class LexicalIndex:
                 break
             offset += page
         order = sorted(
-            range(len(chunks)),
+            (i for i in range(len(chunks)) if not is_translation(chunks[i])),
             key=lambda i: (chunks[i].metadata.get("doc_id", ""), chunks[i].metadata.get("chunk_index", 0)),
         )
+        translations = [c for c in chunks if is_translation(c)]
         chunks = [chunks[i] for i in order]
         vectors = ChunkVectors(np.concatenate(pages)[order], [c.metadata for c in chunks]) if chunks else None
-        return cls(chunks, vectors)
+        return cls(chunks, vectors, translations)
 
     def __len__(self) -> int:
         return len(self.chunks)
+
+    @cached_property
+    def calls(self) -> CallRegistry:
+        """The calls the indexed documents describe, with their typed facts (``assistant/calls``)."""
+        return CallRegistry.from_metadatas(c.metadata for c in self.chunks)
 
     @cached_property
     def deadlines(self) -> list[Deadline]:
