@@ -126,12 +126,36 @@ def check_corpus(
     for problem in problems:
         typer.echo(str(problem))
     typer.echo(
-        f"check-corpus: {len(corpus.documents)} documents, {len(corpus.registry.entries)} sources: "
-        + (f"{len(problems)} problems" if problems else "no problem"),
+        f"check-corpus: {len(corpus.documents)} documents ({corpus.translation_count} translations), "
+        f"{len(corpus.registry.entries)} sources: " + (f"{len(problems)} problems" if problems else "no problem"),
         err=True,
     )
     if problems:
         raise typer.Exit(1)
+
+
+@app.command("translation-template")
+def translation_template(
+    original: Annotated[str, typer.Argument(help="The document to translate (cerv/calls/tt-2024.md).")],
+    language: Annotated[str, typer.Argument(help="The language code (fr, it, hu, ro, de, es).")],
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing translation.")] = False,
+) -> None:
+    """Start a translation: writes corpus/LANG/ORIGINAL with the original's body under the translation's front matter
+    (the fingerprints of the English sentences). Translate the title and each sentence in place, keep every [^id]
+    marker after its sentence, then run check-corpus."""
+    from assistant.corpus.translations import template, translation_path
+
+    root = _settings().corpus_dir
+    if not (root / original).is_file():
+        typer.echo(f"error: {root / original} is not a corpus document", err=True)
+        raise typer.Exit(2)
+    target = root / translation_path(original, language)
+    if target.exists() and not force:
+        typer.echo(f"error: {target} exists (--force replaces it)", err=True)
+        raise typer.Exit(2)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(template(root, original, language), encoding="utf-8")
+    typer.echo(str(target))
 
 
 @app.command()

@@ -13,7 +13,23 @@ import numpy as np
 _BREAK = re.compile(r"(?<=[.!?;])\s+")
 _BLOCKS = re.compile(r"\n\s*\n|\n(?=\s*[-*] |\s*\d+\. )")
 _ITEM = re.compile(r"^[-*]\s+|^\d+\.\s+")
-_OPENERS = "0123456789\"'(«„"
+_OPENERS = "0123456789\"'(«„¿¡"
+# A day written as an ordinal before its month ("19. September 2024", German) does not end a sentence.
+_ORDINAL_DAY = re.compile(r"(?:^|\s)\d{1,2}\.$")
+_MONTH_LOCALES = ("de", "de_AT", "en", "fr", "it", "hu", "ro", "es")
+
+
+@lru_cache(maxsize=1)
+def _months() -> frozenset[str]:
+    """Month names (lower case) of the supported languages, from CLDR (Babel)."""
+    from babel.dates import get_month_names
+
+    return frozenset(
+        name.lower()
+        for locale in _MONTH_LOCALES
+        for context in ("format", "stand-alone")
+        for name in get_month_names("wide", context, locale=locale).values()
+    )
 
 
 def split_sentences(body: str) -> list[str]:
@@ -24,7 +40,10 @@ def split_sentences(body: str) -> list[str]:
         block = _ITEM.sub("", " ".join(block.split()))
         pieces: list[str] = []
         for piece in _BREAK.split(block):
-            if pieces and not (piece[:1].isupper() or piece[:1] in _OPENERS):
+            if pieces and (
+                not (piece[:1].isupper() or piece[:1] in _OPENERS)
+                or (_ORDINAL_DAY.search(pieces[-1]) and piece.split(maxsplit=1)[0].lower() in _months())
+            ):
                 pieces[-1] += " " + piece
             else:
                 pieces.append(piece)

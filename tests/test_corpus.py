@@ -13,12 +13,16 @@ import yaml
 from assistant.corpus.check import OPTIONAL_KEYS, PROGRAMMES, REQUIRED_KEYS, TOPICS
 from assistant.corpus.markers import attach, parse_markers
 from assistant.corpus.registry import load_registry
+from assistant.corpus.translations import load_plan
 from assistant.ingest.loaders import load_document
 from assistant.ingest.splitting import SKIPPED_SECTIONS, sections
 from assistant.links import canonical_url
 
 CORPUS = Path(__file__).parents[1] / "corpus"
-FILES = sorted(CORPUS.rglob("*.md"))
+PLAN = load_plan(CORPUS)
+# The originals: translations (corpus/<language>/...) follow them and are checked against them (tests/corpus).
+TRANSLATED = set(PLAN.languages if PLAN else ())
+FILES = sorted(p for p in CORPUS.rglob("*.md") if p.relative_to(CORPUS).parts[0] not in TRANSLATED)
 # The contract as `assistant check-corpus` enforces it (docs/corpus.md).
 ALLOWED = set(REQUIRED_KEYS + OPTIONAL_KEYS)
 

@@ -1,7 +1,8 @@
 """``assistant check-corpus``: the whole corpus validated, every problem named by file and line.
 
 A check is a function of the loaded ``Corpus`` that yields ``Problem``s; ``CHECKS`` lists them in the order they
-run. Checks to come (typed call facts, aligned translations) are further functions added to ``CHECKS``.
+run. Typed call facts and programme facts are validated here and at ingestion; tests/calls checks that their values
+are the ones the documents' text states.
 Markdown documents are checked; other formats (HTML, PDF, DOCX, text) carry no markers and are ingested as they
 are.
 """
@@ -16,16 +17,21 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
+from assistant.calls.models import PROGRAMME_BLOCKS, CallFacts
+from assistant.calls.registry import validate_programme_blocks
+from assistant.corpus.alignment import translation_problems
 from assistant.corpus.markers import MARKER, attach, parse_markers
 from assistant.corpus.problems import Problem
 from assistant.corpus.registry import ID_PATTERN, REGISTRY_FILE, Registry, load_registry
+from assistant.corpus.translations import load_plan
 from assistant.ingest.loaders import LoadedDocument, LoadError, load_document
 from assistant.ingest.splitting import SKIPPED_SECTIONS, sections
 
 # The front matter contract (docs/corpus.md): required keys, and the values some keys may take.
 REQUIRED_KEYS = ("title", "publisher", "programme", "topic", "language")
-OPTIONAL_KEYS = ("year", "call_id", "deadline")
+OPTIONAL_KEYS = ("year", "call_id", "deadline", "call", *PROGRAMME_BLOCKS)
 PROGRAMMES = ("CERV", "Europe for Citizens", "REC", "CEMR", "History")
 TOPICS = (
     "programme",
@@ -38,7 +44,7 @@ TOPICS = (
     "faq",
     "how-to-apply",
 )
-LANGUAGES = ("en",)
+LANGUAGES = ("en", "fr", "it", "hu", "ro", "de", "es")
 CALL_ID = re.compile(r"CERV-(\d{4})-CITIZENS-[A-Z-]+")
 # Keys that documents used to have, and what replaces them.
 REPLACED_KEYS = {
@@ -68,6 +74,11 @@ class Corpus:
     registry: Registry
     documents: list[Document] = field(default_factory=list)
     registry_problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def translation_count(self) -> int:
+        """Documents that translate another (``translation_of``)."""
+        return sum("translation_of" in _raw_front_matter(doc) for doc in self.documents)
 
 
 Check = Callable[[Corpus], Iterable[Problem]]
@@ -108,6 +119,8 @@ def front_matter(corpus: Corpus) -> Iterator[Problem]:
             yield Problem(doc.shown, _front_matter_line(doc, doc.error or ""), doc.error or "cannot be loaded")
             continue
         meta = _raw_front_matter(doc)
+        if "translation_of" in meta:
+            continue  # a translation's front matter is checked with its alignment (``translations``)
         for key in REQUIRED_KEYS:
             if not meta.get(key):
                 yield Problem(doc.shown, 1, f"front matter lacks {key}")
@@ -156,7 +169,84 @@ def unused_sources(corpus: Corpus) -> Iterator[Problem]:
             yield Problem(corpus.registry.path, line, f"source {name!r} is cited by no document")
 
 
-CHECKS: tuple[Check, ...] = (registry_problems, front_matter, citations, unused_sources)
+def call_facts(corpus: Corpus) -> Iterator[Problem]:
+    """A call's typed facts (``call:``, assistant/calls/models.py) validate, name registry sources, and agree with
+    the document's own call_id and year."""
+    for doc in corpus.documents:
+        meta = _raw_front_matter(doc)
+        if "call" not in meta:
+            continue
+        line = _key_line(doc, "call")
+        try:
+            facts = CallFacts.model_validate(meta["call"])
+        except ValidationError as exc:
+            for error in exc.errors():
+                yield Problem(doc.shown, line, f"call.{'.'.join(map(str, error['loc']))}: {error['msg']}")
+            continue
+        for attribute, values in facts.attributes().items():
+            for value in values:
+                if value.source not in corpus.registry:
+                    yield Problem(doc.shown, line, f"call.{attribute}: source {value.source!r} is not in the registry")
+        for key in ("call_id", "year"):
+            if key in meta and meta[key] != getattr(facts, key):
+                yield Problem(doc.shown, line, f"call.{key} {getattr(facts, key)} is not the document's {meta[key]}")
+
+
+def programme_facts(corpus: Corpus) -> Iterator[Problem]:
+    """Programme facts (``countries:``, ``contact_points:``, ``grants:``, assistant/calls/models.py) validate and
+    name registry sources; each problem names the line of the value it is about."""
+    for doc in corpus.documents:
+        meta = _raw_front_matter(doc)
+        blocks = {key: meta[key] for key in PROGRAMME_BLOCKS if key in meta}
+        if not blocks:
+            continue
+        _, errors = validate_programme_blocks(blocks)
+        for where, message in errors:
+            yield Problem(doc.shown, _value_line(doc, where), f"{where}: {message}")
+        for where, source in _named_sources(blocks):
+            if source not in corpus.registry:
+                yield Problem(doc.shown, _value_line(doc, where), f"{where}: source {source!r} is not in the registry")
+
+
+def _named_sources(value: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """(path, source id) of every record in ``value`` (front matter as written) that names a ``source``."""
+    if isinstance(value, dict):
+        if isinstance(value.get("source"), str):
+            yield f"{path}.source".lstrip("."), value["source"]
+        items: Iterable[tuple[object, object]] = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return
+    for key, item in items:
+        if key != "source":
+            yield from _named_sources(item, f"{path}.{key}".lstrip("."))
+
+
+def translations(corpus: Corpus) -> Iterator[Problem]:
+    """Every planned translation exists and follows its original sentence by sentence, not stale, with the same
+    numbers, dates, ids and names (``assistant/corpus/alignment.py``)."""
+    plan = load_plan(corpus.root)
+    if plan is None:
+        return
+    shown_root = corpus.root.name or str(corpus.root)
+    documents = {
+        doc.shown.removeprefix(f"{shown_root}/"): (_raw_front_matter(doc), doc.loaded.text, doc.lines)
+        for doc in corpus.documents
+        if doc.loaded is not None
+    }
+    yield from translation_problems(documents, plan, shown_root)
+
+
+CHECKS: tuple[Check, ...] = (
+    registry_problems,
+    front_matter,
+    citations,
+    unused_sources,
+    call_facts,
+    programme_facts,
+    translations,
+)
 
 
 def check_corpus(root: Path, checks: Iterable[Check] = CHECKS) -> tuple[Corpus, list[Problem]]:
@@ -198,6 +288,31 @@ def _raw_front_matter(doc: Document) -> dict[str, Any]:
     except (yaml.YAMLError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _value_line(doc: Document, where: str) -> int:
+    """The file line of the front matter value at ``where`` (``countries.3.since``), else of the nearest value
+    that holds it."""
+    end = next((i for i, line in enumerate(doc.lines[1:], 1) if line.strip() == "---"), 0)
+    try:
+        node = yaml.compose("\n".join(doc.lines[1:end]), Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, ValueError):
+        node = None
+    if node is None:
+        return _key_line(doc, where.split(".")[0])
+    line = node.start_mark.line
+    for part in where.split("."):
+        if isinstance(node, yaml.MappingNode):
+            found = next(((k, v) for k, v in node.value if k.value == part), None)
+            if found is None:
+                break
+            line, node = found[0].start_mark.line, found[1]
+        elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
+            node = node.value[int(part)]
+            line = node.start_mark.line
+        else:
+            break
+    return line + 2  # the front matter starts on the file's second line
 
 
 def _key_line(doc: Document, key: str) -> int:

@@ -27,3 +27,19 @@ def test_an_abbreviation_followed_by_a_lowercase_word_does_not_end_a_sentence() 
         "It is paid approx. two months later.",
         "Next.",
     ]
+
+
+def test_a_german_ordinal_day_before_its_month_does_not_end_a_sentence() -> None:
+    assert split_sentences("Die Frist endete am 19. September 2024 um 17:00 Uhr. Es waren 25. Danach kam mehr.") == [
+        "Die Frist endete am 19. September 2024 um 17:00 Uhr.",
+        "Es waren 25.",
+        "Danach kam mehr.",
+    ]
+
+
+def test_spanish_inverted_marks_open_a_sentence() -> None:
+    assert split_sentences("Es así. ¿Quién puede participar? ¡Todos!") == [
+        "Es así.",
+        "¿Quién puede participar?",
+        "¡Todos!",
+    ]
