@@ -54,7 +54,7 @@ def block(name: str, body: str) -> str:
     return f"<!-- bench:{name} -->\n{body.strip()}\n<!-- /bench:{name} -->"
 
 
-def run_section(name: str, quick: bool, runs: int | None) -> str | None:
+def run_section(name: str, quick: bool, runs: int | None, sets: list[str] = ()) -> str | None:
     """The section's block, or None when it failed (the failure is logged; the old block is kept).
 
     Each section runs in a fresh process, so no section inherits another's loaded models, Chroma clients,
@@ -66,6 +66,7 @@ def run_section(name: str, quick: bool, runs: int | None) -> str | None:
         command = [sys.executable, __file__, "--section", name, "--body", str(out)]
         command += ["--quick"] if quick else []
         command += ["--runs", str(runs)] if runs is not None else []
+        command += [arg for item in sets for arg in ("--set", item)]
         done = subprocess.run(command, cwd=HERE.parent)
         body = out.read_text() if done.returncode == 0 and out.exists() else None
     if body is None:
@@ -75,17 +76,20 @@ def run_section(name: str, quick: bool, runs: int | None) -> str | None:
     log(f"{name}: done in {minutes:.1f} min")
     heading, _, body = body.strip().partition("\n")
     heading += " — quick smoke run, figures not for comparison" if quick else ""
-    command_line = f"bench/run.py --only {name}{' --quick' if quick else ''}"
+    command_line = f"bench/run.py --only {name}{' --quick' if quick else ''}" + "".join(f" --set {i}" for i in sets)
     return block(name, f"{heading}\n\n{body.strip()}\n\n_Produced by `{command_line}` in {minutes:.1f} min._")
 
 
-def section_body(name: str, quick: bool, runs: int | None) -> str:
+def section_body(name: str, quick: bool, runs: int | None, sets: list[str] = ()) -> str:
     """Import one section's module and run it (in the child process)."""
     module = importlib.import_module(dict(SECTIONS)[name])
     accepted = inspect.signature(module.section).parameters
     options = dict(getattr(module, "QUICK", QUICK_FALLBACK.get(name, {}))) if quick else {}
     if runs is not None:
         options["runs"] = runs
+    for item in sets:  # --set docs=30: a section option, as an integer
+        key, _, value = item.partition("=")
+        options[key] = int(value)
     options = {k: v for k, v in options.items() if k in accepted}
     log(f"{name}: starting {options or ''}")
     body = module.section(**options).strip()
@@ -116,6 +120,9 @@ def main() -> int:
     parser.add_argument("--only", help=f"comma-separated sections ({', '.join(names)})")
     parser.add_argument("--quick", action="store_true", help="smoke-size runs (not for RESULTS.md)")
     parser.add_argument("--runs", type=int, help="runs per section (default: each section's own)")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="KEY=N", help="a section option, e.g. --set docs=30 (ingest)"
+    )
     parser.add_argument("--section", choices=names, help=argparse.SUPPRESS)  # child: run one section
     parser.add_argument("--body", type=Path, help=argparse.SUPPRESS)  # child: where to write its Markdown
     parser.add_argument(
@@ -123,7 +130,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     if args.section:
-        args.body.write_text(section_body(args.section, args.quick, args.runs))
+        args.body.write_text(section_body(args.section, args.quick, args.runs, args.set))
         return 0
     chosen = args.only.split(",") if args.only else names
     unknown = set(chosen) - set(names)
@@ -138,7 +145,7 @@ def main() -> int:
     failed = []
     for name, _ in SECTIONS:
         if name in chosen:
-            got = run_section(name, args.quick, args.runs)
+            got = run_section(name, args.quick, args.runs, args.set)
             if got is None:
                 failed.append(name)
             else:

@@ -280,9 +280,10 @@ def test_similarity_thresholds_follow_the_embedding_models_scale(service: Assist
 
 
 def test_the_models_sentence_similarity_chooses_and_admits_the_answer_the_words_miss() -> None:
-    """A question in other words than its answer ("Wer steckt eigentlich dahinter?": no word in common with the English sentence):
-    the model's question-sentence similarity picks the sentence and, above ``sentence_similarity``, answers it
-    whatever its word coverage; without a high enough similarity the same question is refused."""
+    """A question in other words than its answer ("Wer steckt eigentlich dahinter?": no word in common with the
+    English sentence): the model's question-sentence similarity picks the sentence and, above
+    ``sentence_similarity``, answers it whatever its word coverage; without a high enough similarity the same
+    question is refused."""
     chunks = [
         Chunk(
             "a",

@@ -2,8 +2,9 @@
 
 The issue's floors are hit@5 0.90, English fact recall 0.85, refusal accuracy 0.80 and other-language fact
 recall 0.70; eval/test.jsonl meets all four since the fourth session. With the default model, multilingual-e5-small
-(since the sixth session; docs/model-comparison.md), test gives 0.97, 0.89, 0.90 and 0.88. FLOORS keep CI at or above the issue's floors and about one question below today's level, so a regression
-shows. Never tune on test.jsonl.
+(since the sixth session; docs/model-comparison.md), test gives 0.97, 0.89, 0.90 and 0.88. FLOORS keep CI at or
+above the issue's floors and about one question below today's level, so a regression shows. Never tune on
+test.jsonl.
 """
 
 from __future__ import annotations
