@@ -19,17 +19,22 @@ _ORDINAL_DAY = re.compile(r"(?:^|\s)\d{1,2}\.$")
 _MONTH_LOCALES = ("de", "de_AT", "en", "fr", "it", "hu", "ro", "es")
 
 
-@lru_cache(maxsize=1)
-def _months() -> frozenset[str]:
-    """Month names (lower case) of the supported languages, from CLDR (Babel)."""
+@lru_cache(maxsize=16)
+def month_names(locale: str) -> dict[str, int]:
+    """A language's month names in lower case (CLDR's wide names, formatting and stand-alone, from Babel), to their
+    numbers: "september" -> 9, "szeptember" -> 9."""
     from babel.dates import get_month_names
 
-    return frozenset(
-        name.lower()
-        for locale in _MONTH_LOCALES
+    return {
+        name.lower(): number
         for context in ("format", "stand-alone")
-        for name in get_month_names("wide", context, locale=locale).values()
-    )
+        for number, name in get_month_names("wide", context, locale=locale).items()
+    }
+
+
+@lru_cache(maxsize=1)
+def _months() -> frozenset[str]:
+    return frozenset(name for locale in _MONTH_LOCALES for name in month_names(locale))
 
 
 def split_sentences(body: str) -> list[str]:

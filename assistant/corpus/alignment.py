@@ -11,8 +11,6 @@ from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 
-from babel.dates import get_month_names
-
 from assistant.corpus.problems import Problem
 from assistant.corpus.translations import (
     TRANSLATION_KEYS,
@@ -23,6 +21,7 @@ from assistant.corpus.translations import (
     original_of,
     translation_path,
 )
+from assistant.sentences import month_names
 
 _CALL_ID = re.compile(r"\b[A-Z]+-\d{4}-[A-Z0-9]+(?:-[A-Z0-9]+)*\b")
 _ADDRESS = re.compile(r"https?://\S+?(?=[)\].,;]?(?:\s|$))|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -168,12 +167,8 @@ def _figures(text: str, language: str) -> Counter[str]:
 
 @lru_cache(maxsize=16)
 def _months(language: str) -> dict[str, int]:
-    """Folded month names of a language (wide, formatting and stand-alone), to their numbers."""
-    out = {
-        _fold(name): number
-        for context in ("format", "stand-alone")
-        for number, name in get_month_names("wide", context, locale=language).items()
-    }
+    """Folded month names of a language, to their numbers ("sept" too in English)."""
+    out = {_fold(name): number for name, number in month_names(language).items()}
     if language == "en":
         out["sept"] = 9
     return out
