@@ -112,7 +112,7 @@ def main() -> None:
 
 
 def _candidates(
-    quantiles: dict[str, list[float]], tops: list[float], current: Thresholds, extra: set[float] = frozenset()
+    quantiles: dict[str, list[float]], tops: list[float], current: Thresholds, extra: frozenset[float] = frozenset()
 ) -> dict[str, list[float]]:
     """Each threshold's candidates: the quantiles of ``tops``, its current value and ``extra``."""
     return {

@@ -357,7 +357,7 @@ class ExtractiveComposer:
         out: list[Scored] = []
         seen: set[str] = set()
         for rank, passage in enumerate(passages):
-            header = _header_tokens(passage.chunk.text[: int(passage.metadata.get("header_chars", 0))])
+            header = _header_tokens(passage.chunk.header)
             for position, (sentence, key, found) in enumerate(_sentences(passage.chunk.body)):
                 if key in seen:
                     continue
@@ -707,7 +707,7 @@ def _answers_alike(s: Scored, other: Scored, query: Query, keep: float) -> bool:
     a grant per project; an opening, a deadline or results), ``s`` or its heading says every subject word of the
     question that ``other`` says, scores nearly as well (``keep``), is of the same document year and call and of
     the year, call and country asked, and does not say that something is not known."""
-    heading = _header_tokens(s.passage.chunk.text[: int(s.passage.metadata.get("header_chars", 0))])
+    heading = _header_tokens(s.passage.chunk.header)
     return (
         s.fits_intent
         and other.fits_intent
