@@ -54,8 +54,8 @@ def stage(name):
 stage("imports")
 from assistant.cli import _cap_malloc_arenas
 _cap_malloc_arenas()  # as serve does before it loads anything
-from assistant.answer.languages import warm_up as languages
-from assistant.answer.places import warm_up as places
+from assistant.question.languages import warm_up as languages
+from assistant.question.places import warm_up as places
 from assistant.config import Settings
 from assistant.embeddings import from_settings
 from assistant.service import Assistant

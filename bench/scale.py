@@ -127,9 +127,9 @@ def write(store: dict, work: Path, start: int, end: int, real: bool) -> dict:
 def breakdown(assistant, qs: list[dict]) -> list[float]:  # noqa: ANN001
     """Median ms of the retrieval steps alone: BM25 search, dense query (k=20), the restricted list ranked over the
     snapshot's vectors (what `search` does), and Chroma's own filtered query for the same filter (what it replaced)."""
-    from assistant.answer.query import analyse
+    from assistant.question.query import analyse
+    from assistant.question.text import content_tokens
     from assistant.retrieval.hybrid import _where
-    from assistant.retrieval.text import content_tokens
 
     searcher = assistant.searcher
     bm25, dense, filtered, chroma = [], [], [], []
@@ -162,7 +162,7 @@ def measure(store: dict, limit: int | None, runs: int) -> dict:
     """Load the BM25 index (time, memory), then ``runs`` passes of floor and ``Assistant.ask`` over dev questions."""
     from ask_latency import measure as latency
 
-    from assistant.answer.languages import warm_up
+    from assistant.question.languages import warm_up
     from assistant.retrieval.lexical import LexicalIndex
     from assistant.service import Assistant
 

@@ -130,7 +130,7 @@ def indexed_settings(tmp_path_factory: pytest.TempPathFactory, embeddings: Sente
 
 def fixed_clock(year: int, month: int, day: int) -> Callable[[], dt.datetime]:
     """An injectable clock stopped at noon, Brussels time, on the given day."""
-    from assistant.answer.dates import BRUSSELS
+    from assistant.dates import BRUSSELS
 
     return lambda: dt.datetime(year, month, day, 12, 0, tzinfo=BRUSSELS)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.query import analyse
 from assistant.config import Settings
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.ingest.pipeline import run_ingest
+from assistant.question.query import analyse
 from assistant.sentences import sentence_texts, split_sentences
 from assistant.service import Assistant
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from assistant.answer.answer import Answer
 from assistant.answer.extractive import ExtractiveComposer
-from assistant.answer.query import analyse, correct_typos
 from assistant.ingest.splitting import Chunk
+from assistant.question.query import analyse, correct_typos
+from assistant.question.text import tokens
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.retrieval.text import tokens
 from assistant.service import Assistant
 from tests.conftest import fixed_clock
 

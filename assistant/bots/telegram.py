@@ -33,11 +33,11 @@ from telegram.ext import (
 )
 
 from assistant.answer.answer import Answer
-from assistant.answer.dates import days_until, format_date
-from assistant.answer.languages import LANGUAGES
 from assistant.bots.texts import COMMANDS, text
 from assistant.config import Settings
+from assistant.dates import days_until, format_date
 from assistant.links import safe_url
+from assistant.question.languages import LANGUAGES
 from assistant.service import Assistant
 
 log = logging.getLogger(__name__)

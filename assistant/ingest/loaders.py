@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from assistant.answer.dates import deadline_problem
 from assistant.calls.models import PROGRAMME_BLOCKS
 from assistant.calls.registry import CALL_FACTS, PROGRAMME_FACTS, call_facts_json, programme_facts_json
 from assistant.corpus.markers import strip_markers
+from assistant.dates import deadline_problem
 from assistant.links import canonical_url, safe_urls
 
 if TYPE_CHECKING:

@@ -23,11 +23,11 @@ from typing import Any
 
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
-from assistant.answer.dates import format_date, parse_deadline
 from assistant.calls.registry import CALL_FACTS, PROGRAMME_FACTS
 from assistant.corpus.kinds import rank
 from assistant.corpus.markers import MARKER, attach, parse_markers, piece_sentence_ids, strip_markers
 from assistant.corpus.registry import Registry
+from assistant.dates import format_date, parse_deadline
 from assistant.ingest.loaders import METADATA_KEYS, LoadedDocument, LoadError
 
 SEPARATOR = " › "

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.answer.query import analyse, small_talk_kind
+from assistant.question.query import analyse, small_talk_kind
 
 TT_2024 = [
     {"role": "user", "content": "When is the 2024 Town Twinning deadline?"},

@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from assistant.answer.answer import Answer, Source
-from assistant.answer.dates import BRUSSELS
 from assistant.api.app import create_app
 from assistant.bots.telegram import TwinningBot, build_application, render, split_message
 from assistant.config import Settings
+from assistant.dates import BRUSSELS
 from assistant.ingest.pipeline import run_ingest
 from assistant.service import Assistant
 from tests.bots.emulator import BotAPIEmulator

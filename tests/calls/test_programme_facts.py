@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from assistant.answer.places import DEMONYMS
 from assistant.calls.models import (
     PROGRAMME_BLOCKS,
     ContactPoint,
@@ -42,6 +41,7 @@ from assistant.corpus.markers import strip_markers
 from assistant.corpus.registry import load_registry
 from assistant.ingest.loaders import NESTED_KEYS
 from assistant.ingest.pipeline import run_ingest
+from assistant.question.places import DEMONYMS
 from assistant.service import Assistant
 from tests.calls.test_call_facts_data import (
     amount_forms,

@@ -11,7 +11,7 @@ import chromadb
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
-from assistant.answer.dates import BRUSSELS, days_until, parse_deadline
+from assistant.dates import BRUSSELS, days_until, parse_deadline
 from assistant.ingest.loaders import LoadError, parse_front_matter
 from assistant.ingest.pipeline import upsert_in_batches
 from assistant.ingest.worker import ParserProcess

@@ -10,15 +10,23 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import Protocol
 
-from assistant.answer.languages import LANGUAGES, detect_language, english_terms, english_word
-from assistant.answer.paraphrases import related_terms
-from assistant.answer.places import countries_named, names_a_country, strip_countries
-from assistant.retrieval.text import STOPWORDS, content_tokens, fold, words
+from assistant.question.intents import CUED, cues, detect, named_cues, settle
+from assistant.question.languages import LANGUAGES, detect_language, english_terms, english_word
+from assistant.question.lexicon import cue
+from assistant.question.paraphrases import related_terms
+from assistant.question.places import countries_named, names_a_country, strip_countries
+from assistant.question.text import STOPWORDS, content_tokens, fold, words
+from assistant.sentences import split_sentences
 
-if TYPE_CHECKING:
-    from assistant.retrieval.lexical import LexicalIndex
+
+class Vocabulary(Protocol):
+    """What typo correction needs of the corpus (``LexicalIndex`` provides it)."""
+
+    def correct(self, word: str) -> str | None: ...
+
 
 # Folded patterns for the calls and bodies a question can name -> the corpus topic they belong to.
 CALL_PATTERNS: dict[str, str] = {
@@ -31,157 +39,9 @@ _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 PERIOD = re.compile(r"\b(19|20)\d{2}\s*[-–/]\s*(19|20)\d{2}\b")
 CALL_ID = re.compile(r"\bcerv-\d{4}-[a-z-]+\b")
 
-# What a question asks for, by folded cue words in the seven languages.
-INTENT_CUES: dict[str, tuple[str, ...]] = {
-    "upcoming": (
-        "still apply",
-        "upcoming",
-        "open now",
-        "currently open",
-        "next deadline",
-        "apply now",
-        "still open",
-        "can we apply",
-        "encore",
-        "prochain",
-        "ancora",
-        "prossim",
-        "meg palyaz",
-        "kovetkezo",
-        "inca ",
-        "urmator",
-        "noch ",
-        "nachste",
-        "todavia",
-        "proxim",
-        "open calls",
-        "calls open",
-    ),
-    "date": (
-        "when",
-        "deadline",
-        "date",
-        "close",
-        "closing",
-        "open",
-        "until",
-        "deadine",
-        "dealine",
-        "last day",
-        "final day",
-        "cut-off",
-        "cutoff",
-        "quand",
-        "limite",
-        "echeance",
-        "quando",
-        "scadenza",
-        "mikor",
-        "hatarido",
-        "cand ",
-        "termen",
-        "wann",
-        "frist",
-        "cuando",
-        "plazo",
-        "fecha",
-        "results",
-        "announced",
-    ),
-    "amount": (
-        "how much",
-        "budget",
-        "amount",
-        "eur",
-        "euro",
-        "grant size",
-        "maximum grant",
-        "maximum amount",
-        "minimum grant",
-        "minimum amount",
-        "envelope",
-        "combien",
-        "montant",
-        "quanto",
-        "importo",
-        "bilancio",
-        "mennyi",
-        "osszeg",
-        "koltsegvetes",
-        "cat ",
-        "suma",
-        "buget",
-        "wie viel",
-        "betrag",
-        "cuanto ",
-        "cuanta ",
-        "importe",
-        "presupuesto",
-        "worth",
-        "max",
-        "per project",
-        "contributo",
-        "hochstbetrag",
-        "ceiling",
-        "per network",
-        "per town",
-        "per municipality",
-    ),
-    "count": (
-        "how many",
-        "number of",
-        "combien de",
-        "quanti",
-        "quante",
-        "hany",
-        "cate",
-        "cati",
-        "wie viele",
-        "cuantos",
-        "cuantas",
-    ),
-    "who": (
-        "who",
-        "eligible",
-        "apply",
-        "applicant",
-        "which countries",
-        "what countries",
-        "take part",
-        "participate",
-        "qui ",
-        "chi ",
-        "ki ",
-        "kik",
-        "cine",
-        "wer ",
-        "quien",
-        "elig",
-        "jogosult",
-        "berechtigt",
-        "received",
-        "recipients",
-    ),
-    "list": (
-        "list",
-        "which",
-        "what are",
-        "name the",
-        "strands",
-        "priorities",
-        "quels",
-        "quelles",
-        "quali",
-        "elenc",
-        "melyek",
-        "care sunt",
-        "welche",
-        "cuales",
-        "enumer",
-        "all the",
-        "every",
-    ),
-}
+# The cues that name an intent by themselves, folded, in the seven languages (lexicons/*.yaml, read by
+# assistant.question.intents); assistant/answer/gates.py reads their words.
+INTENT_CUES: dict[str, tuple[str, ...]] = {name: tuple(c.rstrip("* ") for c in cues(name)) for name in CUED}
 
 _SMALL_TALK: dict[str, tuple[str, ...]] = {
     "greeting": (
@@ -320,9 +180,11 @@ _TOPIC_WORDS = {
 }
 
 
-_COUNT_CUE = re.compile(
-    r"\b(?:how many|number of|combien d[e']?|quant[ie]|hany|cat[ie]|wie viele|cuant[oa]s)\s+([a-z\s-]+)"
-)
+@cache
+def _count_cue() -> re.Pattern[str]:
+    """A count cue of any language and the words after it ("how many TT projects were" -> "tt projects were")."""
+    alternatives = "|".join(re.escape(c.rstrip("* ")) for c in cues("count"))
+    return re.compile(rf"\b(?:{alternatives})\s+([a-z\s-]+)")
 
 
 # Auxiliaries that end what a count in another language counts ("combien de jeunes ont participé").
@@ -336,7 +198,7 @@ def counted_terms(question: str, lang: str) -> list[str]:
     """What a "how many" question counts: the content words right after its cue, up to the first function
     word, in English ("how many TT projects were funded" -> tt, projects; "cuántos proyectos" -> projects).
     Empty when the cue is followed by a verb ("how many were given")."""
-    match = _COUNT_CUE.search(fold(question))
+    match = _count_cue().search(fold(question))
     if not match:
         return []
     out: list[str] = []
@@ -346,6 +208,22 @@ def counted_terms(question: str, lang: str) -> list[str]:
         # A foreign noun without an English equivalent is kept: no English count will then pass for it.
         out.append(english_word(word, lang))
     return out
+
+
+# What happened to the proposals a count is about (received, eligible, funded, rejected, on the reserve list): a
+# count of proposals received does not answer how many were funded.
+OUTCOMES = {
+    "received": re.compile(r"\b(submitted|receiv\w*|came in|sent in|handed in)\b", re.I),
+    "eligible": re.compile(r"\beligib", re.I),
+    "funded": re.compile(r"\b(funds?|funded|selected|awarded|granted|won|winning|successful|financed)\b", re.I),
+    "rejected": re.compile(r"\b(rejected|turned down|refused|unsuccessful|failed|not funded)\b", re.I),
+    "reserve": re.compile(r"\b(reserve|waiting) list\b", re.I),
+}
+
+
+def outcomes_asked(question: str) -> tuple[str, ...]:
+    """The outcomes a count question names ("how many were funded" -> funded)."""
+    return tuple(name for name, pattern in OUTCOMES.items() if pattern.search(question))
 
 
 @dataclass
@@ -365,6 +243,12 @@ class Query:
     countries: list[str] = field(default_factory=list)
     small_talk: str | None = None
     follow_up: bool = False
+    # A call named by the clock ("this year's call", "the next one", "still open?"): lexicon.Relative.
+    relative: str | None = None
+    # An operation asked on values of several calls or years ("the difference", "together"): lexicon.Operation.
+    operation: str | None = None
+    # The sentences that ask (``asked_part``): a long question's context about the town is not what is asked.
+    asked: str = ""
 
     @property
     def search_text(self) -> str:
@@ -376,97 +260,6 @@ class Query:
         """The lexical search's tokens: those of ``search_text``, then the corpus's words for its everyday ones."""
         own = content_tokens(self.search_text)
         return own + [t for t in dict.fromkeys(t for alts in self.related.values() for t in alts) if t not in own]
-
-
-# Words a "what can we still apply for?" question may hold besides its cue: calls, programmes, time.
-_UPCOMING_WORDS = frozenset(
-    content_tokens(
-        "call calls apply application applications grant grants fund funding twinning town towns network networks "
-        "cerv eu programme open now today year currently still deadline deadlines submit left available next "
-        "upcoming remembrance citizens european opportunities right moment soon coming months weeks possible"
-    )
-)
-
-
-def _asks_more(question: str) -> bool:
-    """Whether a question naming an upcoming-calls cue also asks about something else (a condition, a subject)."""
-    return any(not t.isdigit() and t not in _UPCOMING_WORDS for t in content_tokens(question))
-
-
-def _cue_pattern(cue: str) -> str:
-    """A cue matches at a word start; short cues ("max", "cat") and cues written with a final space ("cuanto ",
-    not "cuantos") only as whole words."""
-    whole = cue.endswith(" ")
-    cue = cue.strip()
-    end = r"\b" if len(cue) <= 4 or whole else ""
-    return rf"\b{re.escape(cue)}{end}"
-
-
-_INTENT_RES = {name: re.compile("|".join(_cue_pattern(c) for c in cues)) for name, cues in INTENT_CUES.items()}
-
-
-# The event a date question asks about, read from the folded question (English or mapped English terms).
-_DATE_EVENTS = {
-    "date_results": re.compile(
-        r"\b(results?|hear back|find out|informed|notified|notification|outcome|selected|announced|evaluation)\b"
-    ),
-    "date_open": re.compile(
-        r"\b(open|opens|opened|opening|launch\w*|start (sending|submitting|applying|accepting)\w*|from what date)\b"
-    ),
-    "date_close": re.compile(r"\b(deadline|close|closes|closed|closing|until|due|last day)\b"),
-}
-
-
-_SIZED_GRANT = re.compile(
-    r"\b(maximum|minimum|max|min|largest|biggest|smallest|highest|lowest|ceiling)\b(\s+[\w-]+){0,2}?\s+"
-    r"(grants?|funding|amounts?|contributions?|awards?)\b"
-)
-
-
-# A maximum asked for, in any of the seven languages: maximum/maximal/maximă/máximo, massimo, Höchstbetrag, legfeljebb.
-_MAXIMUM_ASKED = re.compile(
-    r"\b(maximum|max|up to|at most|ceiling|the most|cap|highest|largest|biggest|maxim\w*|massim\w*|hochst\w*"
-    r"|legfeljebb|legmagasabb)\b"
-)
-
-
-def _intents(folded: str) -> list[str]:
-    # A budget line or heading is a place in the EU budget, not an amount.
-    folded = re.sub(r"\bbudget (line|heading)", r"\1", folded)
-    found = [name for name, pattern in _INTENT_RES.items() if pattern.search(folded)]
-    if "amount" not in found and _SIZED_GRANT.search(folded):  # "the maximum twinning grant"
-        found.append("amount")
-    if "amount" in found and "count" in found:
-        # "combien de projets", "cuantos": the amount cue is only the start of a count cue.
-        counts = [m.span() for m in _INTENT_RES["count"].finditer(folded)]
-        amounts = [m.span() for m in _INTENT_RES["amount"].finditer(folded)]
-        if all(any(a <= x and y <= b for a, b in counts) for x, y in amounts):
-            found.remove("amount")
-    if re.search(
-        r"\b(what time|which time|time of day|hour|uhrzeit|heure|ora |orario|hany orakor|ora exacta|hora)\b", folded
-    ):
-        found += [i for i in ("date", "time") if i not in found]
-    if "date" in found and "upcoming" not in found:
-        # Which date: a call's opening, its closing, or when results came out (each must be what is answered).
-        found += [event for event, pattern in _DATE_EVENTS.items() if pattern.search(folded)][:1]
-    if "amount" in found:
-        # Which amount: the call's whole budget, or what one project gets.
-        if re.search(
-            r"\b(per[- ]project|each project|per (municipality|town|network)|grant size|maximum grant|max"
-            r"|minimum|how much (can|could|does|do|did|will)|par projet|per progetto|por proyecto|pro projekt"
-            r"|pe proiect|projektenkent|up to|maxim\w*|massim\w*|hochst\w*|legfeljebb|legmagasabb|ceiling|cap)\b",
-            folded,
-        ):
-            found.append("per_project")
-            if _MAXIMUM_ASKED.search(folded):
-                found.append("maximum")
-        elif re.search(
-            r"\b(budget|overall|total|envelope|in total|whole call|bilancio|dotazione|koltsegvetes|keret"
-            r"|buget|haushalt|presupuesto|gesamt)",
-            folded,
-        ):
-            found.append("budget")
-    return found
 
 
 def _topics(folded: str) -> list[str]:
@@ -515,7 +308,7 @@ def is_follow_up(text: str, history_present: bool) -> bool:
         return True
     content = [t for t in words(folded) if t not in _FILLER]
     years, topics, _ = _entities(text)
-    return len(content) <= 4 and not (topics and _intents(folded))
+    return len(content) <= 4 and not (topics and detect(folded))
 
 
 def _strip(text: str, patterns: list[str]) -> str:
@@ -555,7 +348,7 @@ def _merge(question: str, previous: str) -> str:
     if names_a_country(question):
         # "And in Sweden?" after a question about France asks about Sweden only.
         previous = strip_countries(previous)
-    own_intents = _intents(fold(question))
+    own_intents = detect(fold(question))
     if own_intents and not set(own_intents) <= {"list"}:
         # The new question asks its own thing: carry only the names of the previous one (its year, call,
         # programme or body: "CEMR", "REALISE", "2024 town twinning"), not what it asked about.
@@ -564,9 +357,8 @@ def _merge(question: str, previous: str) -> str:
     if len([w for w in subject if w not in STOPWORDS]) >= 2:
         # A new subject ("And the Union values strand?"): carry what the previous question asked for (its cue
         # words: "how much") and its names, not its old subject.
-        folded_previous = fold(previous)
-        cues = [m.group(0).strip() for p in _INTENT_RES.values() if (m := p.search(folded_previous))]
-        return " ".join([question, *dict.fromkeys(cues), *_context(_strip(previous, remove))]).strip()
+        asked = named_cues(fold(previous))
+        return " ".join([question, *dict.fromkeys(asked), *_context(_strip(previous, remove))]).strip()
     return f"{question} {_strip(fold(previous), remove)}".strip()
 
 
@@ -577,6 +369,16 @@ def _context(text: str) -> list[str]:
     years, topics, _ = _entities(text)
     context = [str(y) for y in years] + [_TOPIC_WORDS.get(t, "") for t in topics] + names
     return list(dict.fromkeys(c for c in context if c))
+
+
+def asked_part(text: str) -> str:
+    """The sentences of a question that ask: those with a question mark, else the last one. "We are a town of 8,000
+    in Umbria, twinned since 1994. ... What were they?" asks only its last sentence; the rest is context."""
+    sentences = split_sentences(" ".join(text.split()))
+    if len(sentences) <= 1:
+        return text
+    asking = [s for s in sentences if "?" in s]
+    return " ".join(asking or sentences[-1:])
 
 
 def analyse(question: str, history: list[dict[str, str]] | None = None, language: str | None = None) -> Query:
@@ -597,19 +399,22 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         english = english_terms(standalone, lang) + [c for c in countries if c not in fold(standalone)]
     search = " ".join([standalone, *english])
     years, topics, call_ids = _entities(search)
-    own_intents = _intents(" ".join([fold(question), *english_terms(question, lang)]))
-    intents = own_intents or _intents(fold(search))
-    if "upcoming" in intents and lang == "en" and _asks_more(question):
-        # "Our towns aren't officially twinned. Can we still apply?" asks whether they may, not what is open.
-        intents = [i for i in intents if i != "upcoming"]
-    if "duration" in " ".join(english).split() and "amount" in intents:
-        # "quanto dura", "mennyi ideig", "cuánto dura": how long, not how much.
-        intents = [i for i in intents if i not in ("amount", "per_project", "budget", "maximum")]
-    counted = counted_terms(question, lang)
-    if "count" in intents and {"money", "euro", "eur", "funding", "funds"} & set(counted):
-        # "Quanti soldi", "how many euros": a count of money is an amount.
-        intents = [i for i in intents if i != "count"] + (["amount"] if "amount" not in intents else [])
-        counted = []
+    own_intents = detect(" ".join([fold(question), *english_terms(question, lang)]))
+    intents, counted = settle(
+        own_intents or detect(fold(search)), question, lang, english, counted_terms(question, lang)
+    )
+    relative = cue(standalone, lang, "relative")
+    own = cue(question, lang, "relative")
+    if own in ("previous", "following"):
+        # "And the year before?": the year before the conversation's; with no year in it, last year (or nothing).
+        if follow_up and years:
+            base = max(years)
+            shifted = base - 1 if own == "previous" else base + 1
+            standalone = re.sub(rf"\b{base}\b", str(shifted), standalone)
+            years = sorted({shifted if y == base else y for y in years})
+            relative = None
+        else:
+            relative = "last" if own == "previous" else None
     return Query(
         text=question,
         standalone=standalone,
@@ -621,12 +426,19 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         english=english,
         counted=counted,
         related=related_terms(search),
-        countries=countries,
+        # The countries asked about: a long question's context ("our association in Slovenia ...") names the
+        # asker's country, not what is asked (a follow-up keeps its conversation's countries).
+        countries=countries
+        if follow_up
+        else [c for c in countries if c in countries_named(asked_part(question), lang)],
         follow_up=follow_up,
+        relative=relative,
+        asked=asked_part(question),
+        operation=cue(standalone, lang, "operation"),
     )
 
 
-def correct_typos(question: str, index: LexicalIndex, dictionary: Collection[str] = ()) -> str:
+def correct_typos(question: str, index: Vocabulary, dictionary: Collection[str] = ()) -> str:
     """``question`` with each unknown word of 5+ letters replaced by the corpus word one typing slip away.
     Words of ``dictionary`` (the embedding model's whole-word vocabulary: real English words such as "close"
     or "hotel") are never corrected, even when the corpus lacks them."""

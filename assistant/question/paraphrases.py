@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.retrieval.text import content_tokens, fold
+from assistant.question.text import content_tokens, fold
 
 # Everyday phrase (folded) -> the corpus's words for it. Phrases match as whole words; longer phrases first.
 PARAPHRASES: dict[str, str] = {

@@ -12,8 +12,8 @@ from functools import lru_cache
 
 from babel import Locale
 
-from assistant.answer.languages import LANGUAGES
-from assistant.retrieval.text import fold
+from assistant.question.languages import LANGUAGES
+from assistant.question.text import fold
 
 # The 27 EU Member States (ISO 3166 codes; Greece is "GR"): a sentence about "Member States" covers them.
 EU_MEMBERS = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())

@@ -6,7 +6,7 @@ Case and accents are folded (``Határidő`` -> ``hatarido``), thousands separato
 Snowball (Porter2) English stemmer, the language of the corpus: "funded", "funding" and "funds" all become
 ``fund``, "countries" and "country" ``countri``. The same stemming applies to documents and questions, so words
 of any language still match themselves exactly; only English inflections are conflated (questions in other
-languages reach the English passages through the mapped domain terms of ``assistant.answer.languages``).
+languages reach the English passages through the mapped domain terms of ``assistant.question.languages``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Dates: an injectable clock, deadline status, upcoming calls from the corpus' ``deadline`` metadata."""
+"""Dates: an injectable clock, dates, times and amounts as each language writes them (Babel's CLDR data), deadline
+status, upcoming calls from the corpus' ``deadline`` metadata."""
 
 from __future__ import annotations
 
@@ -8,18 +9,31 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date as babel_format_date
+from babel.dates import get_month_names
+from babel.numbers import format_decimal
+
 BRUSSELS = ZoneInfo("Europe/Brussels")
 Clock = Callable[[], dt.datetime]
 
+# Babel locale per supported language; English writes day-month-year, as the corpus does ("19 September 2024").
+_LOCALES = {"en": "en_GB", "fr": "fr", "it": "it", "hu": "hu", "ro": "ro", "de": "de", "es": "es"}
+# Month names January..December per language, space-separated: CLDR's wide names in the format context, in
+# Babel's case (assistant.sentences.month_names lower-cases them and adds the stand-alone forms).
 MONTHS = {
-    "en": "January February March April May June July August September October November December",
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
-    "hu": "január február március április május június július augusztus szeptember október november december",
-    "ro": "ianuarie februarie martie aprilie mai iunie iulie august septembrie octombrie noiembrie decembrie",
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    lang: " ".join(get_month_names("wide", "format", locale=locale)[month] for month in range(1, 13))
+    for lang, locale in _LOCALES.items()
 }
+_CODE_FIRST = {"en", "de"}
+
+
+def _locale(lang: str) -> str:
+    return _LOCALES.get(lang, _LOCALES["en"])
+
+
+def _plain_spaces(text: str) -> str:
+    """CLDR's no-break and narrow no-break spaces as plain spaces, as the corpus writes them ("4 000 000 EUR")."""
+    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 def system_clock() -> dt.datetime:
@@ -27,12 +41,28 @@ def system_clock() -> dt.datetime:
 
 
 def format_date(value: dt.date, lang: str = "en", with_time: bool = False) -> str:
-    """A date as people write it in ``lang`` (Hungarian: year first)."""
-    month = MONTHS.get(lang, MONTHS["en"]).split()[value.month - 1]
-    text = f"{value.year}. {month} {value.day}." if lang == "hu" else f"{value.day} {month} {value.year}"
+    """A date in CLDR's long format for ``lang`` ("19 September 2024", "2024. szeptember 19.", "19. September
+    2024"); English for an unsupported language. With ``with_time``, a datetime's time other than midnight
+    follows: "19 September 2024, 17:00"."""
+    text = _plain_spaces(babel_format_date(value, "long", locale=_locale(lang)))
     if with_time and isinstance(value, dt.datetime) and (value.hour, value.minute) != (0, 0):
-        text += f", {value:%H:%M}"
+        text += f", {format_time(value.time(), lang)}"
     return text
+
+
+def format_time(value: dt.time, lang: str = "en") -> str:
+    """A time of day on the 24-hour clock with the hour in two digits ("17:00", "09:05"), as the seven languages'
+    official texts and the corpus write it (CLDR's short format would drop the hour's zero in hu and es)."""
+    return f"{value:%H:%M}"
+
+
+def format_amount(amount: int, lang: str = "en") -> str:
+    """An amount of euros with the ISO code and the locale's (CLDR) digit grouping, in plain spaces: "EUR 4,000,000"
+    (en), "EUR 4.000.000" (de), "4 000 000 EUR" (fr, hu), "4.000.000 EUR" (it, ro, es); English for an unsupported
+    language. The code comes first in English and German, last elsewhere, as in the corpus translations."""
+    lang = lang if lang in _LOCALES else "en"
+    number = _plain_spaces(format_decimal(amount, locale=_locale(lang)))
+    return f"EUR {number}" if lang in _CODE_FIRST else f"{number} EUR"
 
 
 # Deadlines outside these years are typing slips or hostile (year 9999 with an offset cannot even be converted to

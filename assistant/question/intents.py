@@ -1,0 +1,160 @@
+"""What a question asks for: a registry of intents, read by ``detect``.
+
+Each ``Intent`` says what a sentence must hold to answer it and whether that is an exact detail; its cues, per
+language, are data: the ``intents`` key of ``assistant/question/lexicons/{lang}.yaml`` (a question is read with the
+cues of all seven languages, since questions mix them). The rules that are more than a cue list (which date, which
+amount, an amount cue inside a count cue...) are the code below, one place each, with their words from the
+``intent_words`` key of ``en.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from assistant.question.languages import LANGUAGES
+from assistant.question.lexicon import IntentWords, lexicon
+from assistant.question.text import content_tokens
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One thing a question can ask for."""
+
+    name: str
+    answer: str  # what a sentence must hold to answer it
+    exact: bool = False  # a detail without which no sentence answers, however well it matches
+
+
+INTENTS: dict[str, Intent] = {
+    i.name: i
+    for i in (
+        Intent("upcoming", "a call still open or coming, with its deadline"),
+        Intent("date", "a date (or a year) of the event asked about"),
+        Intent("date_open", "the day a call opens"),
+        Intent("date_close", "the day a call closes: its deadline"),
+        Intent("date_results", "when applicants hear the results"),
+        Intent("time", "a time of day (17:00 CET)", exact=True),
+        Intent("amount", "a sum of money"),
+        Intent("per_project", "what one project, town or network gets"),
+        Intent("budget", "the whole budget of a call or programme"),
+        Intent("maximum", "the most one project may get (a ceiling, a range)", exact=True),
+        Intent("count", "a number of the things counted", exact=True),
+        Intent("who", "who may apply, took part or received a grant"),
+        Intent("list", "the items asked for (strands, priorities, countries)"),
+    )
+}
+
+# The intents a question holds by a cue alone, in the order ``detect`` lists them; the others refine these.
+CUED = ("upcoming", "date", "amount", "count", "who", "list")
+
+# Which date a date question asks about: the first of these whose cues it holds.
+DATE_EVENTS = ("date_results", "date_open", "date_close")
+
+
+def exact_intents() -> frozenset[str]:
+    """The intents whose detail no sentence can answer without (a time of day, a count, a maximum)."""
+    return frozenset(name for name, intent in INTENTS.items() if intent.exact)
+
+
+def cue_pattern(cue: str) -> str:
+    """A folded cue matches from a word start to a word end; one ending with "*" lets the word go on."""
+    if cue.endswith("*"):
+        return rf"\b{re.escape(cue[:-1])}"
+    return rf"\b{re.escape(cue)}\b"
+
+
+def _any(cues: Iterable[str]) -> str:
+    return "|".join(cue_pattern(c) for c in cues) or "(?!)"
+
+
+@cache
+def cues(name: str) -> tuple[str, ...]:
+    """The cues of intent ``name`` in all languages, English first, without repeats."""
+    return tuple(dict.fromkeys(c for lang in LANGUAGES for c in lexicon(lang).intents.get(name, ())))
+
+
+@cache
+def pattern(name: str) -> re.Pattern[str]:
+    """Any cue of intent ``name``."""
+    return re.compile(_any(cues(name)))
+
+
+@cache
+def words(key: IntentWords) -> tuple[str, ...]:
+    """A word list of a rule (``intent_words`` of ``en.yaml``)."""
+    return tuple(lexicon("en").intent_words.get(key, ()))
+
+
+@cache
+def _word_pattern(key: IntentWords) -> re.Pattern[str]:
+    return re.compile(_any(words(key)))
+
+
+@cache
+def _sized_grant() -> re.Pattern[str]:
+    # A size, up to two words, then what is sized: "the maximum twinning grant", "the lowest amounts".
+    return re.compile(rf"(?:{_any(words('size'))})(\s+[\w-]+){{0,2}}?\s+(?:{_any(words('sized'))})")
+
+
+def detect(folded: str) -> list[str]:
+    """The intents of a folded question (with the English terms of its domain words), in a fixed order."""
+    # A budget line or heading is a place in the EU budget, not an amount: its first word is no cue.
+    folded = _word_pattern("budget_place").sub(lambda m: m.group(0).split(" ", 1)[1], folded)
+    found = [name for name in CUED if pattern(name).search(folded)]
+    if "amount" not in found and _sized_grant().search(folded):  # "the maximum twinning grant"
+        found.append("amount")
+    if "amount" in found and "count" in found:
+        # "combien de projets", "cuantos": an amount cue that is only the start of a count cue asks no amount.
+        counts = [m.span() for m in pattern("count").finditer(folded)]
+        amounts = [m.span() for m in pattern("amount").finditer(folded)]
+        if all(any(a <= x and y <= b for a, b in counts) for x, y in amounts):
+            found.remove("amount")
+    if pattern("time").search(folded):  # a time of day is asked of a date
+        found += [i for i in ("date", "time") if i not in found]
+    if "date" in found and "upcoming" not in found:
+        # Which date: a call's opening, its closing, or when results came out (each must be what is answered).
+        found += [event for event in DATE_EVENTS if pattern(event).search(folded)][:1]
+    if "amount" in found:
+        # Which amount: what one project gets (and whether its maximum is asked), else the call's whole budget.
+        if pattern("per_project").search(folded):
+            found.append("per_project")
+            if pattern("maximum").search(folded):
+                found.append("maximum")
+        elif pattern("budget").search(folded):
+            found.append("budget")
+    return found
+
+
+def named_cues(folded: str) -> list[str]:
+    """The first cue each cued intent finds in a folded text ("when is the deadline" -> when)."""
+    return [m.group(0).strip() for name in CUED if (m := pattern(name).search(folded))]
+
+
+@cache
+def _upcoming_context() -> frozenset[str]:
+    return frozenset(content_tokens(" ".join(words("upcoming_context"))))
+
+
+def asks_more(question: str) -> bool:
+    """Whether a question naming an upcoming-calls cue also asks about something else (a condition, a subject)."""
+    return any(not t.isdigit() and t not in _upcoming_context() for t in content_tokens(question))
+
+
+def settle(
+    intents: list[str], question: str, lang: str, english: list[str], counted: list[str]
+) -> tuple[list[str], list[str]]:
+    """The intents of a whole question, and what it counts, once its language and English terms are known."""
+    if "upcoming" in intents and lang == "en" and asks_more(question):
+        # "Our towns aren't officially twinned. Can we still apply?" asks whether they may, not what is open.
+        intents = [i for i in intents if i != "upcoming"]
+    if set(words("duration")) & set(" ".join(english).split()) and "amount" in intents:
+        # "quanto dura", "mennyi ideig", "cuánto dura": how long, not how much.
+        intents = [i for i in intents if i not in ("amount", "per_project", "budget", "maximum")]
+    if "count" in intents and set(words("money")) & set(counted):
+        # "Quanti soldi", "how many euros": a count of money is an amount.
+        intents = [i for i in intents if i != "count"] + (["amount"] if "amount" not in intents else [])
+        counted = []
+    return intents, counted

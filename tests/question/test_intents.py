@@ -1,0 +1,247 @@
+"""The intent registry: one table of questions per intent, its rules, and its data (lexicons/*.yaml)."""
+
+import re
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from assistant.question.intents import CUED, INTENTS, cue_pattern, cues, detect, exact_intents, settle
+from assistant.question.languages import LANGUAGES
+from assistant.question.lexicon import Lexicon, lexicon
+from assistant.question.query import INTENT_CUES
+from assistant.question.text import fold
+
+# Intent -> (questions that must get it, near ones that must not). Read with each language's own cues (no mapped
+# English terms), so the date events, read on English words, have English questions.
+TABLES: dict[str, tuple[list[str], list[str]]] = {
+    "upcoming": (
+        [
+            "Can we still apply for a twinning grant?",
+            "Quel est le prochain appel ?",
+            "Il prossimo bando?",
+            "Mikor lesz a következő pályázat?",
+            "Care este următorul apel?",
+            "Wann ist die nächste Frist?",
+            "¿Cuál es la próxima convocatoria?",
+        ],
+        ["When was the call open?", "Wie hoch war der Zuschuss nochmals?"],
+    ),
+    "date": (
+        [
+            "When is the deadline?",
+            "Quelle est la date limite ?",
+            "Qual è la scadenza?",
+            "Mikor van a határidő?",
+            "Când este termenul?",
+            "Wann ist die Frist?",
+            "¿Cuál es el plazo?",
+        ],
+        ["Who are the candidates?", "How long does a project last?"],
+    ),
+    "date_open": (
+        ["When does the call open?", "When was the 2024 call launched?"],
+        ["When is the deadline?", "Is the call still open?"],  # an upcoming call's dates are all asked
+    ),
+    "date_close": (
+        ["When does the call close?", "What was the deadline of the 2023 call?"],
+        ["When will we hear back about the results?", "When does the call open?"],
+    ),
+    "date_results": (
+        ["When will we hear back about the results?", "When are applicants notified?"],
+        ["When does the call close?", "When was the 2024 call launched?"],
+    ),
+    "time": (
+        [
+            "At what time does the call close?",
+            "À quelle heure ferme l'appel ?",
+            "A che ora scade il bando?",
+            "Hány órakor zár a pályázat?",
+            "La ce oră se închide apelul?",
+            "Bis zu welcher Uhrzeit kann man einreichen?",
+            "¿A qué hora cierra la convocatoria?",
+        ],
+        ["Il bando è aperto ora?", "How many hours does the training last?"],  # "ora": now; "hours": a count
+    ),
+    "amount": (
+        [
+            "How much is the twinning grant?",
+            "Quel est le montant de la subvention ?",
+            "Qual è l'importo del contributo?",
+            "Mekkora az összeg?",
+            "Care este suma acordată?",
+            "Wie hoch ist der Betrag?",
+            "¿Cuál es el importe?",
+            "What is the maximum twinning grant?",  # a size, then what is sized
+        ],
+        [
+            "Which budget line funds town twinning?",  # a place in the EU budget
+            "Combien de projets ont été financés ?",  # "combien" starts a count cue
+            "¿Cuántos proyectos se financiaron?",
+        ],
+    ),
+    "per_project": (
+        [
+            "How much can one project get?",
+            "Quel est le montant par projet ?",
+            "Quanto riceve ogni progetto, al massimo?",
+            "Mennyi támogatást kap projektenként egy település?",
+            "Cât primește un proiect, pe proiect?",
+            "Wie viel bekommt man pro Projekt?",
+            "¿Cuánto recibe cada proyecto por proyecto?",
+        ],
+        ["What is the total budget of the 2024 call?", "Which projects were funded per country?"],
+    ),
+    "budget": (
+        [
+            "What is the total budget of the 2024 call?",
+            "Qual era il bilancio del bando?",
+            "Mennyi a teljes költségvetés?",
+            "Care a fost bugetul total?",
+            "Wie viel Geld hat der Haushalt insgesamt?",
+            "¿Cuál es el presupuesto total?",
+        ],
+        ["What is the maximum grant per project?", "Which budget line funds town twinning?"],
+    ),
+    "maximum": (
+        [
+            "What is the maximum grant per project?",
+            "Quel est le montant maximal par projet ?",
+            "Qual è l'importo massimo?",
+            "Mennyi a legfeljebb adható összeg?",
+            "Care este suma maximă?",
+            "Wie hoch ist der Höchstbetrag?",
+            "¿Cuál es el importe máximo?",
+        ],
+        ["What is the minimum grant?", "Which town had the highest turnout?"],  # a maximum only of an amount
+    ),
+    "count": (
+        [
+            "How many projects were funded?",
+            "Combien de projets ont été retenus ?",
+            "Quanti progetti?",
+            "Hány projektet támogattak?",
+            "Câte proiecte au fost finanțate?",
+            "Wie viele Projekte wurden gefördert?",
+            "¿Cuántos proyectos?",
+        ],
+        ["How much money is there?", "Quanto costa il viaggio?"],
+    ),
+    "who": (
+        [
+            "Who can apply?",
+            "Qui peut postuler ?",
+            "Chi può partecipare?",
+            "Ki pályázhat?",
+            "Cine poate depune?",
+            "Wer ist berechtigt?",
+            "¿Quién puede solicitar?",
+        ],
+        ["Whose idea was twinning?", "Chiusura del bando?"],
+    ),
+    "list": (
+        [
+            "List the strands of CERV",
+            "Quels sont les volets ?",
+            "Quali sono le priorità?",
+            "Melyek a prioritások?",
+            "Care sunt prioritățile?",
+            "Welche Länder nehmen teil?",
+            "¿Cuáles son las prioridades?",
+        ],
+        ["Did the listing change?", "Is Kiel a partner town?"],
+    ),
+}
+
+CASES = [
+    pytest.param(name, question, expected, id=f"{name}-{'yes' if expected else 'no'}-{question[:30]}")
+    for name, (yes, no) in TABLES.items()
+    for expected, questions in ((True, yes), (False, no))
+    for question in questions
+]
+
+
+def test_every_intent_has_a_table() -> None:
+    assert set(TABLES) == set(INTENTS)
+
+
+@pytest.mark.parametrize("name, question, expected", CASES)
+def test_intent_table(name: str, question: str, expected: bool) -> None:
+    assert (name in detect(fold(question))) is expected
+
+
+def test_detect_lists_intents_in_a_fixed_order() -> None:
+    assert detect(fold("At what time does the call close?")) == ["date", "time", "date_close"]
+    assert detect(fold("What is the maximum grant per project?")) == ["amount", "per_project", "maximum"]
+
+
+@pytest.mark.parametrize(
+    "intents, question, lang, english, counted, expected",
+    [
+        # Asking whether a town may apply is no question of what is open.
+        (["upcoming", "who"], "Our towns aren't twinned. Can we still apply?", "en", [], [], (["who"], [])),
+        (["upcoming", "who"], "Can we still apply?", "en", [], [], (["upcoming", "who"], [])),
+        # "quanto dura": how long, not how much.
+        (["amount", "per_project"], "Quanto dura un progetto?", "it", ["duration"], [], ([], [])),
+        # "quanti soldi": a count of money is an amount.
+        (["count"], "Quanti soldi?", "it", [], ["money"], (["amount"], [])),
+        (["count"], "Quanti progetti?", "it", [], ["projects"], (["count"], ["projects"])),
+    ],
+)
+def test_settle_rules(
+    intents: list[str],
+    question: str,
+    lang: str,
+    english: list[str],
+    counted: list[str],
+    expected: tuple[list[str], list[str]],
+) -> None:
+    assert settle(intents, question, lang, english, counted) == expected
+
+
+def test_exact_intents() -> None:
+    assert exact_intents() == {"time", "count", "maximum"}
+
+
+@pytest.mark.parametrize(
+    "cue, text, matches",
+    [
+        ("date", "the date", True),
+        ("date", "the dates", False),  # whole word
+        ("deadline*", "the deadlines", True),  # the word may go on
+        ("deadline*", "no-deadline", True),
+        ("ora ", "a che ora si chiude", True),  # a word must follow
+        ("ora ", "aperto ora?", False),
+    ],
+)
+def test_cue_pattern(cue: str, text: str, matches: bool) -> None:
+    assert bool(re.search(cue_pattern(cue), text)) is matches
+
+
+# The data.
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_lexicon_validates_with_known_intents(lang: str) -> None:
+    assert set(lexicon(lang).intents) <= set(INTENTS)
+
+
+def test_every_intent_has_english_cues() -> None:
+    assert all(lexicon("en").intents.get(name) for name in INTENTS)
+
+
+def test_intent_cues_keep_their_words() -> None:
+    """``query.INTENT_CUES`` (read by the answer gates) is the cued intents' cues, without their "*"."""
+    assert tuple(INTENT_CUES) == CUED
+    assert all(cue and "*" not in cue for words in INTENT_CUES.values() for cue in words)
+    assert {c.rstrip("* ") for c in cues("count")} == set(INTENT_CUES["count"])
+
+
+@pytest.mark.parametrize(
+    "intents",
+    [{"deadline": ["deadline"]}, {"date": ["Frist"]}, {"date": ["dead*line"]}, {"date": ["*"]}],
+)
+def test_lexicon_rejects_unknown_intents_and_unfolded_cues(intents: dict[str, list[str]]) -> None:
+    data = yaml.safe_load("relative: {}\noperation: {}\n")
+    with pytest.raises(ValidationError):
+        Lexicon.model_validate({**data, "intents": intents})
