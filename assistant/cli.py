@@ -209,7 +209,7 @@ def _assistant():  # noqa: ANN202 - imported lazily to keep `assistant --help` f
 
 
 def _print_answer(answer) -> None:  # noqa: ANN001
-    from assistant.answer.languages import message
+    from assistant.answer.messages import message
 
     typer.echo(answer.answer)
     if answer.sources:

@@ -18,14 +18,16 @@ from langchain_core.runnables import Runnable, RunnableConfig
 from langchain_core.runnables.config import ensure_config, get_callback_manager_for_config
 
 from assistant.answer.answer import Answer
-from assistant.answer.dates import Clock, Deadline, system_clock
 from assistant.answer.extractive import FREQUENT_WORDS, ExtractiveComposer, Thresholds
-from assistant.answer.languages import message, warm_up
-from assistant.answer.places import warm_up as warm_up_places
-from assistant.answer.query import Query, analyse, correct_typos
+from assistant.answer.gates import SMALL_TALK
+from assistant.answer.messages import message
 from assistant.calls import CallRegistry
 from assistant.config import Settings
+from assistant.dates import Clock, Deadline, system_clock
 from assistant.embeddings import TextEmbeddings, from_settings
+from assistant.question.languages import warm_up
+from assistant.question.places import warm_up as warm_up_places
+from assistant.question.query import Query, analyse, correct_typos
 from assistant.retrieval.hybrid import HybridSearcher, Passage
 from assistant.store import get_collection, make_client, store_errors
 
@@ -88,11 +90,9 @@ class Assistant:
             from assistant.answer.llm import LLMComposer
 
             self.llm = LLMComposer(settings)
-        self.chain = (
-            _Step(self._understand, name="condense")
-            | _Step(self._retrieve, name="retrieve")
-            | _Step(self._compose, name="compose")
-        )
+        # The chain's preparation (shared by ``ask`` and ``stream``), then the answer.
+        self.prepare = _Step(self._understand, name="condense") | _Step(self._retrieve, name="retrieve")
+        self.chain = self.prepare | _Step(self._compose, name="compose")
 
     def warm_up(self) -> None:
         """Load the model, the language detector and the lexical index now rather than on the first question."""
@@ -124,7 +124,7 @@ class Assistant:
     def ask(self, question: str, history: list[dict[str, str]] | None = None, language: str | None = None) -> Answer:
         """Answer ``question`` given earlier ``history`` turns ({"role", "content"})."""
         state = _State(question.strip(), list(history or []), language)
-        if not get_callback_manager_for_config(ensure_config()).handlers:
+        if not self._traced():
             # Nothing listens (no callbacks, no tracing): the same steps without the chain's run bookkeeping,
             # which cost about a third of a warm answer's own work.
             return self._compose(self._retrieve(self._understand(state)))
@@ -133,26 +133,21 @@ class Assistant:
     def stream(
         self, question: str, history: list[dict[str, str]] | None = None, language: str | None = None
     ) -> Iterator[StreamEvent]:
-        """The answer in pieces as they are ready, then its sources, then a closing event."""
-        state = self._retrieve(self._understand(_State(question.strip(), list(history or []), language)))
-        answer: Answer | None = None
-        if self.llm is not None and state.query and not state.query.small_talk and state.passages:
-            pieces: list[str] = []
-            try:
-                for piece in self.llm.stream(state.query, state.passages):
-                    pieces.append(piece)
-                    yield StreamEvent("delta", {"text": piece})
-                answer = self.llm.finish(state.query, state.passages, "".join(pieces))
-            except Exception as exc:  # the endpoint failed: fall back to the extractive answer
-                log.warning("LLM stream failed, answering extractively: %s", exc)
-                if pieces:
-                    yield StreamEvent("reset", {})
-        if answer is None:
-            answer = self._compose_extractive(state)
-            for piece in _pieces(answer.answer):
-                yield StreamEvent("delta", {"text": piece})
-        yield StreamEvent("sources", [s.model_dump() for s in answer.sources])
-        yield StreamEvent("done", {"answered": answer.answered, "language": answer.language, "answer": answer.answer})
+        """The answer in pieces as they are ready, then its sources, then a closing event. The same steps as
+        ``ask`` (the chain's preparation, then ``_respond``), streamed."""
+        state = _State(question.strip(), list(history or []), language)
+        state = self.prepare.invoke(state) if self._traced() else self._retrieve(self._understand(state))
+        for event in self._respond(state, stream=True):
+            if isinstance(event, Answer):
+                yield StreamEvent("sources", [s.model_dump() for s in event.sources])
+                done = {"answered": event.answered, "language": event.language, "answer": event.answer}
+                yield StreamEvent("done", {**done, "refused_by": event.refused_by})
+            else:
+                yield event
+
+    @staticmethod
+    def _traced() -> bool:
+        return bool(get_callback_manager_for_config(ensure_config()).handlers)
 
     # -- the chain's steps -------------------------------------------------------------------------------------
     def understand(self, question: str, history: list[dict[str, str]], language: str | None = None) -> Query:
@@ -177,18 +172,46 @@ class Assistant:
         return state
 
     def _compose(self, state: _State) -> Answer:
-        if self.llm is not None and state.query and not state.query.small_talk and state.passages:
+        *_, answer = self._respond(state, stream=False)
+        assert isinstance(answer, Answer)
+        return answer
+
+    def _respond(self, state: _State, stream: bool) -> Iterator[StreamEvent | Answer]:
+        """The one answering path: the LLM when one is configured (its pieces streamed when ``stream``), the
+        extractive answer when it is not or when it fails; the ``Answer`` comes last."""
+        answer: Answer | None = None
+        query = state.query
+        if self.llm is not None and query is not None and not query.small_talk and state.passages:
+            pieces: list[str] = []
             try:
-                return self.llm.answer(state.query, state.passages)
+                if stream:
+                    for piece in self.llm.stream(query, state.passages):
+                        pieces.append(piece)
+                        yield StreamEvent("delta", {"text": piece})
+                    answer = self.llm.finish(query, state.passages, "".join(pieces))
+                else:
+                    answer = self.llm.answer(query, state.passages)
             except Exception as exc:  # the endpoint failed: the extractive answer is still right
                 log.warning("LLM answer failed, answering extractively: %s", exc)
-        return self._compose_extractive(state)
+                if pieces:
+                    yield StreamEvent("reset", {})
+        if answer is None:
+            answer = self._compose_extractive(state)
+            if stream:
+                for piece in _pieces(answer.answer):
+                    yield StreamEvent("delta", {"text": piece})
+        yield answer
 
     def _compose_extractive(self, state: _State) -> Answer:
         query = state.query
         assert query is not None
         if query.small_talk:
-            return Answer(answer=message(query.language, query.small_talk), answered=False, language=query.language)
+            return Answer(
+                answer=message(query.language, query.small_talk),
+                answered=False,
+                language=query.language,
+                refused_by=SMALL_TALK,
+            )
         return self.composer.compose(query, state.passages, self.searcher.lexical, self.now())
 
 

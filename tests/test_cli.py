@@ -45,7 +45,7 @@ def test_ask_json_with_history_is_the_api_response_object(env: Path, embeddings)
     result = CliRunner().invoke(app, ["ask", "And networks of towns 2025?", "--json", "--history", str(history)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"answer", "answered", "sources", "language"}
+    assert set(data) == {"answer", "answered", "sources", "language", "refused_by"}
     assert "27 March 2025" in data["answer"]
     assert set(data["sources"][0]) == {"title", "url", "snippet", "kind", "confidence"}
 

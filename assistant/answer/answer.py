@@ -32,7 +32,15 @@ class Answer(BaseModel):
     answered: bool = Field(description="False when the documents do not hold the answer (the text then says so).")
     sources: list[Source] = Field(default_factory=list, description="Exactly the sources cited in the answer.")
     language: str = Field("en", description="Language of the answer's own words (ISO 639-1).")
+    refused_by: str | None = Field(
+        None,
+        description="When not answered: the check that refused (a gate of assistant/answer/gates.py, "
+        '"small_talk" for a greeting or thanks, "no_passages" when nothing was retrieved); null when answered.',
+    )
     # For evaluation and logs only; not part of the HTTP contract.
     retrieved: list[str] = Field(default_factory=list, exclude=True)
     cited: list[str] = Field(default_factory=list, exclude=True)
     standalone: str = Field("", exclude=True)
+    # Values the assistant computed rather than quoted (a difference, a sum, days left, today's date), as written in
+    # the answer: the evaluation does not look for them in the cited passages.
+    computed: list[str] = Field(default_factory=list, exclude=True)

@@ -10,24 +10,42 @@ documents' ``deadline`` metadata.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
-from pathlib import Path
 
 from assistant.answer.answer import Answer, Source
 from assistant.answer.citations import CitationBook, authoritative, conflicting, secondary_only
-from assistant.answer.dates import days_until, deadlines, format_date
-from assistant.answer.glossary import DOMAIN_TERMS
-from assistant.answer.languages import message
-from assistant.answer.places import countries_named, covers_country
-from assistant.answer.query import CALL_ID, INTENT_CUES, PERIOD, Query, topics_named
-from assistant.retrieval.hybrid import CALL_TOPICS, Passage
+from assistant.answer.facts import FactAnswerer
+from assistant.answer.gates import (
+    ANSWER_GATES,
+    CUE_WORDS,
+    GATE_CUES,
+    NO_KNOWLEDGE,
+    NO_PASSAGES,
+    SELECTION_GATES,
+    UNKNOWN_NAME,
+    YEARISH_ALL,
+    Judged,
+    Scored,
+    Thresholds,
+    about_other_countries,
+    first_refusal,
+    gate_overlap,
+    of_year,
+    same_call,
+    same_year,
+)
+from assistant.answer.localise import in_language
+from assistant.answer.messages import message
+from assistant.dates import days_until, deadlines, format_date
+from assistant.question.glossary import DOMAIN_TERMS
+from assistant.question.languages import domain_words
+from assistant.question.places import countries_named, covers_country
+from assistant.question.query import OUTCOMES, PERIOD, Query, outcomes_asked
+from assistant.question.text import content_tokens, fold, tokens
+from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.retrieval.text import content_tokens, fold, tokens
 from assistant.sentences import split_sentences
 
 _DATE = re.compile(
@@ -50,11 +68,6 @@ _WHO = re.compile(
     r"|\b(?:is|are|was|were) (?:the )?(?-i:[A-Z])[\w-]+",
     re.I,
 )
-_NO_KNOWLEDGE = re.compile(
-    r"\b(do(es)? not (state|give|say|mention|specify|record|show)|not (stated|given|known|specified|recorded|published|"
-    r"found|shown|reported)|no (figure|date|source|amount)s? (is|are|was|were) (given|stated|known))\b",
-    re.I,
-)
 _CONFLICT = re.compile(r"\b(disagree|conflict|differ|other sources?|another source|whereas|however)\b", re.I)
 _KNOWN_TERMS = frozenset(t for terms in DOMAIN_TERMS.values() for term in terms for t in tokens(term))
 _LIST_WORDS = frozenset(tokens("list name"))
@@ -68,62 +81,11 @@ _CHAT = re.compile(
     r"\b(hi|hello|hey|ok|okay|please|pls|plz|thanks|thx|actually|really|basically|anyway|maybe|perhaps|roughly"
     r"|itself|kind of|sort of|sorts of|kinds of)\b"
 )
-_CUE_WORDS = {t for cues in INTENT_CUES.values() for cue in cues for t in tokens(cue)}
-# The cue words a sentence holding what is asked answers ("deadline", "last day", "amount"); not the subjects some
-# cues name ("per town", "per project").
-_GATE_CUES = frozenset(_CUE_WORDS - set(tokens("town network municipality project")))
 
 
 # How many of the language's most frequent words count as chat when no retrieved sentence holds them (tuned on
 # eval/dev.jsonl + eval/dev-extra.jsonl: 500 lowered false refusals without losing a correct refusal).
 FREQUENT_WORDS = 500
-
-
-@dataclass
-class Scored:
-    text: str
-    passage: Passage
-    rank: int
-    score: float
-    overlap: float
-    fits_intent: bool
-    position: int = 0
-    terms: frozenset[str] = frozenset()
-    words: frozenset[str] = frozenset()  # all its tokens (for near repeats)
-    similarity: float | None = None  # the model's cosine of the question and this sentence (its own scale)
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Gates of the refusal decision, tuned by eval/tune.py on the tuning files (see docs/answering.md).
-
-    The defaults are all-MiniLM-L6-v2's. Similarities are on the embedding model's own scale (unrelated text
-    scores about 0 with MiniLM, about 0.7 with e5), so a model can have thresholds of its own in
-    ``thresholds.json`` (``for_model``)."""
-
-    min_overlap: float = 0.46
-    min_similarity: float = 0.22
-    strong_similarity: float = 0.65
-    relative_keep: float = 0.55
-    misfit_overlap: float = 0.6
-    # How much the model's question-sentence similarity weighs in a sentence's score (rescaled to 0-1 between the
-    # least and the most similar candidate sentence of the question), and the similarity at which the best sentence
-    # answers whatever its word coverage (a question in another language, or in other words). 1.01: never.
-    semantic_weight: float = 0.0
-    sentence_similarity: float = 1.01
-
-    @classmethod
-    def for_model(cls, model_name: str) -> Thresholds:
-        """The thresholds tuned for ``model_name`` (a name or folder; matched by its last part), else the
-        defaults."""
-        tuned = _tuned_thresholds()
-        return cls(**tuned.get(Path(model_name).name, {}))
-
-
-@lru_cache(maxsize=1)
-def _tuned_thresholds() -> dict[str, dict[str, float]]:
-    data = json.loads((files("assistant.answer") / "thresholds.json").read_text(encoding="utf-8"))
-    return {name: values for name, values in data.items() if not name.startswith("_")}
 
 
 @lru_cache(maxsize=8192)
@@ -139,7 +101,6 @@ def _header_tokens(header: str) -> frozenset[str]:
     return frozenset(tokens(header))
 
 
-_YEARISH_ALL = re.compile(r"\b(?:19|20)\d{2}\b")
 _BUDGET_WORDS = re.compile(r"\b(budget|envelope|total|overall|whole call|available|allocat|for the call)", re.I)
 _PER_PROJECT_WORDS = re.compile(
     r"\b(per project|each project|per municipality|a project|maximum|up to|between|at least|ranged?|minimum|grant"
@@ -166,11 +127,6 @@ _NUMBER_WORDS = re.compile(
     re.I,
 )
 
-_FUTURE = re.compile(r"\b(next|upcoming|forthcoming|future)\b")
-_DAY_MONTH_YEAR = re.compile(
-    r"\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December) "
-    r"((?:19|20)\d{2})\b"
-)
 
 _NO_MAXIMUM = re.compile(r"\bno (maximum|ceiling|cap|upper limit)\b", re.I)
 
@@ -180,7 +136,7 @@ def _has_count(sentence: str, counted: frozenset[str] = frozenset()) -> bool:
     says what it counts ("how many proposals"), one of those words must follow the number closely."""
     text = _DATE.sub(" ", sentence)
     text = re.sub(r"(EUR|€)\s*[\d,.]+(\s*(million|billion))?", " ", text)
-    text = _YEARISH_ALL.sub(" ", text)
+    text = YEARISH_ALL.sub(" ", text)
     text = _NUMBER_WORDS.sub(" 9 ", text)  # "nine specific objectives" counts like "9 specific objectives"
     if not counted:
         return bool(re.search(r"\b\d{1,4}(?![,.]?\d)(?!\s*%)", text))
@@ -188,22 +144,6 @@ def _has_count(sentence: str, counted: frozenset[str] = frozenset()) -> bool:
     return any(
         w.isdigit() and len(w) <= 4 and any(v in counted for v in toks[i + 1 : i + 5]) for i, w in enumerate(toks)
     )
-
-
-# What happened to the proposals a count is about (received, eligible, funded, rejected, on the reserve list): a
-# count of proposals received does not answer how many were funded.
-_OUTCOMES = {
-    "received": re.compile(r"\b(submitted|received|came in|sent in|handed in)\b", re.I),
-    "eligible": re.compile(r"\beligib", re.I),
-    "funded": re.compile(r"\b(funds?|funded|selected|awarded|granted|won|winning|successful|financed)\b", re.I),
-    "rejected": re.compile(r"\b(rejected|turned down|refused|unsuccessful|failed|not funded)\b", re.I),
-    "reserve": re.compile(r"\b(reserve|waiting) list\b", re.I),
-}
-
-
-def _outcomes_asked(question: str) -> tuple[str, ...]:
-    """The outcomes a count question names ("how many were funded" -> funded)."""
-    return tuple(name for name, pattern in _OUTCOMES.items() if pattern.search(question))
 
 
 def _fits_intent(
@@ -222,7 +162,7 @@ def _fits_intent(
         # A full date, or a year the question did not itself name ("When was CEMR founded?" -> 1951), of the event
         # asked about (a call's opening is not its deadline).
         # A period ("2014-2020") dates nothing.
-        dated = bool(_FULL_DATE.search(sentence)) or bool(set(_YEARISH_ALL.findall(PERIOD.sub(" ", sentence))) - years)
+        dated = bool(_FULL_DATE.search(sentence)) or bool(set(YEARISH_ALL.findall(PERIOD.sub(" ", sentence))) - years)
         event = next((_EVENT_WORDS[i] for i in intents if i in _EVENT_WORDS), None)
         checks.append(dated and (event is None or bool(event.search(sentence))))
     if "amount" in intents:
@@ -236,7 +176,7 @@ def _fits_intent(
             amount = amount and bool(_PER_PROJECT_WORDS.search(sentence))
         checks.append(amount)
     if "count" in intents:
-        outcome = not outcomes or any(_OUTCOMES[o].search(sentence) for o in outcomes)
+        outcome = not outcomes or any(OUTCOMES[o].search(sentence) for o in outcomes)
         checks.append(outcome and _has_count(sentence, counted))
     if not checks and "who" in intents:
         checks.append(bool(_WHO.search(sentence)))
@@ -253,75 +193,71 @@ class ExtractiveComposer:
         max_sentences: int = 4,
         max_list: int = 6,
         frequent_words: Iterable[str] = (),
+        facts: FactAnswerer | None = None,
     ) -> None:
         """``frequent_words``: the language's most frequent words (``SentenceTransformerEmbeddings.frequent_words``
         with ``FREQUENT_WORDS``); those of a question that no retrieved sentence contains ("think", "just",
         "enough") are chat, not what is asked, and don't lower a sentence's coverage."""
         self.thresholds = thresholds or Thresholds()
+        # Call facts (deadlines, budgets, counts, the clock) are answered from the call registry first.
+        self.facts = facts or FactAnswerer()
         self.frequent = frozenset(t for w in frequent_words for t in tokens(w))
         self.max_sentences = max_sentences
         self.max_list = max_list
 
     def compose(self, query: Query, passages: list[Passage], index: LexicalIndex, now: dt.datetime) -> Answer:
-        oov = self._unknown_terms(query, index)
-        if "upcoming" in query.intents and not oov:
+        unknown = self._unknown_terms(query, index)
+        # Call facts come from the registry; a year no document names may still be a call it lacks ("the 2028
+        # call"), which the registry answers by saying which calls it holds.
+        draft = None if any(not t.isdigit() for t in unknown) else self.facts.draft(query, index, now)
+        if isinstance(draft, Answer):
+            return draft
+        if unknown:
+            return self._refuse(query, [], passages, UNKNOWN_NAME, index)
+        if draft is None and "upcoming" in query.intents:
             return self._upcoming(query, index, now)
-        scored, weights = self._score(query, passages, index)
+        chosen, gate, nearby = self._select(query, passages, index, now)
+        if draft is not None:
+            # The registry answers first; the passages' chosen sentences support it (and answer any other part).
+            extra = [(s.passage, s.position, s.text) for s in chosen if not isinstance(s, _Disclosed)]
+            return self.facts.render(query, index, draft, passages, extra)
+        if gate is not None:
+            return self._refuse(query, nearby, passages, gate, index)
         lang = query.language
+        text, sources, cited = self._cite(chosen, lang, index)
+        extra_text: list[str] = []
+        if any(_CONFLICT.search(s.text) for s in chosen) and len({s.text for s in chosen}) > 1:
+            extra_text.append(message(lang, "conflict"))
+        computed: list[str] = []
+        extra_text += self._deadline_status(query, chosen, now, computed)
+        answer = _answer(query, " ".join([text, *extra_text]), True, sources, cited, passages)
+        answer.computed = computed
+        return answer
+
+    def _select(
+        self, query: Query, passages: list[Passage], index: LexicalIndex, now: dt.datetime
+    ) -> tuple[list[Scored], str | None, list[Scored]]:
+        """The chosen sentences, or the gate that refuses (and what it may quote nearby)."""
+        scored, weights = self._score(query, passages, index)
         if not scored:
-            return self._refuse(query, [], passages)
+            return [], NO_PASSAGES, []
         # The best sentence that holds what is asked, if one comes close to the best overall.
         fitting = [s for s in scored[:12] if s.fits_intent and s.score >= scored[0].score - 0.35]
         if fitting and not scored[0].fits_intent:
             scored.remove(fitting[0])
             scored.insert(0, fitting[0])
-        best = scored[0]
-        similarities = [p.similarity for p in passages if p.similarity is not None]
-        t = self.thresholds
-        # Lexical-only retrieval has no similarity: then coverage alone decides.
-        top_similarity = max(similarities) if similarities else t.min_similarity
-        weak = (
-            _gate_overlap(best, weights, query) < t.min_overlap
-            and (not similarities or top_similarity < t.strong_similarity)
-            and (best.similarity is None or best.similarity < t.sentence_similarity)
-        )
-        # A time of day, a count or a maximum is an exact detail: no sentence without one answers, however well
-        # it matches.
-        exact = bool({"time", "count", "maximum"} & set(query.intents))
-        misfit = not best.fits_intent and (exact or best.overlap < t.misfit_overlap)
-        off_subject = not _same_year(best, query) or not _same_call(best, query)
-        if oov or weak or top_similarity < t.min_similarity or misfit or off_subject:
-            return self._refuse(query, scored[:1] if not oov and best.overlap > 0.2 else [], passages)
+        judged = Judged(query, scored, weights, passages, self.thresholds, now)
+        if gate := first_refusal(SELECTION_GATES, judged):
+            return [], gate.name, gate.nearby(judged)
         chosen = self._choose(query, scored, weights)
         if query.countries:
             # A question about a country ("the contact point in Germany") is answered by a sentence about it, and
             # the other countries' sentences ("the contact point in France") are no part of the answer.
-            chosen = chosen[:1] + [s for s in chosen[1:] if not _about_other_countries(s.text, query.countries)]
-            spoken_of = [{c for c in query.countries if covers_country(s.text, c)} for s in chosen]
-            if not spoken_of[0] or set().union(*spoken_of) != set(query.countries):
-                return self._refuse(query, chosen[:1], passages)
-        if "date" in query.intents and _FUTURE.search(fold(query.text)) and not _holds_future_date(chosen, now):
-            # "When is the next twinning congress?" is not answered by the dates of past ones.
-            return self._refuse(query, chosen[:1], passages)
-        if query.years and not any(_of_year(s, y) for s in chosen for y in query.years):
-            # A question about a year that no chosen sentence is about ("the Golden Stars of 2007", answered by
-            # what the award is and by the 2006 winners) is not answered.
-            return self._refuse(query, chosen[:1], passages)
-        if _NO_KNOWLEDGE.search(chosen[0].text):
-            # The best match says the sources do not give something. When that sentence itself holds what is
-            # asked (a date, while only the hour is not given) and another chosen sentence states it, that one
-            # leads; otherwise say so and quote them.
-            holds = [s for s in chosen[1:] if s.fits_intent and not _NO_KNOWLEDGE.search(s.text)]
-            if not (holds and query.intents and chosen[0].fits_intent):
-                return self._refuse(query, chosen[:3], passages)
-            chosen.remove(holds[0])
-            chosen.insert(0, holds[0])
-        text, sources, cited = self._cite(chosen, lang)
-        extra: list[str] = []
-        if any(_CONFLICT.search(s.text) for s in chosen) and len({s.text for s in chosen}) > 1:
-            extra.append(message(lang, "conflict"))
-        extra += self._deadline_status(query, chosen, now)
-        return _answer(query, " ".join([text, *extra]), True, sources, cited, passages)
+            chosen = chosen[:1] + [s for s in chosen[1:] if not about_other_countries(s.text, query.countries)]
+        judged.chosen = _lead_with_knowledge(chosen, query)
+        if gate := first_refusal(ANSWER_GATES, judged):
+            return [], gate.name, gate.nearby(judged)
+        return judged.chosen, None, []
 
     # -- scoring -----------------------------------------------------------------------------------------------
     def _score(
@@ -332,7 +268,7 @@ class ExtractiveComposer:
         terms = [
             t
             for t in dict.fromkeys(content_tokens(query.search_text))
-            if t not in _LIST_WORDS and (t not in _CUE_WORDS or index.idf(t))
+            if t not in _LIST_WORDS and (t not in CUE_WORDS or index.idf(t))
         ]
         # A word no document contains counts as a typical content word: it lowers the coverage of every sentence.
         # In other languages only the mapped English terms and names are judged (other words are simply foreign).
@@ -353,7 +289,7 @@ class ExtractiveComposer:
         counted = frozenset(t for term in query.counted for t in tokens(term))
         counted |= frozenset().union(*(query.related.get(t, frozenset()) for t in counted))
         related = query.related
-        outcomes = _outcomes_asked(query.search_text) if "count" in query.intents else ()
+        outcomes = outcomes_asked(query.search_text) if "count" in query.intents else ()
         out: list[Scored] = []
         seen: set[str] = set()
         for rank, passage in enumerate(passages):
@@ -368,7 +304,7 @@ class ExtractiveComposer:
                 overlap /= total
                 score = overlap + 0.45 * passage.score / top + (0.3 if fits and query.intents else 0.0)
                 if years:
-                    mentioned = set(_YEARISH_ALL.findall(sentence))
+                    mentioned = set(YEARISH_ALL.findall(sentence))
                     if mentioned & years:
                         score += 0.2
                     elif mentioned and passage.metadata.get("year") not in query.years:
@@ -405,18 +341,18 @@ class ExtractiveComposer:
             covered = frozenset().union(*(c.terms for c in chosen))
             gain = sum(weights[t] for t in s.terms - covered - several_years) / total
             fresh = s not in chosen and not any(_similar(s, c) for c in chosen)
-            if fresh and gain >= 0.15 and s.score >= 0.4 * best and _same_year(s, query):
+            if fresh and gain >= 0.15 and s.score >= 0.4 * best and same_year(s, query):
                 chosen.append(s)
         # A question naming several years (a comparison, a list per year) gets the best fitting sentence of
         # each year that no chosen sentence covers yet.
         if 2 <= len(query.years) <= self.max_list:
             for year in query.years:
                 fitting = [c for c in chosen if c.fits_intent or not query.intents]
-                if len(chosen) >= self.max_list or any(_of_year(c, year) for c in fitting):
+                if len(chosen) >= self.max_list or any(of_year(c, year) for c in fitting):
                     continue
-                of_year = [s for s in scored[:40] if _of_year(s, year) and (s.fits_intent or not query.intents)]
-                if of_year and of_year[0].score >= 0.4 * best:
-                    chosen.append(of_year[0])
+                dated = [s for s in scored[:40] if of_year(s, year) and (s.fits_intent or not query.intents)]
+                if dated and dated[0].score >= 0.4 * best:
+                    chosen.append(dated[0])
         # A sentence that introduces a list ("...are:") or answers a list question is followed by the items
         # that come after it in its passage.
         lead = next((c for c in chosen if c.text.rstrip().endswith(":")), chosen[0])
@@ -447,69 +383,81 @@ class ExtractiveComposer:
         if not _in_capitals(text):
             names += re.findall(r"\b[A-Z]{4,}\b", text)
         found = [t for n in names for t in content_tokens(n)]
-        return [t for t in found if t not in _KNOWN_TERMS] + _YEARISH_ALL.findall(text)
+        return [t for t in found if t not in _KNOWN_TERMS] + YEARISH_ALL.findall(text)
 
     def _unknown_terms(self, query: Query, index: LexicalIndex) -> list[str]:
         """Names, ids and years in the question that no document contains (Interreg, Erasmus, 2031, ...), and
-        acronyms the documents never write in capitals ("LIFE" is not the "life" of "democratic life")."""
-        names = self._names(query.text, query.language)
+        acronyms the documents never write in capitals ("LIFE" is not the "life" of "democratic life"). Only the
+        sentences that ask count: a long question's context ("a town in Umbria, twinned since 1994") is not asked."""
+        text = query.asked or query.text
+        names = self._names(text, query.language)
         # A country the corpus never names ("Polish", "Hungary") is judged by the country rule of ``compose``.
         countries = {
             t
-            for w in re.findall(r"[^\W\d_]+", query.text)
+            for w in re.findall(r"[^\W\d_]+", text)
             if w[0].isupper() and (countries_named(w, "en") or countries_named(w, query.language))
             for t in tokens(w)
         }
-        unknown = {t for t in names if not index.doc_freq.get(t) and t not in countries}
-        if not _in_capitals(query.text):
+        # Words of the question's own language that the glossary knows are vocabulary, not names ("Rețele de
+        # orașe", "Städtepartnerschaften").
+        vocabulary = {t for w in domain_words(text, query.language) for t in tokens(w)}
+        unknown = {t for t in names if not index.doc_freq.get(t) and t not in countries and t not in vocabulary}
+        if not _in_capitals(text):
             known = index.acronyms | _KNOWN_TERMS
-            unknown |= {fold(a) for a in re.findall(r"\b[A-Z]{4,}\b", query.text) if fold(a) not in known}
+            unknown |= {fold(a) for a in re.findall(r"\b[A-Z]{4,}\b", text) if fold(a) not in known}
         # Other EU programmes, named alike in every language (German capitalises every noun, so its names are
         # not found by capitals).
-        unknown |= {
-            t for m in _OTHER_PROGRAMMES.findall(fold(query.text)) for t in tokens(m) if not index.doc_freq.get(t)
-        }
+        unknown |= {t for m in _OTHER_PROGRAMMES.findall(fold(text)) for t in tokens(m) if not index.doc_freq.get(t)}
         return sorted(unknown)
 
     # -- output ------------------------------------------------------------------------------------------------
-    def _cite(self, chosen: list[Scored], lang: str = "en") -> tuple[str, list[Source], list[str]]:
-        """The sentences, each cited [n] by the page that holds its fact (one number per page), then the secondary
-        sentences that give another value than the official ones, each disclosed as another source's."""
+    def _cite(self, chosen: list[Scored], lang: str, index: LexicalIndex) -> tuple[str, list[Source], list[str]]:
+        """The sentences in the question's language (``in_language``), each cited [n] by the page that holds its
+        fact (one number per page), then the secondary sentences that give another value than the official ones,
+        each disclosed as another source's."""
         book = CitationBook()
         parts: list[str] = []
         for s in sorted(chosen, key=lambda c: isinstance(c, _Disclosed)):
-            page = book.cite(s.passage, s.position, s.text)
-            said = f"{s.text} [{book.number(page)}]"
+            text = in_language(s.text, str(s.passage.metadata.get("doc_id", "")), lang, index)
+            page = book.cite(s.passage, s.position, text)
+            said = f"{text} [{book.number(page)}]"
             disclosed = isinstance(s, _Disclosed)
             parts.append(f"{message(lang, 'other_source', source=page.site)} {said}" if disclosed else said)
         return " ".join(parts), book.sources(_clip), book.docs
 
-    def _refuse(self, query: Query, nearby: list[Scored], passages: list[Passage]) -> Answer:
+    def _refuse(
+        self, query: Query, nearby: list[Scored], passages: list[Passage], gate: str, index: LexicalIndex
+    ) -> Answer:
         lang = query.language
         words = [message(lang, "refusal")]
         sources: list[Source] = []
         cited: list[str] = []
         if nearby:
-            text, sources, cited = self._cite(nearby, lang)
+            text, sources, cited = self._cite(nearby, lang, index)
             words += [message(lang, "nearby"), text]
         words.append(message(lang, "where_to_ask"))
-        return _answer(query, " ".join(words), False, sources, cited, passages)
+        answer = _answer(query, " ".join(words), False, sources, cited, passages)
+        answer.refused_by = gate
+        return answer
 
-    def _deadline_status(self, query: Query, chosen: list[Scored], now: dt.datetime) -> list[str]:
+    def _deadline_status(self, query: Query, chosen: list[Scored], now: dt.datetime, computed: list[str]) -> list[str]:
+        """Whether the deadline of a chosen sentence's call has passed, or in how many days it falls (the days are
+        added to ``computed``)."""
         if "date" not in query.intents:
             return []
         out: list[str] = []
         for d in deadlines(s.passage.metadata for s in chosen):
+            # Only for a quoted sentence that states that deadline: every date of an answer is in a cited sentence.
             mentioned = any(
-                format_date(d.when) in s.text or "deadline" in fold(s.passage.metadata.get("section", ""))
-                for s in chosen
-                if s.passage.metadata.get("doc_id") == d.doc_id
+                format_date(d.when) in s.text for s in chosen if s.passage.metadata.get("doc_id") == d.doc_id
             )
             if not mentioned:
                 continue
             days = days_until(d.when, now)
             date = format_date(d.when, query.language)
             key = "deadline_passed" if days < 0 else "deadline_upcoming"
+            if days >= 0:
+                computed.append(str(days))
             out.append(message(query.language, key, title=d.title, date=date, days=days))
         return out[:2]
 
@@ -530,7 +478,7 @@ class ExtractiveComposer:
                 message(lang, "no_upcoming", today=today, title=last.title, date=format_date(last.when, lang)) + " [1]"
             )
         else:
-            return self._refuse(query, [], [])
+            return self._refuse(query, [], [], NO_PASSAGES, index)
         sources = [
             Source(title=d.title, url=d.url, snippet=f"Deadline: {format_date(d.when, 'en', d.has_time)}")
             for d in chosen
@@ -546,50 +494,22 @@ class ExtractiveComposer:
         )
 
 
+def _lead_with_knowledge(chosen: list[Scored], query: Query) -> list[Scored]:
+    """When the best chosen sentence says the sources do not give something but itself holds what is asked (a
+    date, while only the hour is not given) and another chosen sentence states it, that one leads (otherwise the
+    ``no_knowledge`` gate refuses and quotes them)."""
+    if not NO_KNOWLEDGE.search(chosen[0].text):
+        return chosen
+    holds = [s for s in chosen[1:] if s.fits_intent and not NO_KNOWLEDGE.search(s.text)]
+    if not (holds and query.intents and chosen[0].fits_intent):
+        return chosen
+    return [holds[0], *(s for s in chosen if s is not holds[0])]
+
+
 def _in_capitals(text: str) -> bool:
     """Whether a question is typed in capitals (then its capitalised words are not acronyms)."""
     letters = [c for c in text if c.isalpha()]
     return sum(c.isupper() for c in letters) >= 0.5 * len(letters) if letters else False
-
-
-def _same_year(best: Scored, query: Query) -> bool:
-    """A question naming a year is answered by a sentence of that year: in its document's metadata, or said in
-    the sentence; a sentence of a document about another year, or naming only other years, is not the answer."""
-    if not query.years:
-        return True
-    years = {str(y) for y in query.years}
-    said = set(_YEARISH_ALL.findall(best.text))
-    if said & years:
-        return True
-    doc_year = best.passage.metadata.get("year")
-    if doc_year is not None:
-        return str(doc_year) in years and not said
-    return not said
-
-
-def _of_year(s: Scored, year: int) -> bool:
-    """Whether a sentence is about ``year``: it says so (a period such as "2007-2013" names no one year), or it
-    says no year and its document is of that year."""
-    said = set(_YEARISH_ALL.findall(PERIOD.sub(" ", s.text)))
-    return str(year) in said or (not said and s.passage.metadata.get("year") == year)
-
-
-def _same_call(best: Scored, query: Query) -> bool:
-    """A question about one call (town twinning, networks of towns, remembrance) is not answered by a sentence
-    about another call: one that names only other calls, or one from another call's document that names none."""
-    if query.call_ids and not _same_call_id(best, query.call_ids):
-        return False
-    asked = set(query.topics) & CALL_TOPICS
-    if not asked:
-        return True
-    named = set(topics_named(best.text)) & CALL_TOPICS
-    topic = best.passage.metadata.get("topic")
-    return bool(named & asked) or (not named and (topic not in CALL_TOPICS or topic in asked))
-
-
-def _about_other_countries(text: str, asked: list[str]) -> bool:
-    """Whether a sentence names countries but none of those asked about."""
-    return bool(countries_named(text, "en")) and not any(covers_country(text, c) for c in asked)
 
 
 def _chat_tokens(text: str) -> frozenset[str]:
@@ -597,22 +517,6 @@ def _chat_tokens(text: str) -> frozenset[str]:
     folded = fold(text)
     chat = {t for m in _CHAT.findall(folded) for t in tokens(m)}
     return frozenset(chat - set(tokens(_CHAT.sub(" ", folded))))
-
-
-_MONTHS = {
-    name: i
-    for i, name in enumerate(
-        "january february march april may june july august september october november december".split(), 1
-    )
-}
-
-
-def _date(day: str, month: str, year: str) -> dt.date | None:
-    """A calendar date from its English spelling, or None when there is no such day (31 April)."""
-    try:
-        return dt.date(int(year), _MONTHS[month.lower()], int(day))
-    except (KeyError, ValueError):
-        return None
 
 
 def _add_similarity(scored: list[Scored], weight: float) -> None:
@@ -627,45 +531,11 @@ def _add_similarity(scored: list[Scored], weight: float) -> None:
             s.score += weight * (s.similarity - low) / span
 
 
-def _gate_overlap(best: Scored, weights: dict[str, float], query: Query) -> float:
-    """The best sentence's coverage for the refusal decision: a sentence that holds what is asked also answers the
-    question's cue words ("closed on 18 April 2024" answers "deadline", "EUR 60,000" answers "amount")."""
-    if not (best.fits_intent and query.intents):
-        return best.overlap
-    total = sum(weights.values()) or 1.0
-    return best.overlap + sum(w for t, w in weights.items() if t in _GATE_CUES and t not in best.terms) / total
-
-
-def _holds_future_date(chosen: list[Scored], now: dt.datetime) -> bool:
-    """Whether a chosen sentence that holds what is asked dates something on or after today (a bare year counts
-    until its end)."""
-    today = now.date()
-    for s in chosen:
-        if not s.fits_intent:
-            continue
-        days = [d for m in _DAY_MONTH_YEAR.findall(s.text) if (d := _date(*m)) is not None]
-        text = _DAY_MONTH_YEAR.sub(" ", PERIOD.sub(" ", s.text))
-        if any(d >= today for d in days) or any(int(y) >= today.year for y in _YEARISH_ALL.findall(text)):
-            return True
-    return False
-
-
-def _same_call_id(best: Scored, call_ids: list[str]) -> bool:
-    """A question naming a call id ("CERV-2022-CITIZENS-CIV") is not answered by a sentence of another call's
-    document, nor by one naming only other call ids. An id names its topics too ("CERV-2021-CITIZENS-TOWN")."""
-    asked = [fold(c) for c in call_ids]
-    said = CALL_ID.findall(fold(best.text))
-    if said:
-        return any(s.startswith(a) or a.startswith(s) for s in said for a in asked)
-    doc = fold(str(best.passage.metadata.get("call_id") or ""))
-    return not doc or any(doc.startswith(a) or a.startswith(doc) for a in asked)
-
-
 # What a question asks for that sources can disagree on: authority orders the sentences giving it.
 _VALUE_INTENTS = frozenset({"date", "time", "amount", "count"})
 # Question words that name the value asked rather than its subject: two sentences giving a total answer "total"
 # alike, whether they say "total", "budget" or "envelope".
-_VALUE_WORDS = _GATE_CUES | frozenset(tokens("total overall whole available allocated budget envelope sum money"))
+_VALUE_WORDS = GATE_CUES | frozenset(tokens("total overall whole available allocated budget envelope sum money"))
 
 
 class _Disclosed(Scored):
@@ -686,17 +556,17 @@ def _by_authority(chosen: list[Scored], query: Query, weights: dict[str, float],
         return authoritative(official.passage, official.position) and _answers_alike(official, other, query, keep)
 
     lead = chosen[0]
-    if secondary_only(lead.passage, lead.position) and not _NO_KNOWLEDGE.search(lead.text):
+    if secondary_only(lead.passage, lead.position) and not NO_KNOWLEDGE.search(lead.text):
         rival = next((s for s in chosen[1:] if alike(s, lead)), None)
         if rival is not None:
             chosen = [rival, *(c for c in chosen if c is not rival)]
-    best = max(_gate_overlap(c, weights, query) for c in chosen)
+    best = max(gate_overlap(c, weights, query) for c in chosen)
     notes = [
         s
         for s in chosen
         if secondary_only(s.passage, s.position)
-        and not _NO_KNOWLEDGE.search(s.text)
-        and _gate_overlap(s, weights, query) >= 0.8 * best
+        and not NO_KNOWLEDGE.search(s.text)
+        and gate_overlap(s, weights, query) >= 0.8 * best
         and any(alike(o, s) and conflicting(s.text, [o.text]) for o in chosen if o is not s)
     ]
     return [c for c in chosen if c not in notes] + [_Disclosed(**vars(s)) for s in notes]
@@ -715,9 +585,9 @@ def _answers_alike(s: Scored, other: Scored, query: Query, keep: float) -> bool:
         and other.terms - _VALUE_WORDS <= s.terms | heading
         and s.score >= keep * other.score
         and _same_subject(s, other)
-        and _same_year(s, query)
-        and _same_call(s, query)
-        and not _NO_KNOWLEDGE.search(s.text)
+        and same_year(s, query)
+        and same_call(s, query)
+        and not NO_KNOWLEDGE.search(s.text)
         and (not query.countries or any(covers_country(s.text, c) for c in query.countries))
     )
 
@@ -742,7 +612,7 @@ def _similar(a: Scored, b: Scored) -> bool:
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) > 0.7
 
 
-def _clip(text: str, limit: int = 300) -> str:
+def _clip(text: str, limit: int = 1000) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 

@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterator
 
 from assistant.answer.answer import Answer, Source
-from assistant.answer.languages import MESSAGES
-from assistant.answer.query import Query
+from assistant.answer.messages import MESSAGES
 from assistant.config import Settings
+from assistant.question.query import Query
 from assistant.retrieval.hybrid import Passage
 
 NO_ANSWER = "[NO_ANSWER]"
@@ -113,4 +113,6 @@ class LLMComposer:
             retrieved=[d for d, _ in documents],
             cited=[documents[n - 1][0] for n in cited],
             standalone=query.standalone,
+            # The model said it cannot answer, or cited nothing it was given.
+            refused_by=None if answered and cited else "llm",
         )

@@ -23,9 +23,9 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.answer.query import Query, analyse
 from assistant.embeddings import TextEmbeddings
 from assistant.ingest.splitting import Chunk
+from assistant.question.query import Query, analyse
 from assistant.retrieval.lexical import LexicalIndex, is_translation
 from assistant.retrieval.vectors import passes
 from assistant.sentences import SENTENCE_VECTORS, unpack_vectors

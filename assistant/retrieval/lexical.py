@@ -10,10 +10,11 @@ from typing import Any
 import bm25s
 import numpy as np
 
-from assistant.answer.dates import Deadline, deadlines
 from assistant.calls import CallRegistry
+from assistant.dates import Deadline, deadlines
 from assistant.ingest.splitting import Chunk
-from assistant.retrieval.text import stem, words
+from assistant.question.text import stem, words
+from assistant.retrieval.translations import SentenceTranslations
 from assistant.retrieval.vectors import ChunkVectors
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{2,}\b")
@@ -109,6 +110,11 @@ class LexicalIndex:
     def deadlines(self) -> list[Deadline]:
         """Every call deadline in the indexed documents (their ``deadline`` metadata), oldest first."""
         return deadlines(c.metadata for c in self.chunks)
+
+    @cached_property
+    def sentence_translations(self) -> SentenceTranslations:
+        """The aligned translation of each sentence of the originals, per language (built on first use)."""
+        return SentenceTranslations.from_chunks(self.chunks, self.translations)
 
     def correct(self, word: str) -> str | None:
         """The corpus word one typing slip away from an unknown folded ``word`` of 5+ letters (a letter missing,

@@ -19,7 +19,7 @@ def test_ask_returns_the_contract_object(client: TestClient) -> None:
     response = client.post("/api/ask", json={"question": QUESTION})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"answer", "answered", "sources", "language"}
+    assert set(body) == {"answer", "answered", "sources", "language", "refused_by"}
     assert body["answered"] and "19 September 2024" in body["answer"]
     assert body["sources"][0] == {
         "title": "euro-access.eu: Town Twinning 2024",

@@ -1,0 +1,491 @@
+"""Direct answers from the call registry: a call's deadline, opening, results date, budget, grant range and counts,
+for a call named by type and year, by id or by the clock ("this year", "last year", "the next call", "still
+open?"), with differences and sums across calls computed from the values.
+
+Every value is the registry's typed fact (``assistant/calls``) and is cited by the document sentence that states it
+(a sentence carrying the value's source marker and the value itself); a value no sentence states is not given.
+The answer's own sentences are templates of the question's language (``assistant/answer/messages/*.yaml``); the
+supporting sentences are the cited ones, in the question's language when an aligned translation exists (else the
+English sentence between “ ” marked as quoted from the English source). Values that sources give differently are
+disclosed after the answer, the most authoritative source's value leading.
+
+When the registry cannot answer (no call type, nothing asked that it holds, a value it lacks), ``answer`` returns
+None and the extractive composer answers from the retrieved passages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import get_args
+
+from assistant.answer.answer import Answer
+from assistant.answer.citations import CitationBook, cited_source, sources_of, values
+from assistant.answer.localise import in_language
+from assistant.answer.messages import message
+from assistant.calls.models import CallFacts, CallType
+from assistant.calls.registry import Call, CallRegistry
+from assistant.corpus.kinds import rank
+from assistant.dates import days_until, format_amount, format_date, format_time
+from assistant.ingest.splitting import Chunk
+from assistant.question.intents import pattern as intent_pattern
+from assistant.question.query import CALL_ID, CALL_PATTERNS, Query, outcomes_asked
+from assistant.question.text import content_tokens, fold
+from assistant.retrieval.hybrid import Passage
+from assistant.retrieval.lexical import LexicalIndex
+from assistant.sentences import split_sentences
+
+CALL_TYPES: tuple[str, ...] = get_args(CallType)
+# The registry attribute a count question asks about, by the outcome it names (query.OUTCOMES).
+_COUNT_OF_OUTCOME = {"received": "proposals_received", "eligible": "proposals_eligible", "funded": "projects_funded"}
+# Attributes whose values are numbers that can be subtracted and added.
+_NUMERIC = frozenset(
+    {"budget", "grant_max", "grant_min", "proposals_received", "proposals_eligible", "projects_funded"}
+)
+CALL_UNKNOWN = "call_unknown"
+_CLOCKED = frozenset({"opening", "deadline"})
+_SMALLEST = re.compile(r"\b(smallest|minimum|lowest|least|min)\b")
+_DATE_ATTRIBUTE = {"date_open": "opening", "date_close": "deadline", "date_results": "results_date"}
+# What a question naming only a call gets: its key facts, those the registry holds.
+SUMMARY = ("opening", "deadline", "budget", "grant_range")
+
+
+def asked_attributes(query: Query) -> list[str]:
+    """The registry attributes a question asks for, from its intents ("grant_range" stands for min and max)."""
+    intents = set(query.intents)
+    out: list[str] = []
+    if intents & {"date", "time"}:
+        # Each event the question names ("when did it open and when did it close?"); a bare "when" names none.
+        folded = fold(query.search_text)
+        out += [attribute for event, attribute in _DATE_ATTRIBUTE.items() if intent_pattern(event).search(folded)]
+    if "amount" in intents:
+        folded = fold(query.search_text)
+        smallest = bool(_SMALLEST.search(folded))
+        # The call's whole budget, and (or) what one project gets: its maximum, or the smallest and the largest
+        # grant (the range). A question may ask both ("the overall budget, and how much per project?").
+        if "budget" in intents or intent_pattern("budget").search(folded):
+            out.append("budget")
+        per_project = "per_project" in intents or bool(intent_pattern("per_project").search(folded))
+        if "maximum" in intents or (per_project and intent_pattern("maximum").search(folded) and not smallest):
+            out.append("grant_max")
+        elif per_project or smallest:
+            out.append("grant_range")
+    if "count" in intents:
+        # Each outcome counted ("how many were submitted and how many funded?").
+        out += [_COUNT_OF_OUTCOME[o] for o in outcomes_asked(query.search_text) if o in _COUNT_OF_OUTCOME]
+    return out
+
+
+@dataclass
+class _Stated:
+    """A value as the answer gives it, with the sentence that states it."""
+
+    attribute: str
+    call: Call
+    text: str  # the value written for the question's language
+    number: int | None  # for differences and sums
+    chunk: Chunk
+    position: int
+    sentence: str
+    authority: tuple[int, int]
+    value: object = None  # the typed value (calls/models.py)
+
+
+@dataclass
+class _Draft:
+    """The answer's own sentences, each with the values it cites, then notes (other sources' values, a difference,
+    today's date) likewise, and the values computed rather than quoted."""
+
+    lines: list[tuple[str, list[_Stated]]] = field(default_factory=list)
+    notes: list[tuple[str, list[_Stated]]] = field(default_factory=list)
+    computed: list[str] = field(default_factory=list)
+
+
+class FactAnswerer:
+    """Answers call-fact questions from the registry; see the module docstring."""
+
+    def __init__(self, max_support: int = 3) -> None:
+        self.max_support = max_support
+
+    def draft(self, query: Query, index: LexicalIndex, now: dt.datetime) -> _Draft | Answer | None:
+        """The direct answer's sentences for a call-fact question (``render`` writes the answer), a refusal naming
+        the calls the registry holds when it lacks the call asked, or None when the registry cannot answer."""
+        registry = index.calls
+        if not len(registry):
+            return None
+        types = [t for t in query.topics if t in CALL_TYPES]
+        attributes = asked_attributes(query)
+        if query.countries and set(attributes) & set(_COUNT_OF_OUTCOME.values()):
+            # Counts are programme-wide: "how many Italian-led networks were funded" is not one of them.
+            return None
+        # "Is the TT call still open?", "when is the next call?" ("what can we still apply for?", naming no call
+        # type, is the list of calls ahead: the extractive composer's).
+        # ("still open" names an opening only by its word "open").
+        if (query.relative == "next" or (query.relative == "open" and types)) and set(attributes) <= _CLOCKED:
+            return self._clock_draft(query, index, registry, types, now)
+        # A call named and nothing else asked ("CERV-2024-CITIZENS-TOWN-TT", "tt 2024?"): its key facts.
+        summary = not attributes and _names_only(query) and bool(query.call_ids or (types and query.years))
+        if summary:
+            attributes = list(SUMMARY)
+        elif not attributes:
+            return None
+        calls = _calls_asked(query, registry, types, now)
+        if calls is None:
+            return None
+        if not calls:
+            return self._unknown_call(query, index, types)
+        draft = _Draft()
+        lang = query.language
+        for attribute in attributes:
+            stated_per_call = [self._stated(attribute, call, index, lang) for call in calls]
+            if attribute == "deadline" and "time" in query.intents:
+                # An hour asked and a deadline known only by its day: the passages may hold the hour.
+                stated_per_call = [[s for s in stated if getattr(s.value, "time", None)] for stated in stated_per_call]
+            if any(not stated for stated in stated_per_call):
+                if summary:
+                    continue  # a summary gives what the registry holds
+                return None  # a value the registry lacks: the passages may still say something
+            for call, stated in zip(calls, stated_per_call, strict=True):
+                draft.lines.append(self._line(attribute, call, stated, lang, now, draft))
+                _disclose(stated, lang, draft)
+            if query.operation and attribute in _NUMERIC and len(calls) >= 2:
+                _operate(query, calls, [s[0] for s in stated_per_call], lang, draft)
+            elif query.operation == "difference" and attribute == "grant_range":
+                for stated in stated_per_call:
+                    _spread(stated, lang, draft)
+        return draft if draft.lines else None
+
+    # -- values ----------------------------------------------------------------------------------------------------
+    def _stated(self, attribute: str, call: Call, index: LexicalIndex, lang: str) -> list[_Stated]:
+        """The values of one attribute with their sentences, most authoritative first; values no sentence of the
+        call's document states are left out. ``grant_range`` gives the minimum and then the maximum."""
+        if attribute == "grant_range":
+            low = self._stated("grant_min", call, index, lang)
+            high = self._stated("grant_max", call, index, lang)
+            return [*low[:1], *high[:1]] if low or high else []
+        out: list[_Stated] = []
+        chunks = [c for c in index.chunks if c.metadata.get("doc_id") == call.doc_id]
+        for value in getattr(call.facts, attribute, []):
+            found = _sentence_stating(chunks, value, attribute)
+            if found is None:
+                continue
+            chunk, position, sentence = found
+            page = cited_source(Passage(chunk, 1.0), position)
+            out.append(
+                _Stated(
+                    attribute,
+                    call,
+                    _written(value, lang),
+                    _number_of(value),
+                    chunk,
+                    position,
+                    sentence,
+                    rank(page.kind, page.confidence),
+                    value,
+                )
+            )
+        out.sort(key=lambda s: s.authority)
+        return out
+
+    def _line(
+        self, attribute: str, call: Call, stated: list[_Stated], lang: str, now: dt.datetime, draft: _Draft
+    ) -> tuple[str, list[_Stated]]:
+        """The direct sentence giving one attribute of one call, and the values it cites."""
+        name = _call_name(call, lang)
+        lead = stated[0]
+        if attribute == "grant_range":
+            low = next((s for s in stated if s.attribute == "grant_min"), None)
+            high = next((s for s in stated if s.attribute == "grant_max"), None)
+            if low and high:
+                return message(lang, "fact_grant_range", call=name, low=low.text, high=high.text), [low, high]
+            if low:
+                return message(lang, "fact_grant_min", call=name, low=low.text), [low]
+            return message(lang, "fact_grant_max", call=name, high=lead.text), [lead]
+        if attribute == "deadline":
+            closes = call.closes()
+            if closes is not None and closes >= now:
+                days = days_until(closes, now)
+                draft.computed.append(str(days))
+                return message(lang, "fact_deadline_future", call=name, when=lead.text, days=days), [lead]
+            return message(lang, "fact_deadline_past", call=name, when=lead.text), [lead]
+        if attribute == "opening":
+            opens = call.opens()
+            key = "fact_opening_future" if opens is not None and opens > now else "fact_opening_past"
+            return message(lang, key, call=name, date=lead.text), [lead]
+        if attribute == "results_date":
+            return message(lang, "fact_results_date", call=name, date=lead.text), [lead]
+        if attribute == "budget":
+            return message(lang, "fact_budget", call=name, amount=lead.text), [lead]
+        if attribute == "grant_max":
+            return message(lang, "fact_grant_max", call=name, high=lead.text), [lead]
+        return message(lang, f"fact_{attribute}", call=name, count=lead.text), [lead]
+
+    # -- the clock -------------------------------------------------------------------------------------------------
+    def _clock_draft(
+        self, query: Query, index: LexicalIndex, registry: CallRegistry, types: list[str], now: dt.datetime
+    ) -> _Draft | None:
+        """ "Is it still open?", "when is the next call?": the next call to close (of the types asked), whether it
+        has opened; else the latest one's deadline, past."""
+        lang = query.language
+        kinds: list[str | None] = list(types) or [None]
+        draft = _Draft()
+        today = format_date(now, lang)
+        for kind in kinds:
+            upcoming = registry.relative("next", now, kind)  # type: ignore[arg-type]
+            if upcoming:
+                call = upcoming[0]
+                stated = self._stated("deadline", call, index, lang)
+                if not stated:
+                    return None
+                closes = call.closes()
+                assert closes is not None
+                days = days_until(closes, now)
+                opens = call.opens()
+                name = _call_name(call, lang)
+                if query.relative == "open" and opens is not None and opens > now:
+                    opening = self._stated("opening", call, index, lang)
+                    if not opening:
+                        return None
+                    text = message(lang, "still_open_not_yet", call=name, date=opening[0].text)
+                    draft.lines.append((text, opening[:1]))
+                    continue
+                key = "still_open_yes" if query.relative == "open" else "next_call"
+                draft.lines.append((message(lang, key, call=name, when=stated[0].text, days=days), stated[:1]))
+                draft.computed.append(str(days))
+                _disclose(stated, lang, draft)
+                continue
+            latest = registry.relative("latest", now, kind)  # type: ignore[arg-type]
+            if not latest or query.relative != "open":
+                return None
+            call = latest[-1]
+            stated = self._stated("deadline", call, index, lang)
+            if not stated:
+                return None
+            text = message(lang, "still_open_no", call=_call_name(call, lang), when=stated[0].text)
+            draft.lines.append((text, stated[:1]))
+            _disclose(stated, lang, draft)
+        if not draft.lines:
+            return None
+        draft.notes.append((message(lang, "today_is", today=today), []))
+        draft.computed.append(today)
+        return draft
+
+    def _unknown_call(self, query: Query, index: LexicalIndex, types: list[str]) -> Answer | None:
+        """A call type and year of the programme's period that the registry does not hold: say so, and which calls
+        it holds (a year outside the period, "the 2001 twinning call", is left to the passages)."""
+        period = range(CallFacts.model_fields["year"].metadata[0].ge, CallFacts.model_fields["year"].metadata[1].le + 1)
+        if not (types and query.years) or query.call_ids or not all(y in period for y in query.years):
+            return None
+        registry = index.calls
+        if any(
+            (c.metadata.get("topic"), c.metadata.get("year")) in {(t, y) for t in types for y in query.years}
+            for c in index.chunks
+        ):
+            return None  # a document about it whose facts did not load: the passages answer
+        lang = query.language
+        held = {t: sorted({c.facts.year for c in registry.find(t)}) for t in CALL_TYPES}  # type: ignore[arg-type]
+        calls = "; ".join(
+            f"{message(lang, f'call_{t}')} {', '.join(map(str, years))}" for t, years in held.items() if years
+        )
+        missing = next((t, y) for t in types for y in query.years if not registry.find(t, y))  # type: ignore[arg-type]
+        text = message(lang, CALL_UNKNOWN, name=message(lang, f"call_{missing[0]}"), year=missing[1], calls=calls)
+        return Answer(
+            answer=f"{text} {message(lang, 'where_to_ask')}",
+            answered=False,
+            language=lang,
+            refused_by=CALL_UNKNOWN,
+            standalone=query.standalone,
+        )
+
+    # -- output ----------------------------------------------------------------------------------------------------
+    def render(
+        self,
+        query: Query,
+        index: LexicalIndex,
+        draft: _Draft,
+        passages: list[Passage],
+        extra: list[tuple[Passage, int, str]] = (),  # type: ignore[assignment]
+    ) -> Answer:
+        """The direct answer (each sentence cited), the disclosed other values and notes, then the supporting
+        sentences in the question's language where translated: those stating the values, then ``extra`` ones
+        (passage, position, sentence: the extractive composer's choice, for what else the question asks) up to
+        ``max_support`` in all."""
+        lang = query.language
+        book = CitationBook()
+        shown: dict[tuple[str, int], str] = {}
+        numbers: dict[tuple[str, int], int] = {}
+
+        def cite(passage: Passage, position: int, sentence: str) -> None:
+            key = (passage.chunk.id, position)
+            if key not in numbers:
+                shown[key] = in_language(sentence, str(passage.metadata.get("doc_id", "")), lang, index)
+                numbers[key] = book.number(book.cite(passage, position, shown[key]))
+
+        for _, cited in [*draft.lines, *draft.notes]:
+            for stated in cited:
+                cite(Passage(stated.chunk, 1.0), stated.position, stated.sentence)
+        for passage, position, sentence in extra:
+            if len(shown) >= self.max_support:
+                break
+            cite(passage, position, sentence)
+
+        def marked(text: str, cited: list[_Stated]) -> str:
+            marks = dict.fromkeys(numbers[(s.chunk.id, s.position)] for s in cited)
+            return " ".join([text, *(f"[{n}]" for n in marks)])
+
+        body = " ".join(marked(text, cited) for text, cited in [*draft.lines, *draft.notes])
+        support = [f"{text} [{numbers[key]}]" for key, text in shown.items()]
+        if support:
+            body += "\n\n" + " ".join(support)
+        return Answer(
+            answer=body,
+            answered=True,
+            sources=book.sources(lambda t: t),
+            language=lang,
+            retrieved=_doc_order(passages),
+            cited=book.docs,
+            standalone=query.standalone,
+            computed=draft.computed,
+        )
+
+
+def _names_only(query: Query) -> bool:
+    """Whether a question names a call and asks nothing else ("CERV-2024-CITIZENS-TOWN-TT", "nt 2025?")."""
+    if query.intents:
+        return False
+    rest = CALL_ID.sub(" ", fold(query.text))
+    for named in CALL_PATTERNS:
+        rest = re.sub(named, " ", rest)
+    return not [t for t in content_tokens(rest) if not t.isdigit() and t not in _CALL_WORDS]
+
+
+# Words that only name a call ("the 2024 call", "CERV programme").
+_CALL_WORDS = frozenset(content_tokens("call calls cerv programme program topic info details facts"))
+
+
+def _calls_asked(query: Query, registry: CallRegistry, types: list[str], now: dt.datetime) -> list[Call] | None:
+    """The calls a question names, oldest first: by id, by type and year, or by type and the clock; None when it
+    names none precisely enough (no type: "the deadline in 2024" could be any call's)."""
+    if query.call_ids:
+        ids = [c.upper() for c in query.call_ids]
+        return [c for c in registry.calls if any(c.call_id.startswith(i) for i in ids)] or None
+    if not types:
+        return None
+    if query.years:
+        return [c for t in types for y in sorted(query.years) for c in registry.find(t, y)]  # type: ignore[arg-type]
+    if query.relative in ("this", "last", "latest"):
+        found = [c for t in types for c in registry.relative(query.relative, now, t)]  # type: ignore[arg-type]
+        return found or None
+    return None
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _sentence_stating(chunks: list[Chunk], value: object, attribute: str) -> tuple[Chunk, int, str] | None:
+    """The first sentence of a document that carries the value's source marker and states the value."""
+    source = getattr(value, "source", None)
+    for chunk in chunks:
+        for position, sentence in enumerate(split_sentences(chunk.body)):
+            page_keys = _source_keys(chunk, position)
+            if source not in page_keys or not _states(sentence, value):
+                continue
+            return chunk, position, sentence
+    return None
+
+
+def _source_keys(chunk: Chunk, position: int) -> set[str]:
+    return {s.key for s in sources_of(Passage(chunk, 1.0), position)}
+
+
+def _states(sentence: str, value: object) -> bool:
+    """Whether a sentence states a typed value (a date in English, an amount in euro, a count)."""
+    if hasattr(value, "date"):
+        return format_date(value.date, "en") in sentence  # type: ignore[attr-defined]
+    if hasattr(value, "amount"):
+        return str(value.amount) in values(sentence)["amount"]  # type: ignore[attr-defined]
+    if hasattr(value, "count"):
+        return str(value.count) in _DIGITS.findall(sentence.replace(",", ""))  # type: ignore[attr-defined]
+    return False
+
+
+def _written(value: object, lang: str) -> str:
+    """A typed value written for ``lang``: a date (with its hour, Brussels time), an amount in euro, a count."""
+    if hasattr(value, "time") and getattr(value, "time", None) is not None:
+        return message(lang, "brussels_time", date=format_date(value.date, lang), time=format_time(value.time, lang))  # type: ignore[attr-defined]
+    if hasattr(value, "date"):
+        return format_date(value.date, lang)  # type: ignore[attr-defined]
+    if hasattr(value, "amount"):
+        return format_amount(value.amount, lang)  # type: ignore[attr-defined]
+    return str(getattr(value, "count", ""))
+
+
+def _number_of(value: object) -> int | None:
+    number = getattr(value, "amount", None)
+    return number if number is not None else getattr(value, "count", None)
+
+
+def _call_name(call: Call, lang: str) -> str:
+    return message(
+        lang, "call_named", name=message(lang, f"call_{call.facts.type}"), year=call.facts.year, call_id=call.call_id
+    )
+
+
+def _disclose(stated: list[_Stated], lang: str, draft: _Draft) -> None:
+    """Other values than the leading one, each as another source's, cited."""
+    lead = stated[0]
+    for other in stated[1:]:
+        if other.attribute != lead.attribute or other.text == lead.text:
+            continue
+        site = cited_source(Passage(other.chunk, 1.0), other.position).site
+        draft.notes.append((message(lang, "other_value", source=site, value=other.text), [other]))
+
+
+def _operate(query: Query, calls: list[Call], leads: list[_Stated], lang: str, draft: _Draft) -> None:
+    """The difference between the first and last of the values, or their sum, as the question asks."""
+    numbers = [s.number for s in leads]
+    if any(n is None for n in numbers):
+        return
+    money = leads[0].attribute in ("budget", "grant_max", "grant_min")
+
+    def written(n: int) -> str:
+        return format_amount(n, lang) if money else str(n)
+
+    if query.operation == "sum":
+        total = written(sum(numbers))  # type: ignore[arg-type]
+        draft.notes.append((message(lang, "compare_sum", value=total), []))
+        draft.computed.append(total)
+        return
+    first, last = numbers[0], numbers[-1]
+    a, b = _label(calls[0], calls[-1], lang), _label(calls[-1], calls[0], lang)
+    if first == last:
+        draft.notes.append((message(lang, "compare_same", a=a, b=b), []))
+        return
+    diff = written(abs(last - first))  # type: ignore[operator]
+    key = "compare_more" if last > first else "compare_less"  # type: ignore[operator]
+    draft.notes.append((message(lang, key, value=diff, a=a, b=b), []))
+    draft.computed.append(diff)
+
+
+def _spread(stated: list[_Stated], lang: str, draft: _Draft) -> None:
+    """The gap between the smallest and the largest grant of one call."""
+    low = next((s for s in stated if s.attribute == "grant_min"), None)
+    high = next((s for s in stated if s.attribute == "grant_max"), None)
+    if low is None or high is None or low.number is None or high.number is None:
+        return
+    gap = format_amount(high.number - low.number, lang)
+    draft.notes.append((message(lang, "compare_spread", value=gap), []))
+    draft.computed.append(gap)
+
+
+def _label(call: Call, other: Call, lang: str) -> str:
+    """A short name telling ``call`` from ``other``: its year when only the years differ, else its type's name."""
+    if call.facts.type == other.facts.type:
+        return str(call.facts.year)
+    name = message(lang, f"call_{call.facts.type}")
+    return name if call.facts.year == other.facts.year else f"{name} {call.facts.year}"
+
+
+def _doc_order(passages: list[Passage]) -> list[str]:
+    return list(dict.fromkeys(p.metadata.get("doc_id", p.chunk.id) for p in passages))

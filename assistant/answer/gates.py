@@ -1,0 +1,355 @@
+"""The refusal decision: an ordered list of named gates, and the settings they read.
+
+An answer is refused by the first gate whose check fails, and records that gate's name (``Answer.refused_by``), so
+a false refusal can be attributed and the evaluation report counts refusals per gate. Two stages:
+
+- ``SELECTION_GATES`` judge the best sentence before the answer is chosen (is anything here on the question?);
+- ``ANSWER_GATES`` judge the chosen sentences (do they answer what was asked: the country, a date still ahead, the
+  year, something known?).
+
+Every weight and limit lives in ``Thresholds`` (one object, tuned per embedding model by eval/tune.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+from assistant.question.intents import exact_intents
+from assistant.question.places import countries_named, covers_country
+from assistant.question.query import CALL_ID, INTENT_CUES, PERIOD, Query, topics_named
+from assistant.question.text import fold, tokens
+from assistant.retrieval.hybrid import CALL_TOPICS, Passage
+
+NO_KNOWLEDGE = re.compile(
+    r"\b(do(es)? not (state|give|say|mention|specify|record|show)|not (stated|given|known|specified|recorded|published|"
+    r"found|shown|reported)|no (figure|date|source|amount)s? (is|are|was|were) (given|stated|known))\b",
+    re.I,
+)
+
+
+CUE_WORDS = {t for cues in INTENT_CUES.values() for cue in cues for t in tokens(cue)}
+
+
+# The cue words a sentence holding what is asked answers ("deadline", "last day", "amount"); not the subjects some
+# cues name ("per town", "per project").
+GATE_CUES = frozenset(CUE_WORDS - set(tokens("town network municipality project")))
+
+
+@dataclass
+class Scored:
+    text: str
+    passage: Passage
+    rank: int
+    score: float
+    overlap: float
+    fits_intent: bool
+    position: int = 0
+    terms: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()  # all its tokens (for near repeats)
+    similarity: float | None = None  # the model's cosine of the question and this sentence (its own scale)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Gates of the refusal decision, tuned by eval/tune.py on the tuning files (see docs/answering.md).
+
+    The defaults are all-MiniLM-L6-v2's. Similarities are on the embedding model's own scale (unrelated text
+    scores about 0 with MiniLM, about 0.7 with e5), so a model can have thresholds of its own in
+    ``thresholds.json`` (``for_model``)."""
+
+    min_overlap: float = 0.46
+    min_similarity: float = 0.22
+    strong_similarity: float = 0.65
+    relative_keep: float = 0.55
+    misfit_overlap: float = 0.6
+    # How much the model's question-sentence similarity weighs in a sentence's score (rescaled to 0-1 between the
+    # least and the most similar candidate sentence of the question), and the similarity at which the best sentence
+    # answers whatever its word coverage (a question in another language, or in other words). 1.01: never.
+    semantic_weight: float = 0.0
+    sentence_similarity: float = 1.01
+    # The coverage at which the best sentence answers even when no passage reaches ``min_similarity`` (a short
+    # question in its own words: "who or what is the LEAR on the F&T portal?"). 1.01: the similarity gate alone.
+    similarity_overlap: float = 1.01
+
+    @classmethod
+    def for_model(cls, model_name: str) -> Thresholds:
+        """The thresholds tuned for ``model_name`` (a name or folder; matched by its last part), else the
+        defaults."""
+        tuned = _tuned_thresholds()
+        return cls(**tuned.get(Path(model_name).name, {}))
+
+
+@lru_cache(maxsize=1)
+def _tuned_thresholds() -> dict[str, dict[str, float]]:
+    data = json.loads((files("assistant.answer") / "thresholds.json").read_text(encoding="utf-8"))
+    return {name: values for name, values in data.items() if not name.startswith("_")}
+
+
+YEARISH_ALL = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+_FUTURE = re.compile(r"\b(next|upcoming|forthcoming|future)\b")
+
+
+_DAY_MONTH_YEAR = re.compile(
+    r"\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December) "
+    r"((?:19|20)\d{2})\b"
+)
+
+
+def same_year(best: Scored, query: Query) -> bool:
+    """A question naming a year is answered by a sentence of that year: in its document's metadata, or said in
+    the sentence; a sentence of a document about another year, or naming only other years, is not the answer."""
+    if not query.years:
+        return True
+    years = {str(y) for y in query.years}
+    said = set(YEARISH_ALL.findall(best.text))
+    if said & years:
+        return True
+    doc_year = best.passage.metadata.get("year")
+    if doc_year is not None:
+        return str(doc_year) in years and not said
+    return not said
+
+
+def of_year(s: Scored, year: int) -> bool:
+    """Whether a sentence is about ``year``: it says so (a period such as "2007-2013" names no one year), or it
+    says no year and its document is of that year."""
+    said = set(YEARISH_ALL.findall(PERIOD.sub(" ", s.text)))
+    return str(year) in said or (not said and s.passage.metadata.get("year") == year)
+
+
+def same_call(best: Scored, query: Query) -> bool:
+    """A question about one call (town twinning, networks of towns, remembrance) is not answered by a sentence
+    about another call: one that names only other calls, or one from another call's document that names none."""
+    if query.call_ids and not same_call_id(best, query.call_ids):
+        return False
+    asked = set(query.topics) & CALL_TOPICS
+    if not asked:
+        return True
+    named = set(topics_named(best.text)) & CALL_TOPICS
+    topic = best.passage.metadata.get("topic")
+    return bool(named & asked) or (not named and (topic not in CALL_TOPICS or topic in asked))
+
+
+def about_other_countries(text: str, asked: list[str]) -> bool:
+    """Whether a sentence names countries but none of those asked about."""
+    return bool(countries_named(text, "en")) and not any(covers_country(text, c) for c in asked)
+
+
+_MONTHS = {
+    name: i
+    for i, name in enumerate(
+        "january february march april may june july august september october november december".split(), 1
+    )
+}
+
+
+def _date(day: str, month: str, year: str) -> dt.date | None:
+    """A calendar date from its English spelling, or None when there is no such day (31 April)."""
+    try:
+        return dt.date(int(year), _MONTHS[month.lower()], int(day))
+    except (KeyError, ValueError):
+        return None
+
+
+def gate_overlap(best: Scored, weights: dict[str, float], query: Query) -> float:
+    """The best sentence's coverage for the refusal decision: a sentence that holds what is asked also answers the
+    question's cue words ("closed on 18 April 2024" answers "deadline", "EUR 60,000" answers "amount")."""
+    if not (best.fits_intent and query.intents):
+        return best.overlap
+    total = sum(weights.values()) or 1.0
+    return best.overlap + sum(w for t, w in weights.items() if t in GATE_CUES and t not in best.terms) / total
+
+
+def holds_future_date(chosen: list[Scored], now: dt.datetime) -> bool:
+    """Whether a chosen sentence that holds what is asked dates something on or after today (a bare year counts
+    until its end)."""
+    today = now.date()
+    for s in chosen:
+        if not s.fits_intent:
+            continue
+        days = [d for m in _DAY_MONTH_YEAR.findall(s.text) if (d := _date(*m)) is not None]
+        text = _DAY_MONTH_YEAR.sub(" ", PERIOD.sub(" ", s.text))
+        if any(d >= today for d in days) or any(int(y) >= today.year for y in YEARISH_ALL.findall(text)):
+            return True
+    return False
+
+
+def same_call_id(best: Scored, call_ids: list[str]) -> bool:
+    """A question naming a call id ("CERV-2022-CITIZENS-CIV") is not answered by a sentence of another call's
+    document, nor by one naming only other call ids. An id names its topics too ("CERV-2021-CITIZENS-TOWN")."""
+    asked = [fold(c) for c in call_ids]
+    said = CALL_ID.findall(fold(best.text))
+    if said:
+        return any(s.startswith(a) or a.startswith(s) for s in said for a in asked)
+    doc = fold(str(best.passage.metadata.get("call_id") or ""))
+    return not doc or any(doc.startswith(a) or a.startswith(doc) for a in asked)
+
+
+# -- the gates -----------------------------------------------------------------------------------------------------
+@dataclass
+class Judged:
+    """What the gates judge: the question, its scored sentences (best first) and, after the choice, the chosen
+    ones."""
+
+    query: Query
+    scored: list[Scored]
+    weights: dict[str, float]
+    passages: list[Passage]
+    thresholds: Thresholds
+    now: dt.datetime
+    chosen: list[Scored] = field(default_factory=list)
+
+    @property
+    def best(self) -> Scored:
+        return self.scored[0]
+
+    @cached_property
+    def similarities(self) -> list[float]:
+        return [p.similarity for p in self.passages if p.similarity is not None]
+
+    @cached_property
+    def top_similarity(self) -> float:
+        """The best passage's similarity; lexical-only retrieval has none, and then coverage alone decides."""
+        return max(self.similarities) if self.similarities else self.thresholds.min_similarity
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A named check: ``refuses`` says whether it refuses; ``nearby`` what a refusal may quote."""
+
+    name: str
+    refuses: Callable[[Judged], bool]
+    nearby: Callable[[Judged], list[Scored]]
+    doc: str = ""
+
+
+def _near_best(j: Judged) -> list[Scored]:
+    """The best sentence, when it shares something with the question."""
+    return j.scored[:1] if j.best.overlap > 0.2 else []
+
+
+def _dissimilar(j: Judged) -> bool:
+    t = j.thresholds
+    return j.top_similarity < t.min_similarity and gate_overlap(j.best, j.weights, j.query) < t.similarity_overlap
+
+
+def _weak(j: Judged) -> bool:
+    t = j.thresholds
+    return (
+        gate_overlap(j.best, j.weights, j.query) < t.min_overlap
+        and (not j.similarities or j.top_similarity < t.strong_similarity)
+        and (j.best.similarity is None or j.best.similarity < t.sentence_similarity)
+    )
+
+
+# An exact detail (a time of day, a count, a maximum: the intent registry's ``exact``): no sentence without one
+# answers, however well it matches.
+EXACT_INTENTS = exact_intents()
+
+
+def _misfit(j: Judged) -> bool:
+    exact = bool(EXACT_INTENTS & set(j.query.intents))
+    return not j.best.fits_intent and (exact or j.best.overlap < j.thresholds.misfit_overlap)
+
+
+def _country_missing(j: Judged) -> bool:
+    countries = j.query.countries
+    if not countries:
+        return False
+    spoken_of = [{c for c in countries if covers_country(s.text, c)} for s in j.chosen]
+    return not spoken_of[0] or set().union(*spoken_of) != set(countries)
+
+
+def _past_only(j: Judged) -> bool:
+    return (
+        "date" in j.query.intents
+        and bool(_FUTURE.search(fold(j.query.text)))
+        and not holds_future_date(j.chosen, j.now)
+    )
+
+
+def _year_unanswered(j: Judged) -> bool:
+    return bool(j.query.years) and not any(of_year(s, y) for s in j.chosen for y in j.query.years)
+
+
+SELECTION_GATES: tuple[Gate, ...] = (
+    Gate(
+        "similarity",
+        _dissimilar,
+        _near_best,
+        "No retrieved passage is similar enough to the question (``min_similarity``), and the best sentence does "
+        "not cover the question's words well enough to answer anyway (``similarity_overlap``).",
+    ),
+    Gate(
+        "coverage",
+        _weak,
+        _near_best,
+        "The best sentence covers too little of the question's weighted terms (``min_overlap``), and neither the "
+        "passage nor the sentence is similar enough to answer in other words (``strong_similarity``, "
+        "``sentence_similarity``).",
+    ),
+    Gate(
+        "intent",
+        _misfit,
+        _near_best,
+        "The best sentence does not hold what is asked (a date, an amount of the right kind, a count), when that is "
+        "an exact detail or the sentence covers little (``misfit_overlap``).",
+    ),
+    Gate(
+        "year",
+        lambda j: not same_year(j.best, j.query),
+        _near_best,
+        "The question names a year and the best sentence is of another one.",
+    ),
+    Gate(
+        "call",
+        lambda j: not same_call(j.best, j.query),
+        _near_best,
+        "The question names a call (type or id) and the best sentence is about another one.",
+    ),
+)
+
+ANSWER_GATES: tuple[Gate, ...] = (
+    Gate(
+        "country",
+        _country_missing,
+        lambda j: j.chosen[:1],
+        "The question names countries and the chosen sentences do not speak of each of them.",
+    ),
+    Gate(
+        "future",
+        _past_only,
+        lambda j: j.chosen[:1],
+        'A question about the next event ("the next congress") is answered only by a date not yet past.',
+    ),
+    Gate(
+        "year_of_answer",
+        _year_unanswered,
+        lambda j: j.chosen[:1],
+        "No chosen sentence is about a year the question names.",
+    ),
+    Gate(
+        "no_knowledge",
+        lambda j: bool(NO_KNOWLEDGE.search(j.chosen[0].text)),
+        lambda j: j.chosen[:1],  # a refusal quotes at most one nearby sentence
+        "The best chosen sentence says the sources do not give what is asked.",
+    ),
+)
+# Refusals decided outside the gates: a name the documents never use, nothing retrieved, small talk.
+UNKNOWN_NAME = "unknown_name"
+NO_PASSAGES = "no_passages"
+SMALL_TALK = "small_talk"
+
+
+def first_refusal(gates: tuple[Gate, ...], judged: Judged) -> Gate | None:
+    """The first gate that refuses, in order, or None when all pass."""
+    return next((g for g in gates if g.refuses(judged)), None)

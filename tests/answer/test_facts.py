@@ -1,0 +1,86 @@
+"""Call facts answered from the call registry: a direct answer first, in the question's language, each value cited
+by the sentence that states it; the clock ("still open?"), differences across calls, and a call the registry does
+not hold. Over the real fixture index (two call documents: Town Twinning 2024, Networks of Towns 2025)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.facts import asked_attributes
+from assistant.config import Settings
+from assistant.question.query import analyse
+from assistant.service import Assistant
+from tests.conftest import fixed_clock
+
+
+def test_a_deadline_is_answered_first_then_quoted_with_its_source(service: Assistant) -> None:
+    answer = service.ask("When did the 2024 town twinning call close?")
+    assert answer.answered and answer.refused_by is None
+    direct, _, support = answer.answer.partition("\n\n")
+    assert "19 September 2024" in direct and "17:00" in direct and "CERV-2024-CITIZENS-TOWN-TT" in direct
+    assert direct.endswith("[1]")
+    # The supporting sentence is the document's own, and the cited page holds it.
+    assert "19 September 2024" in support and "19 September 2024" in answer.sources[0].snippet
+    assert answer.sources[0].url
+
+
+def test_a_french_question_gets_a_french_direct_answer(service: Assistant) -> None:
+    answer = service.ask("Quelle était la date limite de l'appel jumelage de villes 2024 ?")
+    assert answer.answered and answer.language == "fr"
+    direct, _, support = answer.answer.partition("\n\n")
+    assert "19 septembre 2024" in direct
+    # The fixture corpus has no French translation: the source sentence is quoted in English, and marked so.
+    assert support.startswith("“") and "19 September 2024" in support
+
+
+@pytest.fixture(scope="module")
+def in_january_2025(indexed_settings: Settings, embeddings) -> Assistant:  # noqa: ANN001
+    return Assistant(indexed_settings, embeddings, clock=fixed_clock(2025, 1, 10))
+
+
+def test_still_open_is_answered_by_the_clock(service: Assistant, in_january_2025: Assistant) -> None:
+    answer = in_january_2025.ask("Is the networks of towns call still open?")
+    assert answer.answered and "27 March 2025" in answer.answer
+    assert "76" in answer.answer and "76" in answer.computed  # days left, computed, not quoted
+    closed = service.ask("Is the networks of towns call still open?")
+    assert closed.answered and closed.answer.startswith("No") and "27 March 2025" in closed.answer
+
+
+def test_a_difference_across_calls_is_computed_and_each_operand_cited(service: Assistant) -> None:
+    answer = service.ask(
+        "Budget of the 2024 town twinning call vs the 2025 networks of towns call: what's the difference?"
+    )
+    assert answer.answered
+    assert "4,000,000" in answer.answer and "10,000,000" in answer.answer and "6,000,000" in answer.answer
+    assert "EUR 6,000,000" in answer.computed
+    assert len(answer.sources) == 2
+
+
+def test_a_call_the_registry_lacks_is_refused_naming_the_calls_it_holds(service: Assistant) -> None:
+    answer = service.ask("What was the budget of the 2022 town twinning call?")
+    assert not answer.answered and answer.refused_by == "call_unknown"
+    assert "Town Twinning 2024" in answer.answer and "Networks of Towns 2025" in answer.answer
+
+
+def test_a_value_the_registry_lacks_is_left_to_the_passages(service: Assistant) -> None:
+    # No maximum grant is stated for the 2025 Networks of Towns call: no direct answer is made up.
+    answer = service.ask("What was the maximum grant per project in the 2025 networks of towns call?")
+    assert not answer.answered and answer.refused_by != "call_unknown"
+
+
+@pytest.mark.parametrize(
+    ("question", "attributes"),
+    [
+        ("When did the 2024 town twinning call close?", ["deadline"]),
+        ("When did the NT 2025 call open?", ["opening"]),
+        ("When were the results of the 2023 networks of towns call announced?", ["results_date"]),
+        ("What was the total budget of the TT 2024 call?", ["budget"]),
+        ("What is the maximum grant per project for town twinning 2025?", ["grant_max"]),
+        ("How much can one town twinning project get in 2024?", ["grant_range"]),
+        ("How many proposals did the 2023 NT call receive?", ["proposals_received"]),
+        ("How many projects were funded in the 2022 networks of towns call?", ["projects_funded"]),
+        ("Who can apply to the 2024 town twinning call?", []),
+    ],
+)
+def test_the_attribute_asked(question: str, attributes: list[str]) -> None:
+    assert asked_attributes(analyse(question)) == attributes

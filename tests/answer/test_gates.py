@@ -1,0 +1,108 @@
+"""Each refusal gate, on hand-made passages: the question it refuses, recorded as ``refused_by``, and a question
+it lets through. No model: passages carry their similarity by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.answer import Answer
+from assistant.answer.extractive import ExtractiveComposer, Thresholds
+from assistant.answer.gates import ANSWER_GATES, SELECTION_GATES
+from assistant.ingest.splitting import Chunk
+from assistant.question.query import analyse
+from assistant.retrieval.hybrid import Passage
+from assistant.retrieval.lexical import LexicalIndex
+from tests.conftest import fixed_clock
+
+COMPOSER = ExtractiveComposer(Thresholds())
+
+
+# A sentence of the index that no question here retrieves: its year is a word the documents know.
+ELSEWHERE = Chunk("elsewhere", "The agency moved offices in 2007.", {"doc_id": "elsewhere"})
+
+
+def _ask(question: str, sentences: list[str], similarity: float = 0.5) -> Answer:
+    chunks = [Chunk(f"c{i}", s, {"doc_id": f"d{i}"}) for i, s in enumerate(sentences)]
+    passages = [Passage(c, 1.0 / (i + 1), similarity) for i, c in enumerate(chunks)]
+    index = LexicalIndex([*chunks, ELSEWHERE])
+    return COMPOSER.compose(analyse(question), passages, index, fixed_clock(2026, 1, 1)())
+
+
+# gate -> (question, passages that do not answer it, passages that do)
+CASES: dict[str, tuple[str, list[str], list[str]]] = {
+    "unknown_name": (
+        "What is the Interreg budget of the PIC register?",
+        ["The PIC register is run by the agency."],
+        ["The PIC register is run by the agency. Interreg has a budget of EUR 10 for the PIC register."],
+    ),
+    "coverage": (
+        "Who chairs the committee of the regions?",
+        ["Applicants register in the Participant Register and get a PIC before they apply."],
+        ["The committee of the regions is chaired by Ana Lopez."],
+    ),
+    "intent": (
+        "At what time does the Participant Register deadline for the PIC close?",
+        ["The Participant Register deadline for the PIC is announced by the agency."],
+        ["The Participant Register deadline for the PIC closes at 17:00."],
+    ),
+    "year": (
+        "What was the PIC registration fee in 2023?",
+        ["In 2021 the PIC registration fee was EUR 10.", "The agency moved offices in 2023."],
+        ["In 2023 the PIC registration fee was EUR 10."],
+    ),
+    "call": (
+        "What was the budget of the networks of towns call?",
+        ["The town twinning call had a budget of EUR 4,000,000."],
+        ["The networks of towns call had a budget of EUR 6,000,000."],
+    ),
+    "country": (
+        "Who is the CERV contact point in Germany?",
+        ["The CERV contact point in France is Cidem."],
+        ["The CERV contact point in Germany is the Kontaktstelle Deutschland."],
+    ),
+    "future": (
+        "When is the next twinning congress?",
+        ["The twinning congress took place on 3 May 2019."],
+        ["The next twinning congress takes place on 3 May 2027."],
+    ),
+    "year_of_answer": (
+        "Who won the Golden Stars award in 2007?",
+        ["The Golden Stars award honours twinning projects and was won by Lyon."],
+        ["The Golden Stars award was won in 2007 by Turin."],
+    ),
+    "no_knowledge": (
+        "What is the PIC registration fee?",
+        ["The documents do not state the PIC registration fee."],
+        ["The PIC registration fee is EUR 10."],
+    ),
+}
+
+
+# A passage as similar as this answers in other words whatever its word coverage: the later gates are reached.
+SIMILARITY = {"year_of_answer": 0.7}
+
+
+def test_every_gate_has_a_case() -> None:
+    assert {g.name for g in SELECTION_GATES + ANSWER_GATES} | {"unknown_name"} == set(CASES) | {"similarity"}
+
+
+@pytest.mark.parametrize("gate", sorted(CASES))
+def test_a_gate_refuses_what_it_guards_and_says_so(gate: str) -> None:
+    question, wrong, right = CASES[gate]
+    similarity = SIMILARITY.get(gate, 0.5)
+    refused = _ask(question, wrong, similarity)
+    assert not refused.answered and refused.refused_by == gate, refused.answer
+    answered = _ask(question, right, similarity)
+    assert answered.answered and answered.refused_by is None, answered.answer
+
+
+def test_the_similarity_gate_refuses_passages_unlike_the_question() -> None:
+    sentences = ["The PIC registration fee is EUR 10."]
+    refused = _ask("What is the PIC registration fee?", sentences, similarity=0.01)
+    assert not refused.answered and refused.refused_by == "similarity"
+    assert _ask("What is the PIC registration fee?", sentences, similarity=0.5).answered
+
+
+def test_nothing_retrieved_is_its_own_reason() -> None:
+    answer = COMPOSER.compose(analyse("What is the PIC fee?"), [], LexicalIndex([]), fixed_clock(2026, 1, 1)())
+    assert not answer.answered and answer.refused_by == "no_passages"
