@@ -1,12 +1,18 @@
 """Fact matching per the contract: case, accents and thousands separators ignored, "4 million" = 4,000,000,
-and dates read in their usual spellings (19 September 2024 = 2024-09-19 = 19/09/2024 = 19 septembre 2024)."""
+and dates read in their usual spellings (19 September 2024 = 2024-09-19 = 19/09/2024 = 19 septembre 2024).
+
+The same readings give an answer's values (``values``: its numbers, dates and hours, for ``grounded_numbers``)
+and its own words (``own_words``: what is left for ``answer_language`` once quotes, numbers and dates are gone).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable
 
-from assistant.answer.dates import MONTHS
-from assistant.retrieval.text import fold
+from assistant.dates import MONTHS
+from assistant.question.text import fold
 
 _MONTH_NUMBER: dict[str, int] = {}
 for _names in MONTHS.values():
@@ -34,6 +40,14 @@ _MDY = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b")
 _YMD_HU = re.compile(rf"\b(\d{{4}})\.?\s+({_MONTH_RE})\s+(\d{{1,2}})\.?")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# Each date spelling (of folded text) with its (year, month, day), in the order they are read.
+_DATES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[int, int, int]]]] = [
+    (_DMY, lambda m: (int(m[3]), _MONTH_NUMBER[m[2]], int(m[1]))),
+    (_MDY, lambda m: (int(m[3]), _MONTH_NUMBER[m[1]], int(m[2]))),
+    (_YMD_HU, lambda m: (int(m[1]), _MONTH_NUMBER[m[2]], int(m[3]))),
+    (_NUMERIC, lambda m: (int(m[3]), int(m[2]), int(m[1]))),
+    (_ISO, lambda m: (int(m[1]), int(m[2]), int(m[3]))),
+]
 _SCALED = re.compile(
     r"\b(\d+(?:[.,]\d+)?)\s*(million|billion|milliard|milliards|miliarde|milioane|milioni|miliardi|"
     r"millionen|milliarden|millones|millon|mrd|mio|bn|m)\b"
@@ -58,20 +72,17 @@ _SCALE = {
 }
 
 
+def _scaled(m: re.Match[str], scale: dict[str, int] = _SCALE) -> str:
+    """An amount such as "4.2 million" as a whole number."""
+    return str(int(round(float(m[1].replace(",", ".")) * 10 ** scale[m[2]])))
+
+
 def normalise(text: str) -> str:
     """Fold text so that equal facts written differently compare equal."""
     text = fold(text)
-    text = _DMY.sub(lambda m: f"{m[3]}-{_MONTH_NUMBER[m[2]]:02d}-{int(m[1]):02d}", text)
-    text = _MDY.sub(lambda m: f"{m[3]}-{_MONTH_NUMBER[m[1]]:02d}-{int(m[2]):02d}", text)
-    text = _YMD_HU.sub(lambda m: f"{m[1]}-{_MONTH_NUMBER[m[2]]:02d}-{int(m[3]):02d}", text)
-    text = _NUMERIC.sub(lambda m: f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}", text)
-    text = _ISO.sub(lambda m: f"{m[1]}-{m[2]}-{m[3]}", text)
-
-    def scaled(m: re.Match) -> str:
-        value = float(m[1].replace(",", "."))
-        return str(int(round(value * 10 ** _SCALE[m[2]])))
-
-    text = _SCALED.sub(scaled, text)
+    for pattern, ymd in _DATES:
+        text = pattern.sub(lambda m, ymd=ymd: "{:04d}-{:02d}-{:02d}".format(*ymd(m)), text)
+    text = _SCALED.sub(_scaled, text)
     return " ".join(re.sub(r"[^\w:.%-]+", " ", text).split())
 
 
@@ -84,3 +95,104 @@ def fact_found(alternatives: list[str], answer: str) -> bool:
         if needle and re.search(rf"(?<![\w]){re.escape(needle)}(?:s|es)?(?![\w])", haystack):
             return True
     return False
+
+
+# Values. Fact matching keeps its list of scale words as it was (its scores stay comparable); values also read the
+# Hungarian "millió".
+_VALUE_SCALE = {**_SCALE, "millio": 6}
+_VALUE_SCALED = re.compile(rf"\b(\d+(?:[.,]\d+)?)\s*({'|'.join(sorted(_VALUE_SCALE, key=len, reverse=True))})\b")
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH_RE})\b")
+_MONTH_DAY = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})\b")
+_HOUR = re.compile(r"\b(\d{1,2})(?:[:h](\d{2})\b|\.(\d{2})(?=\s*(?:h|uhr|cet|cest)\b)|\s*uhr\b)")
+_AM_PM = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(?:([ap])\.m\.|([ap])m\b)")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_CITATION = re.compile(r"\[\d+\]")
+_URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_QUOTED = re.compile(r"“[^”]*”")
+
+
+def _date(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _day(month: int, day: int) -> str | None:
+    """A day without its year (--09-19)."""
+    return f"--{month:02d}-{day:02d}" if _date(2000, month, day) else None
+
+
+def _hour(hour: int, minute: int) -> str | None:
+    return f"{hour:02d}:{minute:02d}" if hour <= 24 and minute < 60 else None
+
+
+def _number(text: str) -> str:
+    """A plain number as a value: 2024, 1.5 (a decimal comma read as a point)."""
+    number = text.replace(",", ".")
+    return str(int(number)) if number.isdigit() else str(float(number))
+
+
+def values(text: str) -> set[str]:
+    """The values a text states, whatever their spelling: dates as 2024-09-19 (a day without its year as --09-19),
+    hours as 17:00, amounts and other numbers as whole numbers or decimals (4000000, 1.5). Citation markers, URLs and
+    e-mail addresses are not read."""
+    text = fold(_CITATION.sub(" ", _EMAIL.sub(" ", _URL.sub(" ", text))))
+    found: set[str] = set()
+
+    def take(pattern: re.Pattern[str], value: Callable[[re.Match[str]], str | None]) -> None:
+        """Collect each match's value and blank the match out, so that its digits are not read again."""
+        nonlocal text
+
+        def blank(m: re.Match[str]) -> str:
+            got = value(m)
+            if got is None:
+                return m[0]
+            found.add(got)
+            return " "
+
+        text = pattern.sub(blank, text)
+
+    for pattern, ymd in _DATES:
+        take(pattern, lambda m, ymd=ymd: _date(*ymd(m)))
+    take(_DAY_MONTH, lambda m: _day(_MONTH_NUMBER[m[2]], int(m[1])))
+    take(_MONTH_DAY, lambda m: _day(_MONTH_NUMBER[m[1]], int(m[2])))
+    take(_AM_PM, lambda m: _hour(int(m[1]) % 12 + (12 if (m[3] or m[4]) == "p" else 0), int(m[2] or 0)))
+    take(_HOUR, lambda m: _hour(int(m[1]), int(m[2] or m[3] or 0)))
+    take(_VALUE_SCALED, lambda m: _scaled(m, _VALUE_SCALE))
+    found.update(_number(n) for n in _NUMBER.findall(text))
+    return found
+
+
+def _with_date_parts(found: set[str]) -> set[str]:
+    """Values and, for each full date, its year and its day (--09-19): a source's date also backs those."""
+    parts = set(found)
+    for value in found:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            parts |= {str(int(value[:4])), "--" + value[5:]}
+    return parts
+
+
+def ungrounded(answer: str, backing: list[str]) -> list[str]:
+    """The values of ``answer`` that none of the ``backing`` texts (its sources' snippets, the question, the values
+    the assistant computed) states, sorted."""
+    known = _with_date_parts(set().union(*map(values, backing)))
+    return sorted(values(answer) - known)
+
+
+_MONTH_WORDS = "|".join(sorted({*" ".join(MONTHS.values()).split(), *_MONTH_NUMBER}, key=len, reverse=True))
+_DATE_WORDS = re.compile(
+    rf"\b\d{{1,4}}\.?\s+(?:{_MONTH_WORDS})\b\.?(?:\s+\d{{1,4}}\b\.?)?|\b(?:{_MONTH_WORDS})\.?\s+\d{{1,4}}\b\.?",
+    re.IGNORECASE,
+)
+
+
+def own_words(answer: str) -> str:
+    """The answer's own words: without quotes from the sources (between “ and ”), citation markers, URLs, e-mail
+    addresses, dates and numbers."""
+    text = _QUOTED.sub(" ", answer)
+    for pattern in (_URL, _EMAIL, _CITATION, _DATE_WORDS):
+        text = pattern.sub(" ", text)
+    text = re.sub(r"\d+(?:[.,:/-]\d+)*", " ", text)
+    return " ".join(text.split())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,9 @@ class Result:
     cited: list[str]
     facts_found: list[bool] = field(default_factory=list)
     seconds: float = 0.0
+    refused_by: str | None = None  # the check that refused (Answer.refused_by); None when answered
+    answer_lang: str | None = None  # the language of the answer's own words (matching.own_words), None if none
+    ungrounded: list[str] = field(default_factory=list)  # values of an answer that its sources do not state
 
     @property
     def correct(self) -> bool:
@@ -65,6 +69,31 @@ def _quantile(values: list[float], q: float) -> float | None:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+def answer_language(results: list[Result]) -> float | None:
+    """Over questions not in English (answered or refused): the share answered in the question's language."""
+    return _mean([float(r.answer_lang == r.lang) for r in results if r.lang != "en"])
+
+
+def grounded_numbers(results: list[Result]) -> float | None:
+    """Over answered questions: the share whose every number and date is stated by the answer's cited snippets, the
+    question or the assistant's own computation."""
+    return _mean([float(not r.ungrounded) for r in results if r.answered])
+
+
+def refusals_by_check(results: list[Result]) -> dict[str, dict[str, int]]:
+    """Refusals counted per refusing check: of answerable questions ("false") and of unanswerable ones ("correct");
+    a refusal that names no check counts as "unknown"."""
+
+    def count(group: list[Result]) -> dict[str, int]:
+        counts = Counter(r.refused_by or "unknown" for r in group if not r.answered)
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+    return {
+        "false": count([r for r in results if r.answerable]),
+        "correct": count([r for r in results if not r.answerable]),
+    }
+
+
 def summarise(results: list[Result]) -> dict[str, Any]:
     """The headline metrics of a set of results."""
     answerable = [r for r in results if r.answerable]
@@ -82,8 +111,11 @@ def summarise(results: list[Result]) -> dict[str, Any]:
         "refusal_accuracy": _mean([float(not r.answered) for r in unanswerable]),
         "false_refusals": _mean([float(not r.answered) for r in answerable]),
         "citation_precision": _mean(precisions),
+        "answer_language": answer_language(results),
+        "grounded_numbers": grounded_numbers(results),
         "latency_p50_ms": round(_quantile(latencies, 0.5) or 0, 1),
         "latency_p95_ms": round(_quantile(latencies, 0.95) or 0, 1),
+        "refusals_by_check": refusals_by_check(results),
     }
 
 

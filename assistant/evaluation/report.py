@@ -5,11 +5,21 @@ from __future__ import annotations
 import base64
 import html
 import io
+from collections.abc import Callable
 from typing import Any
 
 from assistant.evaluation.metrics import Result, breakdown, language_fact_recall, summarise
 
-HEADLINE = ["hit@5", "mrr@10", "fact_recall", "fully_correct", "refusal_accuracy", "citation_precision"]
+HEADLINE = [
+    "hit@5",
+    "mrr@10",
+    "fact_recall",
+    "fully_correct",
+    "refusal_accuracy",
+    "citation_precision",
+    "answer_language",
+    "grounded_numbers",
+]
 
 
 def build_report(runs: dict[str, list[Result]], main: str, meta: dict[str, Any]) -> dict[str, Any]:
@@ -31,6 +41,7 @@ def build_report(runs: dict[str, list[Result]], main: str, meta: dict[str, Any])
                 "topic": r.topic,
                 "answerable": r.answerable,
                 "answered": r.answered,
+                "refused_by": r.refused_by,
                 "correct": r.correct,
                 "facts": r.facts,
                 "facts_found": r.facts_found,
@@ -38,6 +49,8 @@ def build_report(runs: dict[str, list[Result]], main: str, meta: dict[str, Any])
                 "retrieved": r.retrieved[:5],
                 "cited": r.cited,
                 "answer": r.answer,
+                "answer_lang": r.answer_lang,
+                "ungrounded_numbers": r.ungrounded,
                 "ms": round(r.seconds * 1000, 1),
             }
             for r in results
@@ -83,18 +96,47 @@ def _fmt(value: Any) -> str:
     return f"{value:.3f}" if isinstance(value, float) and value <= 1 else html.escape(str(value))
 
 
+def _refusal_table(configs: dict[str, dict[str, Any]]) -> str:
+    """Per configuration, its false and its correct refusals counted per refusing check."""
+
+    def counts(by_check: dict[str, int]) -> str:
+        return html.escape(", ".join(f"{check} {n}" for check, n in by_check.items()) or "none")
+
+    body = "".join(
+        f"<tr><th>{html.escape(name)}</th><td>{counts(s['refusals_by_check']['false'])}</td>"
+        f"<td>{counts(s['refusals_by_check']['correct'])}</td></tr>"
+        for name, s in configs.items()
+    )
+    return f"<table><tr><th></th><th>false refusals</th><th>correct refusals</th></tr>{body}</table>"
+
+
+def _rows(results: list[dict[str, Any]], cells: Callable[[dict[str, Any]], list[Any]]) -> str:
+    """Table rows, one a result, each cell escaped."""
+    return "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells(r)) + "</tr>" for r in results)
+
+
 def render_html(report: dict[str, Any]) -> str:
     columns = ["questions", *HEADLINE, "false_refusals", "latency_p50_ms", "latency_p95_ms"]
-    failed = [r for r in report["results"] if not r["correct"]]
-    rows = "".join(
-        "<tr>"
-        f"<td>{html.escape(r['id'])}</td><td>{html.escape(r['question'])}</td><td>{r['lang']}</td>"
-        f"<td>{'answerable' if r['answerable'] else 'should refuse'}</td>"
-        f"<td>{html.escape('; '.join(' / '.join(a) for a in r['facts']))}</td>"
-        f"<td>{'' if r['answered'] else '(refused) '}{html.escape(r['answer'])}</td></tr>"
-        for r in failed
+    results = report["results"]
+    failed = [r for r in results if not r["correct"]]
+    rows = _rows(
+        failed,
+        lambda r: [
+            r["id"],
+            r["question"],
+            r["lang"],
+            "answerable" if r["answerable"] else "should refuse",
+            "; ".join(" / ".join(a) for a in r["facts"]),
+            r.get("refused_by") or ("" if r["answered"] else "unknown"),
+            ("" if r["answered"] else "(refused) ") + r["answer"],
+        ],
     )
+    ungrounded = [r for r in results if r.get("ungrounded_numbers")]
+    ungrounded_rows = _rows(ungrounded, lambda r: [r["id"], ", ".join(r["ungrounded_numbers"]), r["answer"]])
+    other_lang = [r for r in results if r["lang"] != "en" and r.get("answer_lang") != r["lang"]]
+    lang_rows = _rows(other_lang, lambda r: [r["id"], r["lang"], r.get("answer_lang") or "–", r["answer"]])
     meta = "".join(f"<li>{html.escape(k)}: {html.escape(str(v))}</li>" for k, v in report["meta"].items())
+    main = html.escape(report["main"])
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Evaluation report</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px}}
 table{{border-collapse:collapse;margin:1rem 0}}
@@ -103,9 +145,16 @@ td,th{{border:1px solid #ccc;padding:4px 8px;font-size:14px;text-align:left;vert
 <h1>Evaluation report</h1><ul>{meta}</ul>
 <img alt="metrics by configuration" src="data:image/png;base64,{_chart(report)}">
 <h2>Configurations</h2>{_table(report["configurations"], columns)}
-<h2>{html.escape(report["main"])}: by topic</h2>{_table(report["by_topic"], columns)}
-<h2>{html.escape(report["main"])}: by language</h2>{_table(report["by_language"], columns)}
+<h2>Refusals by check</h2>{_refusal_table(report["configurations"])}
+<h2>{main}: by topic</h2>{_table(report["by_topic"], columns)}
+<h2>{main}: by language</h2>{_table(report["by_language"], columns)}
 <h2>Failed questions ({len(failed)})</h2>
-<table><tr><th>id</th><th>question</th><th>lang</th><th>expected</th><th>facts</th><th>answer given</th></tr>
+<table><tr><th>id</th><th>question</th><th>lang</th><th>expected</th><th>facts</th><th>refused by</th>
+<th>answer given</th></tr>
 {rows}</table>
+<h2>{main}: numbers not in the cited sources ({len(ungrounded)})</h2>
+<table><tr><th>id</th><th>not found</th><th>answer</th></tr>{ungrounded_rows}</table>
+<h2>{main}: answers not in the question's language ({len(other_lang)})</h2>
+<table><tr><th>id</th><th>question's language</th><th>answer's language</th><th>answer given</th></tr>
+{lang_rows}</table>
 </body></html>"""

@@ -12,9 +12,10 @@ from typing import Any
 from tqdm import tqdm
 
 from assistant.answer.answer import Answer
-from assistant.answer.dates import BRUSSELS, Clock, system_clock
-from assistant.evaluation.matching import fact_found
+from assistant.dates import BRUSSELS, Clock, system_clock
+from assistant.evaluation.matching import fact_found, own_words, ungrounded
 from assistant.evaluation.metrics import Result
+from assistant.question.languages import detect_text_language
 
 REQUIRED = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}
 
@@ -54,33 +55,40 @@ def run(
     progress: bool = True,
     clock: QuestionClock | None = None,
 ) -> list[Result]:
-    """Ask every question (with its history) and score the answer's facts: the stated ones (``facts``) and the
-    computed ones (``derived``: a difference, a sum, days left). With ``clock`` (the assistant's), each question
-    is asked on its ``asked_on`` day."""
+    """Ask every question (with its history) and score its answer (``score``). With ``clock`` (the assistant's),
+    each question is asked on its ``asked_on`` day."""
     results = []
     for q in tqdm(questions, desc="evaluating", unit="q", disable=not progress):
         if clock is not None:
             clock.day = dt.date.fromisoformat(q["asked_on"]) if q.get("asked_on") else None
-        facts = [*q["facts"], *q.get("derived", [])]
         started = time.perf_counter()
         answer = ask(q["question"], q["history"])
-        seconds = time.perf_counter() - started
-        results.append(
-            Result(
-                id=q["id"],
-                question=q["question"],
-                lang=q["lang"],
-                topic=q["topic"],
-                answerable=bool(q["answerable"]),
-                follow_up=bool(q["history"]),
-                expected_sources=list(q["sources"]),
-                facts=facts,
-                answer=answer.answer,
-                answered=answer.answered,
-                retrieved=answer.retrieved,
-                cited=answer.cited,
-                facts_found=[fact_found(alts, answer.answer) for alts in facts],
-                seconds=seconds,
-            )
-        )
+        results.append(score(q, answer, time.perf_counter() - started))
     return results
+
+
+def score(q: dict[str, Any], answer: Answer, seconds: float = 0.0) -> Result:
+    """One question's result: its facts found, the stated ones (``facts``) and the computed ones (``derived``: a
+    difference, a sum, days left); which check refused it; the language of the answer's own words; and, when
+    answered, the answer's values that neither its sources' snippets, the question nor ``Answer.computed`` state."""
+    facts = [*q["facts"], *q.get("derived", [])]
+    backing = [*(s.snippet for s in answer.sources), q["question"], *answer.computed]
+    return Result(
+        id=q["id"],
+        question=q["question"],
+        lang=q["lang"],
+        topic=q["topic"],
+        answerable=bool(q["answerable"]),
+        follow_up=bool(q["history"]),
+        expected_sources=list(q["sources"]),
+        facts=facts,
+        answer=answer.answer,
+        answered=answer.answered,
+        retrieved=answer.retrieved,
+        cited=answer.cited,
+        facts_found=[fact_found(alts, answer.answer) for alts in facts],
+        seconds=seconds,
+        refused_by=None if answer.answered else answer.refused_by,
+        answer_lang=detect_text_language(own_words(answer.answer)),
+        ungrounded=ungrounded(answer.answer, backing) if answer.answered else [],
+    )

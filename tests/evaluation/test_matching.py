@@ -1,6 +1,8 @@
+import re
+
 import pytest
 
-from assistant.evaluation.matching import fact_found
+from assistant.evaluation.matching import fact_found, own_words, ungrounded, values
 
 
 @pytest.mark.parametrize(
@@ -28,3 +30,57 @@ def test_equal_facts_written_differently_match(fact: str, answer: str) -> None:
 )
 def test_different_facts_do_not_match(fact: str, answer: str) -> None:
     assert not fact_found([fact], answer)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("EUR 4 000 000", {"4000000"}),
+        ("EUR 4,000,000", {"4000000"}),
+        ("4.000.000 EUR", {"4000000"}),
+        ("EUR 4 million", {"4000000"}),
+        ("4,2 millió euró", {"4200000"}),
+        ("1,5 milliards", {"1500000000"}),
+        ("19 September 2024", {"2024-09-19"}),
+        ("19 septembre 2024", {"2024-09-19"}),
+        ("2024. szeptember 19.", {"2024-09-19"}),
+        ("am 19. September 2024", {"2024-09-19"}),
+        ("September 19, 2024", {"2024-09-19"}),
+        ("19/09/2024", {"2024-09-19"}),
+        ("2024-09-19", {"2024-09-19"}),
+        ("on 19 September", {"--09-19"}),
+        ("at 17:00", {"17:00"}),
+        ("à 17h00", {"17:00"}),
+        ("um 17 Uhr", {"17:00"}),
+        ("at 5 pm", {"17:00"}),
+        ("at 17.00 CET", {"17:00"}),
+        ("a rate of 27,26% [2]", {"27.26"}),
+        ("Regulation (EU) 2021/692 [1]", {"2021", "692"}),
+        ("CERV-2024-CITIZENS-TOWN-TT, see https://ec.europa.eu/2025/call or cerv-2026@ec.europa.eu", {"2024"}),
+        ("no numbers here [3]", set()),
+    ],
+)
+def test_values_read_numbers_dates_and_hours_whatever_their_spelling(text: str, expected: set[str]) -> None:
+    assert values(text) == expected
+
+
+def test_a_full_date_in_the_backing_also_backs_its_year_and_its_day() -> None:
+    backing = ["The call closes on 19 September 2024."]
+    assert ungrounded("In 2024 the call closes on 19 September. [1]", backing) == []
+    assert ungrounded("The call closes on 19 October. [1]", backing) == ["--10-19"]
+
+
+def test_ungrounded_lists_the_answer_values_no_backing_text_states() -> None:
+    answer = "La subvention est de 4 000 000 EUR [1] ; date limite : 2024. szeptember 19., 17:00. Il reste 10 jours."
+    backing = ["The budget is EUR 4 million.", "Deadline: 19 September 2024 at 17:00", "in 10 days"]
+    assert ungrounded(answer, backing) == []
+    assert ungrounded(answer, backing[:2]) == ["10"]
+    assert ungrounded("The budget was EUR 5,000,000 in 2023 [1].", backing) == ["2023", "5000000"]
+
+
+def test_own_words_leave_out_quotes_markers_links_numbers_and_dates() -> None:
+    answer = (
+        "Selon la source, “The call closed on 19 September 2024 at 17:00.” [1] Le délai a expiré le "
+        "19 septembre 2024 (https://ec.europa.eu/x, cerv@ec.europa.eu) pour 4 000 000 EUR."
+    )
+    assert re.findall(r"\w+", own_words(answer)) == "Selon la source Le délai a expiré le pour EUR".split()
