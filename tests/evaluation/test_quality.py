@@ -2,7 +2,8 @@
 
 The issue's floors are hit@5 0.90, English fact recall 0.85, refusal accuracy 0.80 and other-language fact
 recall 0.70; eval/test.jsonl meets all four since the fourth session. With the default model, multilingual-e5-small
-(since the sixth session; docs/model-comparison.md), test gives 0.97, 0.89, 0.90 and 0.88. FLOORS keep CI at or
+(since the sixth session; docs/model-comparison.md), test gives 0.97, 0.89, 0.90 and 0.88 (unchanged by issue
+16's answer layer, which adds the answer-language, grounding and false-refusal bounds below). FLOORS keep CI at or
 above the issue's floors and about one question below today's level, so a regression shows. Never tune on
 test.jsonl.
 """
@@ -21,7 +22,18 @@ from assistant.service import Assistant
 
 ROOT = Path(__file__).parents[2]
 ISSUE_FLOORS = {"hit@5": 0.90, "fact_recall_en": 0.85, "refusal_accuracy": 0.80, "fact_recall_other": 0.70}
-FLOORS = {"hit@5": 0.95, "fact_recall_en": 0.86, "refusal_accuracy": 0.80, "fact_recall_other": 0.80}
+FLOORS = {
+    "hit@5": 0.95,
+    "fact_recall_en": 0.86,
+    "refusal_accuracy": 0.80,
+    "fact_recall_other": 0.80,
+    # Since issue 16 (seventh session; today 1.00, 1.00 and 0.07 on test): non-English questions answered in their
+    # own language, answers whose numbers and dates are all in a cited sentence, and at most this many false
+    # refusals.
+    "answer_language": 0.90,
+    "grounded_numbers": 0.95,
+}
+CEILINGS = {"false_refusals": 0.09}
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +66,15 @@ def test_other_language_fact_recall(results) -> None:  # noqa: ANN001
 
 def test_refusal_accuracy(results) -> None:  # noqa: ANN001
     assert summarise(results)["refusal_accuracy"] >= FLOORS["refusal_accuracy"]
+
+
+def test_false_refusals(results) -> None:  # noqa: ANN001
+    assert summarise(results)["false_refusals"] <= CEILINGS["false_refusals"]
+
+
+def test_answers_are_in_the_question_language(results) -> None:  # noqa: ANN001
+    assert summarise(results)["answer_language"] >= FLOORS["answer_language"]
+
+
+def test_numbers_and_dates_come_from_the_cited_sentences(results) -> None:  # noqa: ANN001
+    assert summarise(results)["grounded_numbers"] >= FLOORS["grounded_numbers"]
