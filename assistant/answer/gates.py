@@ -233,8 +233,11 @@ class Gate:
 
 
 def _near_best(j: Judged) -> list[Scored]:
-    """The best sentence, when it shares something with the question."""
-    return j.scored[:1] if j.best.overlap > 0.2 else []
+    """The best sentence, when it shares something with the question and is on its subject (of the year and call
+    asked): a refusal does not quote another year's or another call's sentence as "nearby"."""
+    best = j.best
+    on_subject = best.overlap > 0.2 and same_year(best, j.query) and same_call(best, j.query)
+    return [best] if on_subject else []
 
 
 def _dissimilar(j: Judged) -> bool:

@@ -106,3 +106,10 @@ def test_the_similarity_gate_refuses_passages_unlike_the_question() -> None:
 def test_nothing_retrieved_is_its_own_reason() -> None:
     answer = COMPOSER.compose(analyse("What is the PIC fee?"), [], LexicalIndex([]), fixed_clock(2026, 1, 1)())
     assert not answer.answered and answer.refused_by == "no_passages"
+
+
+def test_a_refusal_quotes_no_sentence_of_another_year_or_call_as_nearby() -> None:
+    for gate in ("year", "call"):
+        question, wrong, _ = CASES[gate]
+        refused = _ask(question, wrong)
+        assert refused.refused_by == gate and not refused.sources, refused.answer
