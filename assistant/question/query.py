@@ -36,6 +36,7 @@ CALL_PATTERNS: dict[str, str] = {
     r"\brealis[ez]e?\b|\bcemr\b|\bccre\b|\brgre\b|\bcmre\b": "cemr",
 }
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+_SHORT_YEAR = re.compile(r"\b(?:cerv|tt|nt|rem)[ '’-]?(2[0-9])\b")
 PERIOD = re.compile(r"\b(19|20)\d{2}\s*[-–/]\s*(19|20)\d{2}\b")
 CALL_ID = re.compile(r"\bcerv-\d{4}-[a-z-]+\b")
 
@@ -281,6 +282,8 @@ def _entities(text: str) -> tuple[list[int], list[str], list[str]]:
     topics = _topics(" ".join([folded, *(t for lang in LANGUAGES[1:] for t in english_terms(text, lang))]))
     # "2021-2027" or "2014-2020" names a programme period, not a call year.
     years = [int(y) for y in dict.fromkeys(_YEAR.findall(PERIOD.sub(" ", folded)))]
+    # "CERV 24", "tt'25", "NT 2026": a call's year written with two digits.
+    years += [2000 + int(y) for y in _SHORT_YEAR.findall(folded) if 2000 + int(y) not in years]
     call_ids = [c.upper() for c in dict.fromkeys(CALL_ID.findall(folded))]
     return years, topics, call_ids
 

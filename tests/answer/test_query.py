@@ -226,3 +226,17 @@ def test_the_glossary_reaches_the_corpus_words(text: str, lang: str, english: se
 
 def test_how_long_in_another_language_is_no_amount() -> None:
     assert "amount" not in analyse("Quanto dura un progetto di gemellaggio?").intents
+
+
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        ("how big was the TT pot in CERV 24 overall?", [2024]),
+        ("tt'25 deadline?", [2025]),
+        ("NT-26 budget", [2026]),
+        ("the 24 projects of the call", []),
+        ("We were 24 towns in the network", []),
+    ],
+)
+def test_a_call_year_written_with_two_digits_after_the_call_is_read(question: str, years: list[int]) -> None:
+    assert analyse(question).years == years
