@@ -272,10 +272,10 @@ class FactAnswerer:
         return draft
 
     def _unknown_call(self, query: Query, index: LexicalIndex, types: list[str]) -> Answer | None:
-        """A call type and year of the programme's period that the registry does not hold: say so, and which calls
-        it holds (a year outside the period, "the 2001 twinning call", is left to the passages)."""
-        period = range(CallFacts.model_fields["year"].metadata[0].ge, CallFacts.model_fields["year"].metadata[1].le + 1)
-        if not (types and query.years) or query.call_ids or not all(y in period for y in query.years):
+        """A call type and year from the programme's start on that the registry does not hold ("the 2028 call"):
+        say so, and which calls it holds (an earlier year, "the 2001 twinning call", is left to the passages)."""
+        first = CallFacts.model_fields["year"].metadata[0].ge  # the programme's first year
+        if not (types and query.years) or query.call_ids or not all(y >= first for y in query.years):
             return None
         registry = index.calls
         if any(

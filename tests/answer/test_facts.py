@@ -56,10 +56,15 @@ def test_a_difference_across_calls_is_computed_and_each_operand_cited(service: A
     assert len(answer.sources) == 2
 
 
-def test_a_call_the_registry_lacks_is_refused_naming_the_calls_it_holds(service: Assistant) -> None:
-    answer = service.ask("What was the budget of the 2022 town twinning call?")
+@pytest.mark.parametrize("year", [2022, 2028])
+def test_a_call_the_registry_lacks_is_refused_naming_the_calls_it_holds(service: Assistant, year: int) -> None:
+    answer = service.ask(f"What was the budget of the {year} town twinning call?")
     assert not answer.answered and answer.refused_by == "call_unknown"
     assert "Town Twinning 2024" in answer.answer and "Networks of Towns 2025" in answer.answer
+
+
+def test_a_call_year_before_the_programme_is_left_to_the_passages(service: Assistant) -> None:
+    assert service.ask("When was the deadline of the 2001 town twinning call?").refused_by != "call_unknown"
 
 
 def test_a_value_the_registry_lacks_is_left_to_the_passages(service: Assistant) -> None:
