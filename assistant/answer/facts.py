@@ -30,6 +30,8 @@ from assistant.corpus.kinds import rank
 from assistant.dates import days_until, format_amount, format_date, format_time
 from assistant.ingest.splitting import Chunk
 from assistant.question.intents import pattern as intent_pattern
+from assistant.question.languages import english_terms
+from assistant.question.places import countries_named
 from assistant.question.query import CALL_ID, CALL_PATTERNS, Query, outcomes_asked
 from assistant.question.text import content_tokens, fold
 from assistant.retrieval.hybrid import Passage
@@ -52,29 +54,49 @@ SUMMARY = ("opening", "deadline", "budget", "grant_range")
 
 
 def asked_attributes(query: Query) -> list[str]:
-    """The registry attributes a question asks for, from its intents ("grant_range" stands for min and max)."""
+    """The registry attributes a question asks for, from its intents ("grant_range" stands for min and max). The
+    refining words are read in the question's own asking sentences (and their English terms): a follow-up's history
+    says which call, not what is asked now ("and how much money was in that call overall?" after a maximum), and
+    context is not the question ("What's the maximum grant? I only find a minimum.")."""
     intents = set(query.intents)
+    asked = query.asked or query.text  # a long question's asking sentences, not its context
+    own = fold(" ".join([asked, *english_terms(asked, query.language)]))
     out: list[str] = []
     if intents & {"date", "time"}:
         # Each event the question names ("when did it open and when did it close?"); a bare "when" names none.
-        folded = fold(query.search_text)
+        folded = own if any(intent_pattern(e).search(own) for e in _DATE_ATTRIBUTE) else fold(query.search_text)
         out += [attribute for event, attribute in _DATE_ATTRIBUTE.items() if intent_pattern(event).search(folded)]
     if "amount" in intents:
-        folded = fold(query.search_text)
-        smallest = bool(_SMALLEST.search(folded))
+        smallest = bool(_SMALLEST.search(own))
         # The call's whole budget, and (or) what one project gets: its maximum, or the smallest and the largest
         # grant (the range). A question may ask both ("the overall budget, and how much per project?").
-        if "budget" in intents or intent_pattern("budget").search(folded):
+        budget = bool(intent_pattern("budget").search(own))
+        per_project = bool(intent_pattern("per_project").search(own))
+        maximum = bool(intent_pattern("maximum").search(own)) and not smallest
+        if not (budget or per_project or maximum or smallest):  # the question's own words name none: its intents
+            budget, per_project, maximum = "budget" in intents, "per_project" in intents, "maximum" in intents
+        if budget:
             out.append("budget")
-        per_project = "per_project" in intents or bool(intent_pattern("per_project").search(folded))
-        if "maximum" in intents or (per_project and intent_pattern("maximum").search(folded) and not smallest):
+        if maximum and (per_project or not budget):
             out.append("grant_max")
         elif per_project or smallest:
             out.append("grant_range")
-    if "count" in intents:
+    if "count" in intents and not _qualified(query):
         # Each outcome counted ("how many were submitted and how many funded?").
         out += [_COUNT_OF_OUTCOME[o] for o in outcomes_asked(query.search_text) if o in _COUNT_OF_OUTCOME]
     return out
+
+
+# Words that restrict a count to some of a call's projects ("coordinated by ...", "Italian-led") or ask a ratio of
+# it: the registry holds whole-call totals.
+_QUALIFIERS = re.compile(r"\b(coordinat\w*|led|lead by|percent\w*|share|rate)\b|%")
+
+
+def _qualified(query: Query) -> bool:
+    """Whether a count question asks about some of a call's projects only (of a country, coordinated by someone)
+    or for a ratio, which the registry's whole-call totals do not answer."""
+    text = query.search_text
+    return bool(_QUALIFIERS.search(fold(text)) or query.countries or countries_named(text, "en"))
 
 
 @dataclass

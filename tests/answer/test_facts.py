@@ -85,7 +85,26 @@ def test_a_value_the_registry_lacks_is_left_to_the_passages(service: Assistant) 
         ("How many proposals did the 2023 NT call receive?", ["proposals_received"]),
         ("How many projects were funded in the 2022 networks of towns call?", ["projects_funded"]),
         ("Who can apply to the 2024 town twinning call?", []),
+        ("What's the maximum EU grant per project in NT 2026? I only find a minimum.", ["grant_max"]),
+        ("what's the gap between the smallest and the largest TT grant in 2024?", ["grant_range"]),
+        ("NT 2023: what was the overall budget and the maximum per project?", ["budget", "grant_max"]),
+        (
+            "How many proposals were submitted to TT 2023 and how many were funded?",
+            ["proposals_received", "projects_funded"],
+        ),
+        # Some of a call's projects, or a ratio: not a whole-call total.
+        ("How many NT 2022 projects coordinated by Italian towns were funded?", []),
+        ("What share of the TT 2021 proposals were funded?", []),
     ],
 )
 def test_the_attribute_asked(question: str, attributes: list[str]) -> None:
     assert asked_attributes(analyse(question)) == attributes
+
+
+def test_a_follow_up_asks_its_own_attribute_of_the_previous_call() -> None:
+    history = [
+        {"role": "user", "content": "What was the maximum grant per project in the 2023 town twinning call?"},
+        {"role": "assistant", "content": "EUR 50,745 [1]"},
+    ]
+    query = analyse("and how much money was in that call overall?", history)
+    assert asked_attributes(query) == ["budget"] and query.years == [2023]
