@@ -62,7 +62,7 @@ def asked_attributes(query: Query) -> list[str]:
     asked = query.asked or query.text  # a long question's asking sentences, not its context
     own = fold(" ".join([asked, *english_terms(asked, query.language)]))
     out: list[str] = []
-    if intents & {"date", "time"}:
+    if intents & {"date", "time"} or query.operation == "difference" or "count" in intents:
         # Each event the question names ("when did it open and when did it close?"); a bare "when" names none.
         folded = own if any(intent_pattern(e).search(own) for e in _DATE_ATTRIBUTE) else fold(query.search_text)
         out += [attribute for event, attribute in _DATE_ATTRIBUTE.items() if intent_pattern(event).search(folded)]
@@ -159,6 +159,7 @@ class FactAnswerer:
             return self._unknown_call(query, index, types)
         draft = _Draft()
         lang = query.language
+        dated: list[_Stated] = []  # the leading date of each date attribute of a single call, for a difference
         for attribute in attributes:
             stated_per_call = [self._stated(attribute, call, index, lang) for call in calls]
             if attribute == "deadline" and "time" in query.intents:
@@ -176,6 +177,14 @@ class FactAnswerer:
             elif query.operation == "difference" and attribute == "grant_range":
                 for stated in stated_per_call:
                     _spread(stated, lang, draft)
+            if attribute in _DATE_ATTRIBUTE.values() and len(calls) == 1:
+                dated.append(stated_per_call[0][0])
+        if (query.operation == "difference" or "count" in query.intents) and len(dated) >= 2:
+            # "How many days between the deadline and the results?": a count over two dates is their difference.
+            first, last = sorted(getattr(s.value, "date") for s in dated[:2])  # noqa: B009
+            days = (last - first).days
+            draft.notes.append((message(lang, "compare_days", days=days), []))
+            draft.computed.append(str(days))
         return draft if draft.lines else None
 
     # -- values ----------------------------------------------------------------------------------------------------

@@ -108,3 +108,9 @@ def test_a_follow_up_asks_its_own_attribute_of_the_previous_call() -> None:
     ]
     query = analyse("and how much money was in that call overall?", history)
     assert asked_attributes(query) == ["budget"] and query.years == [2023]
+
+
+def test_days_between_two_dates_of_a_call_are_computed(service: Assistant) -> None:
+    answer = service.ask("How many days were there between the opening and the deadline of NT 2025?")
+    assert answer.answered and "17 December 2024" in answer.answer and "27 March 2025" in answer.answer
+    assert "100 days" in answer.answer and "100" in answer.computed
