@@ -176,3 +176,8 @@ class CitationBook:
             Source(title=p.title, url=p.url, snippet=clip(" ".join(s)), kind=p.kind, confidence=p.confidence)
             for p, s in zip(self.pages, self.snippets, strict=True)
         ]
+
+
+def doc_order(passages: list[Passage]) -> list[str]:
+    """The documents of the retrieved passages, in rank order (an answer's ``retrieved``)."""
+    return list(dict.fromkeys(p.metadata.get("doc_id", p.chunk.id) for p in passages))

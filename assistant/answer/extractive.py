@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from assistant.answer.answer import Answer, Source
-from assistant.answer.citations import CitationBook, authoritative, conflicting, secondary_only
+from assistant.answer.citations import CitationBook, authoritative, conflicting, doc_order, secondary_only
 from assistant.answer.facts import FactAnswerer
 from assistant.answer.gates import (
     ANSWER_GATES,
@@ -624,11 +624,7 @@ def _answer(
         answered=answered,
         sources=sources,
         language=query.language,
-        retrieved=_doc_order(passages),
+        retrieved=doc_order(passages),
         cited=cited,
         standalone=query.standalone,
     )
-
-
-def _doc_order(passages: list[Passage]) -> list[str]:
-    return list(dict.fromkeys(p.metadata.get("doc_id", p.chunk.id) for p in passages))

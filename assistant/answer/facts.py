@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from typing import get_args
 
 from assistant.answer.answer import Answer
-from assistant.answer.citations import CitationBook, cited_source, sources_of, values
+from assistant.answer.citations import CitationBook, cited_source, doc_order, sources_of, values
 from assistant.answer.localise import in_language
 from assistant.answer.messages import message
-from assistant.calls.models import CallFacts, CallType
+from assistant.calls.models import AmountValue, CallFacts, CallType, CountValue, DateValue, DeadlineValue
 from assistant.calls.registry import Call, CallRegistry
 from assistant.corpus.kinds import rank
 from assistant.dates import days_until, format_amount, format_date, format_time
@@ -39,6 +39,8 @@ from assistant.retrieval.lexical import LexicalIndex
 from assistant.sentences import split_sentences
 
 CALL_TYPES: tuple[str, ...] = get_args(CallType)
+# The typed values the registry answers with (text values such as "lump sum" are not answered here).
+Value = DateValue | DeadlineValue | AmountValue | CountValue
 # The registry attribute a count question asks about, by the outcome it names (query.OUTCOMES).
 _COUNT_OF_OUTCOME = {"received": "proposals_received", "eligible": "proposals_eligible", "funded": "projects_funded"}
 # Attributes whose values are numbers that can be subtracted and added.
@@ -111,7 +113,7 @@ class _Stated:
     position: int
     sentence: str
     authority: tuple[int, int]
-    value: object = None  # the typed value (calls/models.py)
+    value: Value | None = None  # the typed value (calls/models.py)
 
 
 @dataclass
@@ -164,7 +166,10 @@ class FactAnswerer:
             stated_per_call = [self._stated(attribute, call, index, lang) for call in calls]
             if attribute == "deadline" and "time" in query.intents:
                 # An hour asked and a deadline known only by its day: the passages may hold the hour.
-                stated_per_call = [[s for s in stated if getattr(s.value, "time", None)] for stated in stated_per_call]
+                stated_per_call = [
+                    [s for s in stated if isinstance(s.value, DeadlineValue) and s.value.time]
+                    for stated in stated_per_call
+                ]
             if any(not stated for stated in stated_per_call):
                 if summary:
                     continue  # a summary gives what the registry holds
@@ -181,7 +186,7 @@ class FactAnswerer:
                 dated.append(stated_per_call[0][0])
         if (query.operation == "difference" or "count" in query.intents) and len(dated) >= 2:
             # "How many days between the deadline and the results?": a count over two dates is their difference.
-            first, last = sorted(getattr(s.value, "date") for s in dated[:2])  # noqa: B009
+            first, last = sorted(s.value.date for s in dated[:2] if isinstance(s.value, DateValue | DeadlineValue))
             days = (last - first).days
             draft.notes.append((message(lang, "compare_days", days=days), []))
             draft.computed.append(str(days))
@@ -198,7 +203,7 @@ class FactAnswerer:
         out: list[_Stated] = []
         chunks = [c for c in index.chunks if c.metadata.get("doc_id") == call.doc_id]
         for value in getattr(call.facts, attribute, []):
-            found = _sentence_stating(chunks, value, attribute)
+            found = _sentence_stating(chunks, value)
             if found is None:
                 continue
             chunk, position, sentence = found
@@ -374,7 +379,7 @@ class FactAnswerer:
             answered=True,
             sources=book.sources(lambda t: t),
             language=lang,
-            retrieved=_doc_order(passages),
+            retrieved=doc_order(passages),
             cited=book.docs,
             standalone=query.standalone,
             computed=draft.computed,
@@ -414,47 +419,39 @@ def _calls_asked(query: Query, registry: CallRegistry, types: list[str], now: dt
 _DIGITS = re.compile(r"\d+")
 
 
-def _sentence_stating(chunks: list[Chunk], value: object, attribute: str) -> tuple[Chunk, int, str] | None:
+def _sentence_stating(chunks: list[Chunk], value: Value) -> tuple[Chunk, int, str] | None:
     """The first sentence of a document that carries the value's source marker and states the value."""
-    source = getattr(value, "source", None)
     for chunk in chunks:
         for position, sentence in enumerate(split_sentences(chunk.body)):
-            page_keys = _source_keys(chunk, position)
-            if source not in page_keys or not _states(sentence, value):
-                continue
-            return chunk, position, sentence
+            cited_by = {s.key for s in sources_of(Passage(chunk, 1.0), position)}
+            if value.source in cited_by and _states(sentence, value):
+                return chunk, position, sentence
     return None
 
 
-def _source_keys(chunk: Chunk, position: int) -> set[str]:
-    return {s.key for s in sources_of(Passage(chunk, 1.0), position)}
-
-
-def _states(sentence: str, value: object) -> bool:
+def _states(sentence: str, value: Value) -> bool:
     """Whether a sentence states a typed value (a date in English, an amount in euro, a count)."""
-    if hasattr(value, "date"):
-        return format_date(value.date, "en") in sentence  # type: ignore[attr-defined]
-    if hasattr(value, "amount"):
-        return str(value.amount) in values(sentence)["amount"]  # type: ignore[attr-defined]
-    if hasattr(value, "count"):
-        return str(value.count) in _DIGITS.findall(sentence.replace(",", ""))  # type: ignore[attr-defined]
-    return False
+    if isinstance(value, DateValue | DeadlineValue):
+        return format_date(value.date, "en") in sentence
+    if isinstance(value, AmountValue):
+        return str(value.amount) in values(sentence)["amount"]
+    return str(value.count) in _DIGITS.findall(sentence.replace(",", ""))
 
 
-def _written(value: object, lang: str) -> str:
+def _written(value: Value, lang: str) -> str:
     """A typed value written for ``lang``: a date (with its hour, Brussels time), an amount in euro, a count."""
-    if hasattr(value, "time") and getattr(value, "time", None) is not None:
-        return message(lang, "brussels_time", date=format_date(value.date, lang), time=format_time(value.time, lang))  # type: ignore[attr-defined]
-    if hasattr(value, "date"):
-        return format_date(value.date, lang)  # type: ignore[attr-defined]
-    if hasattr(value, "amount"):
-        return format_amount(value.amount, lang)  # type: ignore[attr-defined]
-    return str(getattr(value, "count", ""))
+    if isinstance(value, DeadlineValue) and value.time is not None:
+        return message(lang, "brussels_time", date=format_date(value.date, lang), time=format_time(value.time, lang))
+    if isinstance(value, DateValue | DeadlineValue):
+        return format_date(value.date, lang)
+    if isinstance(value, AmountValue):
+        return format_amount(value.amount, lang)
+    return str(value.count)
 
 
-def _number_of(value: object) -> int | None:
-    number = getattr(value, "amount", None)
-    return number if number is not None else getattr(value, "count", None)
+def _number_of(value: Value) -> int | None:
+    """An amount or a count, for differences and sums (a date has none)."""
+    return value.amount if isinstance(value, AmountValue) else value.count if isinstance(value, CountValue) else None
 
 
 def _call_name(call: Call, lang: str) -> str:
@@ -516,7 +513,3 @@ def _label(call: Call, other: Call, lang: str) -> str:
         return str(call.facts.year)
     name = message(lang, f"call_{call.facts.type}")
     return name if call.facts.year == other.facts.year else f"{name} {call.facts.year}"
-
-
-def _doc_order(passages: list[Passage]) -> list[str]:
-    return list(dict.fromkeys(p.metadata.get("doc_id", p.chunk.id) for p in passages))
