@@ -114,3 +114,16 @@ def test_days_between_two_dates_of_a_call_are_computed(service: Assistant) -> No
     answer = service.ask("How many days were there between the opening and the deadline of NT 2025?")
     assert answer.answered and "17 December 2024" in answer.answer and "27 March 2025" in answer.answer
     assert "100 days" in answer.answer and "100" in answer.computed
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quante proposte ha ricevuto il bando Reti di città 2023?",
+        "Combien de propositions l'appel Réseaux de villes 2023 a-t-il reçues ?",
+        "¿Cuántas propuestas recibió la convocatoria Redes de ciudades 2023?",
+        "Wie viele Anträge sind beim Aufruf Netzwerke von Städten 2023 eingegangen?",
+    ],
+)
+def test_a_count_of_proposals_received_is_read_in_every_language(question: str) -> None:
+    assert asked_attributes(analyse(question)) == ["proposals_received"]
