@@ -28,9 +28,16 @@ EVAL = Path(__file__).resolve().parent
 sys.path.insert(0, str(EVAL.parent))  # run as a script from anywhere: the project's own package
 from assistant.corpus.markers import strip_markers  # noqa: E402
 
-# Tuning-side questions outside the dev/test split: dev-extra, dev-check and dev-check2 (tuned on), dev-check3 and
-# dev-check4 (checks of generalisation, never tuned on; see README).
-EXTRA_FILES = ("dev-extra.jsonl", "dev-check.jsonl", "dev-check2.jsonl", "dev-check3.jsonl", "dev-check4.jsonl")
+# Tuning-side questions outside the dev/test split: dev-extra, dev-check, dev-check2 and dev-check4 (tuned on),
+# dev-check3 and dev-check5 (checks of generalisation, never tuned on; see README).
+EXTRA_FILES = (
+    "dev-extra.jsonl",
+    "dev-check.jsonl",
+    "dev-check2.jsonl",
+    "dev-check3.jsonl",
+    "dev-check4.jsonl",
+    "dev-check5.jsonl",
+)
 ROOT = EVAL.parent
 KEYS = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}
 # Optional keys: asked_on (ISO date the question is asked, the clock for relative dates) and derived (computed values

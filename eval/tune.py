@@ -1,5 +1,5 @@
 """Grid search of the extractive composer's thresholds on the tuning files (FILES; never on test, nor on the
-check file eval/dev-check3.jsonl).
+check files eval/dev-check3.jsonl and eval/dev-check5.jsonl).
 
 Usage: .venv/bin/python eval/tune.py   (needs the corpus ingested: `assistant ingest`; with the embedding model's
 settings, e.g. ASSISTANT_EMBEDDING_MODEL=multilingual-e5-small and its own ASSISTANT_DATA_DIR, to tune for that
@@ -39,7 +39,13 @@ NEVER = 1.01
 # How many of the language's most frequent words count as chat when no retrieved sentence holds them (tuned
 # alone, at the best thresholds: it barely interacts with them).
 FREQUENT = [500, 1000, 2000]
-FILES = ("eval/dev.jsonl", "eval/dev-extra.jsonl", "eval/dev-check.jsonl", "eval/dev-check2.jsonl")
+FILES = (
+    "eval/dev.jsonl",
+    "eval/dev-extra.jsonl",
+    "eval/dev-check.jsonl",
+    "eval/dev-check2.jsonl",
+    "eval/dev-check4.jsonl",
+)
 
 
 def main() -> None:
