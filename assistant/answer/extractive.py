@@ -41,7 +41,7 @@ from assistant.answer.messages import message
 from assistant.dates import days_until, deadlines, format_date
 from assistant.question.glossary import DOMAIN_TERMS
 from assistant.question.languages import domain_words
-from assistant.question.places import countries_named, covers_country
+from assistant.question.places import countries_named, covers_country, strip_countries
 from assistant.question.query import OUTCOMES, PERIOD, Query, outcomes_asked
 from assistant.question.text import content_tokens, fold, tokens
 from assistant.retrieval.hybrid import Passage
@@ -390,7 +390,8 @@ class ExtractiveComposer:
         acronyms the documents never write in capitals ("LIFE" is not the "life" of "democratic life"). Only the
         sentences that ask count: a long question's context ("a town in Umbria, twinned since 1994") is not asked."""
         text = query.asked or query.text
-        names = self._names(text, query.language)
+        # Country names are not unknown names, however many words they have ("Bosnia ed Erzegovina").
+        names = self._names(strip_countries(text), query.language)
         # A country the corpus never names ("Polish", "Hungary") is judged by the country rule of ``compose``.
         countries = {
             t

@@ -22,6 +22,7 @@ from typing import get_args
 
 from assistant.answer.answer import Answer
 from assistant.answer.citations import CitationBook, cited_source, doc_order, sources_of, values
+from assistant.answer.eligibility import PARTNERSHIP_CALLS, asks_about_countries, eligibility_lines
 from assistant.answer.localise import in_language
 from assistant.answer.messages import message
 from assistant.calls.models import AmountValue, CallFacts, CallType, CountValue, DateValue, DeadlineValue
@@ -32,7 +33,7 @@ from assistant.ingest.splitting import Chunk
 from assistant.question.intents import pattern as intent_pattern
 from assistant.question.languages import english_terms
 from assistant.question.places import countries_named
-from assistant.question.query import CALL_ID, CALL_PATTERNS, Query, outcomes_asked
+from assistant.question.query import CALL_ID, CALL_PATTERNS, PERIOD, Query, outcomes_asked, topics_named
 from assistant.question.text import content_tokens, fold
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
@@ -138,6 +139,8 @@ class FactAnswerer:
         registry = index.calls
         if not len(registry):
             return None
+        if asks_about_countries(query):  # "can a Serbian and an Albanian town do a TT project together?"
+            return self._eligibility_draft(query, index, now)
         types = [t for t in query.topics if t in CALL_TYPES]
         attributes = asked_attributes(query)
         if query.countries and set(attributes) & set(_COUNT_OF_OUTCOME.values()):
@@ -173,8 +176,12 @@ class FactAnswerer:
             if any(not stated for stated in stated_per_call):
                 if summary:
                     continue  # a summary gives what the registry holds
-                return None  # a value the registry lacks: the passages may still say something
+                if query.operation or len(calls) < 3 or not any(stated_per_call):
+                    return None  # a value the registry lacks: the passages may still say something
             for call, stated in zip(calls, stated_per_call, strict=True):
+                if not stated:  # a range of years ("from 2021 to 2026") with a year the documents do not give
+                    draft.lines.append((message(lang, "not_given", call=_call_name(call, lang)), []))
+                    continue
                 draft.lines.append(self._line(attribute, call, stated, lang, now, draft))
                 _disclose(stated, lang, draft)
             if query.operation and attribute in _NUMERIC and len(calls) >= 2:
@@ -190,6 +197,15 @@ class FactAnswerer:
             days = (last - first).days
             draft.notes.append((message(lang, "compare_days", days=days), []))
             draft.computed.append(str(days))
+        elif "count" in query.intents and len(dated) == 1 and len(attributes) == 1:
+            # "How many days are left before the deadline?", "how many days ago did it close?": a count asked of one
+            # date alone is the days between it and today.
+            date = dated[0].value.date if isinstance(dated[0].value, DateValue | DeadlineValue) else None
+            if date is not None:
+                days, today = (date - now.date()).days, format_date(now, lang)
+                key = "days_until" if days >= 0 else "days_since"
+                draft.notes.append((message(lang, key, days=abs(days), today=today), []))
+                draft.computed += [str(abs(days)), today]
         return draft if draft.lines else None
 
     # -- values ----------------------------------------------------------------------------------------------------
@@ -256,6 +272,24 @@ class FactAnswerer:
         if attribute == "grant_max":
             return message(lang, "fact_grant_max", call=name, high=lead.text), [lead]
         return message(lang, f"fact_{attribute}", call=name, count=lead.text), [lead]
+
+    def _eligibility_draft(self, query: Query, index: LexicalIndex, now: dt.datetime) -> _Draft | None:
+        """Whether towns of the countries named can take part in the call asked (its year's, or the latest one),
+        from its partnership rule and the countries' status that year (``answer/eligibility.py``)."""
+        registry, lang = index.calls, query.language
+        kind = next(t for t in query.topics if t in PARTNERSHIP_CALLS)
+        calls = _calls_asked(query, registry, [kind], now)
+        if calls is None:
+            calls = registry.relative("latest", now, kind)  # type: ignore[arg-type]
+        if not calls:
+            return None
+        call = calls[0]
+
+        def make(chunk: Chunk, position: int, sentence: str, authority: tuple[int, int]) -> _Stated:
+            return _Stated("country", call, "", None, chunk, position, sentence, authority)
+
+        lines = eligibility_lines(query, call, index, lambda a, c: self._stated(a, c, index, lang), make)
+        return _Draft(lines=lines) if lines else None
 
     # -- the clock -------------------------------------------------------------------------------------------------
     def _clock_draft(
@@ -361,17 +395,20 @@ class FactAnswerer:
         for _, cited in [*draft.lines, *draft.notes]:
             for stated in cited:
                 cite(Passage(stated.chunk, 1.0), stated.position, stated.sentence)
+        calls = [stated.call for _, cited in draft.lines for stated in cited]
         for passage, position, sentence in extra:
             if len(shown) >= self.max_support:
                 break
-            cite(passage, position, sentence)
+            if _about_calls(sentence, passage, calls):
+                cite(passage, position, sentence)
 
         def marked(text: str, cited: list[_Stated]) -> str:
             marks = dict.fromkeys(numbers[(s.chunk.id, s.position)] for s in cited)
             return " ".join([text, *(f"[{n}]" for n in marks)])
 
         body = " ".join(marked(text, cited) for text, cited in [*draft.lines, *draft.notes])
-        support = [f"{text} [{numbers[key]}]" for key, text in shown.items()]
+        # At most ``max_support`` quoted sentences; every value stays cited in the sources.
+        support = [f"{text} [{numbers[key]}]" for key, text in list(shown.items())[: self.max_support]]
         if support:
             body += "\n\n" + " ".join(support)
         return Answer(
@@ -384,6 +421,24 @@ class FactAnswerer:
             standalone=query.standalone,
             computed=draft.computed,
         )
+
+
+def _about_calls(sentence: str, passage: Passage, calls: list[Call]) -> bool:
+    """Whether a supporting sentence is about the calls answered: of one of their years (said, else its
+    document's) and, when it names call types, of one of theirs. An answer about the 2026 call is not supported by
+    the 2022 deadline."""
+    if not calls:
+        return True
+    years = {c.facts.year for c in calls}
+    said = {int(y) for y in _YEAR.findall(PERIOD.sub(" ", sentence))}
+    doc_year = passage.metadata.get("year")
+    if not (said & years if said else doc_year is None or doc_year in years):
+        return False
+    named = set(topics_named(sentence)) & set(CALL_TYPES)
+    return not named or bool(named & {c.facts.type for c in calls})
+
+
+_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 
 
 def _names_only(query: Query) -> bool:
@@ -410,9 +465,10 @@ def _calls_asked(query: Query, registry: CallRegistry, types: list[str], now: dt
         return None
     if query.years:
         return [c for t in types for y in sorted(query.years) for c in registry.find(t, y)]  # type: ignore[arg-type]
-    if query.relative in ("this", "last", "latest"):
-        found = [c for t in types for c in registry.relative(query.relative, now, t)]  # type: ignore[arg-type]
-        return found or None
+    clocked = [r for r in query.relatives if r in ("this", "last", "latest")]
+    if clocked:
+        found = [c for r in clocked for t in types for c in registry.relative(r, now, t)]  # type: ignore[arg-type]
+        return sorted(found, key=lambda c: c.facts.year) or None
     return None
 
 
@@ -435,7 +491,14 @@ def _states(sentence: str, value: Value) -> bool:
         return format_date(value.date, "en") in sentence
     if isinstance(value, AmountValue):
         return str(value.amount) in values(sentence)["amount"]
-    return str(value.count) in _DIGITS.findall(sentence.replace(",", ""))
+    if str(value.count) in _DIGITS.findall(sentence.replace(",", "")):
+        return True
+    # Small counts are often written as words ("at least one of which is an EU Member State").
+    word = _COUNT_WORDS[value.count] if value.count < len(_COUNT_WORDS) else None
+    return word is not None and re.search(rf"\b{word}\b", sentence.lower()) is not None
+
+
+_COUNT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
 def _written(value: Value, lang: str) -> str:

@@ -147,7 +147,7 @@ def _years(years: list[int]) -> str:
 
 R = TypeVar("R", CountryStatus, ContactPoint, GrantRound)
 # How definite a status is: the one ``ProgrammeFacts.status`` leads with when records of a year differ.
-_DEFINITE: tuple[CountryStatusKind, ...] = (
+DEFINITE: tuple[CountryStatusKind, ...] = (
     "member-state",
     "associated",
     "eligible",
@@ -248,7 +248,7 @@ class ProgrammeFacts:
         the most definite status (associated before eligible before signed ...), the first stated among equals;
         None when no record states the country's status for that year (unknown, not "no")."""
         found = self.statuses(country, year, programme)
-        return min(found, key=lambda s: _DEFINITE.index(s.record.status), default=None)
+        return min(found, key=lambda s: DEFINITE.index(s.record.status), default=None)
 
     def countries_in(
         self, year: int, status: CountryStatusKind | None = None, programme: Programme = "CERV"

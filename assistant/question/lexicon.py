@@ -38,6 +38,10 @@ class Lexicon(BaseModel):
     # Intent name (a key of intents.INTENTS) -> its folded cues: whole words, or word starts when ending with "*".
     intents: dict[str, list[str]]
     intent_words: dict[IntentWords, list[str]] = {}
+    # Cues of a question whether someone may take part ("can a Serbian town join?", "peut-on participer").
+    eligibility: list[str] = []
+    # Words joining two years into a range ("2021 to 2026", "dal 2021 al 2026", "von 2021 bis 2026").
+    year_range: list[str] = []
 
     @field_validator("intents")
     @classmethod
@@ -81,10 +85,49 @@ def _patterns(lang: str, key: str) -> dict[str, re.Pattern[str]]:
     return out
 
 
-def cue(text: str, lang: str, key: Literal["relative", "operation"]) -> str | None:
-    """The first cue kind of ``key`` that ``text`` names (in its language or in English), or None."""
+def without_cues(text: str, lang: str, key: Literal["relative", "operation"]) -> str:
+    """``text`` folded, with every cue of ``key`` removed ("et celui de l'annee derniere" -> "et celui de")."""
+    folded = fold(text.replace("\u2019", "'"))
+    for pattern in _patterns(lang if lang in LANGUAGES else "en", key).values():
+        folded = pattern.sub(" ", folded)
+    return " ".join(folded.split())
+
+
+# The longest span read as a range of call years; a longer one is a period ("from 1989 to 2026").
+_LONGEST_RANGE = 10
+
+
+def asks_eligibility(text: str, lang: str) -> bool:
+    """Whether ``text`` asks whether someone may take part (an eligibility cue of its language or English, at a
+    word start)."""
+    folded = fold(text.replace("\u2019", "'"))
+    words = {*lexicon(lang if lang in LANGUAGES else "en").eligibility, *lexicon("en").eligibility}
+    return any(re.search(rf"(?<!\w){re.escape(w)}", folded) for w in words)
+
+
+def year_ranges(text: str, lang: str) -> list[int]:
+    """The years of every range of years ``text`` names with its language's (or English) joining words ("from
+    2021 to 2026" -> 2021 ... 2026); a period written with a dash ("2021-2027") is a programme's, not a range."""
+    folded = fold(text.replace("\u2019", "'"))
+    words = {*lexicon(lang if lang in LANGUAGES else "en").year_range, *lexicon("en").year_range}
+    joins = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    out: list[int] = []
+    for first, last in re.findall(rf"\b((?:19|20)\d{{2}})\s*(?:{joins})\s*((?:19|20)\d{{2}})\b", folded):
+        a, b = int(first), int(last)
+        if a < b <= a + _LONGEST_RANGE:
+            out += [y for y in range(a, b + 1) if y not in out]
+    return out
+
+
+def cue_kinds(text: str, lang: str, key: Literal["relative", "operation"]) -> list[str]:
+    """Every cue kind of ``key`` that ``text`` names (in its language or in English), first by priority."""
     folded = fold(text.replace("\u2019", "'"))
     lang = lang if lang in LANGUAGES else "en"
     patterns = _patterns(lang, key)
     order = [name for name in PRIORITY.get(key, ()) if name in patterns] or list(patterns)
-    return next((name for name in order if patterns[name].search(folded)), None)
+    return [name for name in order if patterns[name].search(folded)]
+
+
+def cue(text: str, lang: str, key: Literal["relative", "operation"]) -> str | None:
+    """The first cue kind of ``key`` that ``text`` names (in its language or in English), or None."""
+    return next(iter(cue_kinds(text, lang, key)), None)

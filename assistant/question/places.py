@@ -8,6 +8,7 @@ Babel ships (no hand-kept list). An English name with "&" is cut to its first pa
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from babel import Locale
@@ -105,16 +106,24 @@ def names_a_country(text: str) -> bool:
 
 def strip_countries(text: str) -> str:
     """``text`` without the country names of the seven languages (case-insensitive; accented names are matched in
-    their folded spelling)."""
-    for lang in LANGUAGES:
-        text = _pattern(lang, re.IGNORECASE).sub(" ", text)
-    return " ".join(text.split())
+    their folded spelling, so the text comes back without accents; the longest name first: "Bosnia ed
+    Erzegovina", not "Bosnia")."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return " ".join(_any_language().sub(" ", plain).split())
+
+
+@lru_cache(maxsize=1)
+def _any_language() -> re.Pattern[str]:
+    names = sorted({n for lang in LANGUAGES for n in _names(lang)}, key=len, reverse=True)
+    alternatives = "|".join(re.escape(n) + (r"\w*" if len(n) >= 5 else "") for n in names)
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
 
 
 def warm_up() -> None:
     """Load the CLDR names and build the patterns now rather than at the first question (about 0.1 s)."""
     for lang in LANGUAGES:
         _pattern(lang)
+    _any_language()
 
 
 def countries_named(text: str, lang: str = "en") -> list[str]:
@@ -126,7 +135,7 @@ def countries_named(text: str, lang: str = "en") -> list[str]:
     found: list[str] = []
     for match in _pattern(lang).finditer(fold(text)):
         word = match.group(0)
-        if not lower and word.split()[0] not in capitalised:
+        if not lower and re.split(r"[\s-]", word)[0] not in capitalised:
             continue
         name = names.get(word) or names[max((n for n in names if word.startswith(n)), key=len)]
         if name not in found:
@@ -154,3 +163,18 @@ def _country_words(country: str) -> re.Pattern[str]:
     """The country's name or its English adjective ("france", "french"), as whole words."""
     names = [country] + ([DEMONYMS[country]] if country in DEMONYMS else [])
     return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+
+
+def is_member_state(country: str) -> bool:
+    """Whether ``country`` (a folded English name from ``countries_named``) is an EU Member State."""
+    return country in _members()
+
+
+@lru_cache(maxsize=512)
+def country_label(country: str, lang: str) -> str:
+    """The name of ``country`` (a folded English name from ``countries_named``) in ``lang``, as CLDR writes it."""
+    english = Locale("en").territories
+    code = next((c for c, name in english.items() if len(c) == 2 and _english(name) == country), None)
+    if code is None:
+        return country.title()
+    return Locale(lang).territories.get(code, english[code])

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from assistant.question.intents import CUED, cues, detect, named_cues, settle
 from assistant.question.languages import LANGUAGES, detect_language, english_terms, english_word
-from assistant.question.lexicon import cue
+from assistant.question.lexicon import cue, cue_kinds, without_cues, year_ranges
 from assistant.question.paraphrases import related_terms
 from assistant.question.places import countries_named, names_a_country, strip_countries
 from assistant.question.text import STOPWORDS, content_tokens, fold, words
@@ -246,6 +246,9 @@ class Query:
     follow_up: bool = False
     # A call named by the clock ("this year's call", "the next one", "still open?"): lexicon.Relative.
     relative: str | None = None
+    # The years named by the clock when the question names two ("this year compared to last year": this, last);
+    # else just ``relative``.
+    relatives: tuple[str, ...] = ()
     # An operation asked on values of several calls or years ("the difference", "together"): lexicon.Operation.
     operation: str | None = None
     # The sentences that ask (``asked_part``): a long question's context about the town is not what is asked.
@@ -320,7 +323,7 @@ def _strip(text: str, patterns: list[str]) -> str:
     return " ".join(text.split())
 
 
-def condense(question: str, history: list[dict[str, str]]) -> tuple[str, bool]:
+def condense(question: str, history: list[dict[str, str]], lang: str = "en") -> tuple[str, bool]:
     """A standalone version of ``question`` given earlier turns, and whether it was a follow-up.
 
     The previous standalone user question is appended with whatever the new question replaces (its year, its
@@ -334,13 +337,13 @@ def condense(question: str, history: list[dict[str, str]]) -> tuple[str, bool]:
             if small_talk_kind(content):
                 continue
             follows = previous is not None and is_follow_up(content, True)
-            previous = _merge(content, previous) if follows else content
+            previous = _merge(content, previous, lang) if follows else content
     if previous is None or not is_follow_up(question, True):
         return question, False
-    return _merge(question, previous), True
+    return _merge(question, previous, lang), True
 
 
-def _merge(question: str, previous: str) -> str:
+def _merge(question: str, previous: str, lang: str = "en") -> str:
     years, topics, call_ids = _entities(question)
     remove: list[str] = []
     if years or call_ids:
@@ -356,7 +359,9 @@ def _merge(question: str, previous: str) -> str:
         # The new question asks its own thing: carry only the names of the previous one (its year, call,
         # programme or body: "CEMR", "REALISE", "2024 town twinning"), not what it asked about.
         return " ".join([question, *_context(_strip(previous, remove))]).strip()
-    subject = [w for w in words(_strip(fold(question), [*CALL_PATTERNS, _YEAR.pattern])) if w not in _FILLER]
+    # Its subject words: not its call, year or relative year ("et celui de l'annee derniere ?" names no subject).
+    bare = without_cues(question, lang, "relative")
+    subject = [w for w in words(_strip(bare, [*CALL_PATTERNS, _YEAR.pattern])) if w not in _FILLER]
     if len([w for w in subject if w not in STOPWORDS]) >= 2:
         # A new subject ("And the Union values strand?"): carry what the previous question asked for (its cue
         # words: "how much") and its names, not its old subject.
@@ -384,6 +389,12 @@ def asked_part(text: str) -> str:
     return " ".join(asking or sentences[-1:])
 
 
+# The topics that are calls with a year (a range of years names each year's call).
+_CALL_TYPES = frozenset({"town-twinning", "networks-of-towns", "remembrance"})
+# The relative cues that name a calendar year, oldest first.
+_CLOCK_YEARS = ("last", "this")
+
+
 def analyse(question: str, history: list[dict[str, str]] | None = None, language: str | None = None) -> Query:
     """Everything the retriever and composer need to know about ``question`` in its conversation."""
     history = history or []
@@ -395,13 +406,15 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
     lang = language or detect_language(question, default=previous_lang)
     if kind:
         return Query(question, question, lang, small_talk=kind)
-    standalone, follow_up = condense(question, history)
+    standalone, follow_up = condense(question, history, lang)
     countries = countries_named(standalone, lang)
     english: list[str] = []
     if lang != "en":  # the English words of its domain terms and country names ("Deutschland" -> germany)
         english = english_terms(standalone, lang) + [c for c in countries if c not in fold(standalone)]
     search = " ".join([standalone, *english])
     years, topics, call_ids = _entities(search)
+    if set(topics) & _CALL_TYPES:  # "the NT budgets from 2021 to 2026": each year's call
+        years = sorted({*years, *year_ranges(standalone, lang)})
     own_intents = detect(" ".join([fold(question), *english_terms(question, lang)]))
     intents, counted = settle(
         own_intents or detect(fold(search)), question, lang, english, counted_terms(question, lang)
@@ -418,6 +431,9 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
             relative = None
         else:
             relative = "last" if own == "previous" else None
+    # "This year compared to last year" names two years by the clock; a follow-up's own cue replaces its history's.
+    yearly = [c for c in cue_kinds(question, lang, "relative") if c in _CLOCK_YEARS]
+    relatives = tuple(sorted(yearly, key=_CLOCK_YEARS.index)) if len(yearly) >= 2 else (relative,) if relative else ()
     return Query(
         text=question,
         standalone=standalone,
@@ -436,6 +452,7 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         else [c for c in countries if c in countries_named(asked_part(question), lang)],
         follow_up=follow_up,
         relative=relative,
+        relatives=relatives,
         asked=asked_part(question),
         operation=cue(standalone, lang, "operation"),
     )

@@ -81,6 +81,7 @@ pentru cu din la pe nu mai der die das ein eine einer eines und oder ist sind wa
 wie welche welcher welches fur mit von zu im in am an auf nicht auch es sie wir ihr ich du el la los
 las un una unos unas y o es son era que quien cuando donde como cual cuales para por con en del al
 no mas se lo su sus
+dell dall nell sull quest quell qu jusqu lorsqu puisqu
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 

@@ -11,6 +11,7 @@ import bm25s
 import numpy as np
 
 from assistant.calls import CallRegistry
+from assistant.calls.registry import ProgrammeFacts
 from assistant.dates import Deadline, deadlines
 from assistant.ingest.splitting import Chunk
 from assistant.question.text import stem, words
@@ -105,6 +106,11 @@ class LexicalIndex:
     def calls(self) -> CallRegistry:
         """The calls the indexed documents describe, with their typed facts (``assistant/calls``)."""
         return CallRegistry.from_metadatas(c.metadata for c in self.chunks)
+
+    @cached_property
+    def programme(self) -> ProgrammeFacts:
+        """The programme-level facts of the indexed documents: countries by year, contact points, REALISE rounds."""
+        return ProgrammeFacts.from_metadatas(c.metadata for c in self.chunks)
 
     @cached_property
     def deadlines(self) -> list[Deadline]:

@@ -127,3 +127,34 @@ def test_days_between_two_dates_of_a_call_are_computed(service: Assistant) -> No
 )
 def test_a_count_of_proposals_received_is_read_in_every_language(question: str) -> None:
     assert asked_attributes(analyse(question)) == ["proposals_received"]
+
+
+def test_this_year_compared_to_last_year_reads_both_calls(in_january_2025: Assistant) -> None:
+    # In January 2025, "last year" is 2024 (the fixture's Town Twinning call) and "this year" 2025 (its Networks of
+    # Towns call): both budgets, each cited, and their difference computed.
+    answer = in_january_2025.ask(
+        "How much bigger is this year's networks of towns budget than last year's town twinning budget?"
+    )
+    assert answer.answered and "4,000,000" in answer.answer and "10,000,000" in answer.answer
+    assert "EUR 6,000,000" in answer.computed and len(answer.sources) == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "days", "words"),
+    [
+        ("How many days are left until the NT 2025 deadline?", "76", "76 days from today"),
+        ("How many days ago did the 2024 town twinning call close?", "113", "113 days ago"),
+        ("Combien de jours reste-t-il avant la date limite NT 2025 ?", "76", "dans 76 jours"),
+    ],
+)
+def test_days_to_or_from_one_date_are_counted_from_today(
+    in_january_2025: Assistant, question: str, days: str, words: str
+) -> None:
+    answer = in_january_2025.ask(question)
+    assert answer.answered and words in answer.answer and days in answer.computed
+
+
+def test_the_supporting_sentences_are_about_the_call_answered(service: Assistant) -> None:
+    answer = service.ask("When did the 2024 town twinning call close?")
+    _, _, support = answer.answer.partition("\n\n")
+    assert support and "2025" not in support and "Networks of Towns" not in support

@@ -45,6 +45,11 @@ def sample_values(lang: str) -> dict[str, object]:
         "name": message(lang, "call_networks-of-towns"),
         "year": 2027,
         "call_id": "CERV-2024-CITIZENS-TOWN-TT",
+        "countries": 2,
+        "members": 1,
+        "named": "Serbia, Albania",
+        "country": "Serbia",
+        "since": format_date(dt.date(2023, 1, 1), lang),
     }
 
 

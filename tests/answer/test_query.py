@@ -2,6 +2,7 @@
 
 import pytest
 
+from assistant.answer.facts import asked_attributes
 from assistant.question.query import analyse, small_talk_kind
 
 TT_2024 = [
@@ -239,4 +240,52 @@ def test_how_long_in_another_language_is_no_amount() -> None:
     ],
 )
 def test_a_call_year_written_with_two_digits_after_the_call_is_read(question: str, years: list[int]) -> None:
+    assert analyse(question).years == years
+
+
+@pytest.mark.parametrize(
+    ("previous", "follow_up", "lang"),
+    [
+        ("Quando scade il bando gemellaggi di quest'anno?", "e quello dell'anno scorso?", "it"),
+        ("Quand se termine l'appel jumelage de cette année ?", "et celui de l'année dernière ?", "fr"),
+        ("When does this year's town twinning call close?", "and last year's?", "en"),
+    ],
+)
+def test_a_follow_up_naming_only_another_year_by_the_clock_keeps_what_was_asked(
+    previous: str, follow_up: str, lang: str
+) -> None:
+    # "And last year's?" names no subject of its own: the deadline asked before is asked of last year's call.
+    query = analyse(follow_up, [{"role": "user", "content": previous}, {"role": "assistant", "content": "..."}])
+    assert query.language == lang and query.relative == "last" and query.topics == ["town-twinning"]
+    assert asked_attributes(query) == ["deadline"]
+
+
+@pytest.mark.parametrize(
+    ("question", "relatives"),
+    [
+        ("Did the NT budget go up this year compared to last year?", ("last", "this")),
+        ("Le budget NT de cette année est-il plus élevé que celui de l'année dernière ?", ("last", "this")),
+        ("What is this year's NT budget?", ("this",)),
+        ("When is the next call?", ("next",)),
+        ("How much is the NT budget?", ()),
+    ],
+)
+def test_two_years_named_by_the_clock_are_both_read(question: str, relatives: tuple[str, ...]) -> None:
+    assert analyse(question).relatives == relatives
+
+
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        ("List the NT budgets from 2021 to 2026", [2021, 2022, 2023, 2024, 2025, 2026]),
+        ("Quanti progetti NT sono stati finanziati dal 2021 al 2023?", [2021, 2022, 2023]),
+        ("Wie hoch waren die Budgets der Städtepartnerschaften von 2022 bis 2024?", [2022, 2023, 2024]),
+        # Not a call's range: no call named, a programme's period, or too long a span.
+        ("What happened to town twinning funding between 2007 and 2013?", [2007, 2013]),
+        ("How much did Europe for Citizens 2014-2020 give to town twinning?", []),
+        ("What changed from 2021 to 2026?", [2021, 2026]),
+        ("Town twinning from 1989 to 2026", [1989, 2026]),
+    ],
+)
+def test_a_range_of_call_years_names_each_year(question: str, years: list[int]) -> None:
     assert analyse(question).years == years

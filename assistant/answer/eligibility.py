@@ -1,0 +1,198 @@
+"""Whether towns of some countries can take part in a call, reasoned from the registry.
+
+"Can a Serbian and an Albanian town do a TT project together?", "Can a town from Bosnia and Herzegovina join the
+2023 call?": the answer weighs the call's partnership rule (at least N eligible countries, at least M of them EU
+Member States: the call's typed facts) against each country named: an EU Member State, or what the sources state of
+its part in CERV that year (``ProgrammeFacts``: associated, listed as eligible, signed, announced as close to
+joining). The verdict leads: no when none of the countries named is a Member State and the rule needs one; yes when
+the countries named meet the rule (each non-member associated or listed as eligible that year); else the rule and
+what is known of each country, with no verdict (a status no source states for that year is said to be unknown,
+never taken for a no). The rule and each status are cited by the sentence that states them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from assistant.answer.citations import cited_source, sources_of
+from assistant.answer.messages import message
+from assistant.calls.models import CountryStatus
+from assistant.calls.registry import DEFINITE, Call, ProgrammeFacts, Stated
+from assistant.corpus.kinds import rank
+from assistant.dates import format_date
+from assistant.ingest.splitting import Chunk
+from assistant.question.lexicon import asks_eligibility
+from assistant.question.places import countries_named, country_label, covers_country, is_member_state
+from assistant.question.query import Query
+from assistant.retrieval.hybrid import Passage
+from assistant.retrieval.lexical import LexicalIndex
+from assistant.sentences import split_sentences
+
+# The call types whose partnership rule the registry holds (countries, Member States).
+PARTNERSHIP_CALLS = ("town-twinning", "networks-of-towns")
+# Statuses under which a non-member country's towns take part in a year's call.
+_TAKING_PART = ("associated", "eligible")
+# The intents an eligibility question may have: one asking anything else (a date, an amount, a count, a list of
+# steps) is not one, whatever countries it names.
+_ELIGIBILITY_INTENTS = frozenset({"who"})
+
+
+def asks_about_countries(query: Query) -> bool:
+    """Whether a question asks whether towns of the countries it names can take part in a call."""
+    return (
+        bool(countries_asked(query))
+        and bool(set(query.topics) & set(PARTNERSHIP_CALLS))
+        and set(query.intents) <= _ELIGIBILITY_INTENTS
+        and asks_eligibility(query.asked or query.text, query.language)
+    )
+
+
+def countries_asked(query: Query) -> list[str]:
+    """The countries whose eligibility is asked: those of the asking sentences and of the context ("We are a
+    municipality in Bosnia and Herzegovina. Could we apply with a Croatian town?" asks about both), and a
+    follow-up's."""
+    return list(dict.fromkeys([*query.countries, *countries_named(query.text, query.language)]))
+
+
+def eligibility_lines(
+    query: Query,
+    call: Call,
+    index: LexicalIndex,
+    stated: Callable[[str, Call], list],  # FactAnswerer._stated bound to the index and language
+    make: Callable[..., object],  # builds one cited value (facts._Stated) from a sentence
+) -> list[tuple[str, list]] | None:
+    """The answer's sentences (each with the values it cites), or None when the call's rule is not stated."""
+    lang = query.language
+    countries_rule, members_rule = stated("min_countries", call), stated("min_eu_member_states", call)
+    name = _call_named(call, lang)
+    countries = countries_asked(query)
+    labels = {c: country_label(c, lang) for c in countries}
+    members = [c for c in countries if is_member_state(c)]
+    programme: ProgrammeFacts = index.programme
+    status_lines: list[tuple[str, list]] = []
+    all_take_part = True
+    # Every country named is known to CERV's records (a Member State, or a country the sources speak of): a
+    # territory CLDR names but the sources do not (an overseas one) gets no verdict.
+    all_known = True
+    for country in countries:
+        if country in members:
+            status_lines.append((message(lang, "elig_member", country=labels[country]), []))
+            continue
+        all_known &= bool(programme.statuses(country_label(country, "en")))
+        found = programme.status(country_label(country, "en"), call.facts.year)
+        all_take_part &= found is not None and found.record.status in _TAKING_PART and _in_strand(found.record)
+        status_lines += _status_lines(found, country, labels[country], call, lang, index, make)
+    if not (countries_rule and members_rule):
+        # The call's rule is not stated: what is known of each country, if anything is.
+        return status_lines if any(cited for _, cited in status_lines) or members else None
+    need_countries, need_members = countries_rule[0].number, members_rule[0].number
+    rule_cited = [countries_rule[0], members_rule[0]]
+    named = ", ".join(labels.values())
+    rule = dict(call=name, countries=need_countries, members=need_members, named=named)
+    if not members and need_members and len(countries) >= 2 and all_known:
+        # A partnership of these countries alone ("a Serbian and an Albanian town together") lacks a Member State.
+        lead = (message(lang, _one("elig_no_member", need_members), **rule), rule_cited)
+    elif len(members) >= need_members and len(countries) >= need_countries and all_take_part:
+        lead = (message(lang, _one("elig_yes", need_members), **rule), rule_cited)
+    else:
+        lead = (message(lang, _one("elig_rule", need_members), **rule), rule_cited)
+    return [lead, *status_lines]
+
+
+def _one(key: str, members: int) -> str:
+    """The message for one Member State ("at least one of them an EU Member State": a count the sources write as a
+    word), else ``key``."""
+    return f"{key}_one" if members == 1 else key
+
+
+def _in_strand(record: CountryStatus) -> bool:
+    """Whether a status covers the strand of town twinning and networks of towns."""
+    return "Citizens' engagement and participation" not in record.except_strands
+
+
+def _status_lines(
+    found: Stated[CountryStatus] | None,
+    country: str,
+    label: str,
+    call: Call,
+    lang: str,
+    index: LexicalIndex,
+    make: Callable[..., object],
+) -> list[tuple[str, list]]:
+    """What the sources state of a non-member country's part in CERV in the call's year, cited; when no record holds
+    for that year, that it is unknown, then the latest earlier status the sources state."""
+    if found is not None and (line := _status_line(found, country, label, lang, index, make)):
+        return [line]
+    unknown = (message(lang, "elig_unknown", country=label, year=call.facts.year), [])
+    earlier = [
+        s
+        for s in index.programme.statuses(country_label(country, "en"))
+        if s.record.programme == "CERV" and (year := _year_of(s.record)) is not None and year < call.facts.year
+    ]
+    latest = max(earlier, key=lambda s: (_year_of(s.record), -DEFINITE.index(s.record.status)), default=None)
+    line = _status_line(latest, country, label, lang, index, make) if latest is not None else None
+    return [unknown, line] if line else [unknown]
+
+
+def _call_named(call: Call, lang: str) -> str:
+    name = message(lang, f"call_{call.facts.type}")
+    return message(lang, "call_named", name=name, year=call.facts.year, call_id=call.call_id)
+
+
+def _year_of(record: CountryStatus) -> int | None:
+    """The year a status record is stated for: its year, the year it starts, or the day it was stated."""
+    if record.year is not None:
+        return record.year
+    if record.since is not None:
+        return record.since if isinstance(record.since, int) else record.since.year
+    day = record.as_of or record.signed
+    return day.year if day is not None else None
+
+
+def _status_line(
+    found: Stated[CountryStatus],
+    country: str,
+    label: str,
+    lang: str,
+    index: LexicalIndex,
+    make: Callable[..., object],
+) -> tuple[str, list] | None:
+    """One status, cited by the sentence that states it; None when no sentence states it or it says too little."""
+    record = found.record
+    cited = _sentence_of(found, country, index)
+    if cited is None:
+        return None
+    chunk, position, sentence = cited
+    page = cited_source(Passage(chunk, 1.0), position)
+    value = make(chunk, position, sentence, rank(page.kind, page.confidence))
+    if record.status == "associated" and record.since is not None:
+        since = record.since if isinstance(record.since, dt.date) else dt.date(record.since, 1, 1)
+        return message(lang, "elig_associated", country=label, since=format_date(since, lang)), [value]
+    if record.status == "eligible" and record.call is not None and record.year is not None:
+        listed = index.calls.find(record.call, record.year)
+        if listed:
+            return message(lang, "elig_eligible", country=label, call=_call_named(listed[0], lang)), [value]
+    if record.status == "signed":
+        return message(lang, "elig_signed", country=label), [value]
+    if record.status == "close-to-joining" and record.as_of is not None:
+        return message(lang, "elig_close", country=label, date=format_date(record.as_of, lang)), [value]
+    return None
+
+
+def _sentence_of(found: Stated[CountryStatus], country: str, index: LexicalIndex) -> tuple[Chunk, int, str] | None:
+    """The sentence of the record's document that carries its source marker, names the country and states the
+    record's day (the day its agreement applies from, or the day of the announcement) when it has one; else the
+    first that carries the marker and names the country."""
+    record = found.record
+    day = record.since if isinstance(record.since, dt.date) else record.as_of
+    candidates = [
+        (chunk, position, sentence)
+        for chunk in index.chunks
+        if chunk.metadata.get("doc_id") == found.doc_id
+        for position, sentence in enumerate(split_sentences(chunk.body))
+        if found.source in {s.key for s in sources_of(Passage(chunk, 1.0), position)}
+        and covers_country(sentence, country)
+    ]
+    dated = [c for c in candidates if day is not None and format_date(day, "en") in c[2]]
+    return next(iter(dated or candidates), None)

@@ -1,0 +1,154 @@
+"""Eligibility of countries reasoned from the registry (answer/eligibility.py): a call's partnership rule weighed
+against each country named, every rule and status cited by the sentence that states it, and an unknown status
+said to be unknown. Over a small index of two documents built here: a call with its rule, and country records."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.answer.answer import Answer
+from assistant.answer.eligibility import asks_about_countries
+from assistant.answer.extractive import ExtractiveComposer
+from assistant.calls.registry import CALL_FACTS, PROGRAMME_FACTS, call_facts_json, programme_facts_json
+from assistant.ingest.splitting import Chunk
+from assistant.question.query import analyse
+from assistant.retrieval.hybrid import Passage
+from assistant.retrieval.lexical import LexicalIndex
+from tests.conftest import fixed_clock
+
+SOURCES = {
+    "portal": {"url": "https://portal.example/tt-2024", "title": "Portal", "kind": "official", "confidence": "high"},
+    "listing": {"url": "https://listing.example/nt", "title": "Listing", "kind": "secondary", "confidence": "medium"},
+    "agreement": {"url": "https://bih.example/cerv", "title": "Agreement", "kind": "official", "confidence": "high"},
+}
+
+
+def _chunk(cid: str, body: str, ids: list[list[str]], **meta: object) -> Chunk:
+    used = {n for names in ids for n in names}
+    return Chunk(
+        cid,
+        body,
+        {
+            "doc_id": f"{cid}.md",
+            "title": cid,
+            "header_chars": 0,
+            "sentence_sources": json.dumps(ids),
+            "sources": json.dumps({n: SOURCES[n] for n in used}),
+            **meta,
+        },
+    )
+
+
+CALL = {
+    "programme": "CERV",
+    "call_id": "CERV-2024-CITIZENS-TOWN-TT",
+    "type": "town-twinning",
+    "year": 2024,
+    "min_countries": [{"count": 2, "source": "portal"}],
+    "min_eu_member_states": [{"count": 1, "source": "portal"}],
+}
+COUNTRIES = {
+    "countries": [
+        {"country": "Serbia", "status": "eligible", "call": "networks-of-towns", "year": 2023, "source": "listing"},
+        {"country": "Bosnia & Herzegovina", "status": "associated", "since": "2023-01-01", "source": "agreement"},
+    ]
+}
+CHUNKS = [
+    _chunk(
+        "tt-2024",
+        "A 2024 Town Twinning project had to involve towns from at least 2 eligible countries, at least one of them "
+        "an EU Member State.",
+        [["portal"]],
+        topic="town-twinning",
+        year=2024,
+        call_id="CERV-2024-CITIZENS-TOWN-TT",
+        **{CALL_FACTS: call_facts_json(CALL, "tt-2024")},
+    ),
+    _chunk(
+        "countries",
+        "The 2023 networks of towns listing showed Serbia as eligible. The Bosnia and Herzegovina CERV agreement "
+        "applies from 1 January 2023.",
+        [["listing"], ["agreement"]],
+        topic="programme",
+        **{PROGRAMME_FACTS: programme_facts_json(COUNTRIES, "countries")},
+    ),
+    _chunk(
+        "nt-2023",
+        "The 2023 Networks of Towns call funded networks.",
+        [["listing"]],
+        topic="networks-of-towns",
+        year=2023,
+        call_id="CERV-2023-CITIZENS-TOWN-NT",
+        **{
+            CALL_FACTS: call_facts_json(
+                {
+                    "programme": "CERV",
+                    "call_id": "CERV-2023-CITIZENS-TOWN-NT",
+                    "type": "networks-of-towns",
+                    "year": 2023,
+                },
+                "nt-2023",
+            )
+        },
+    ),
+]
+
+
+def _ask(question: str) -> Answer:
+    passages = [Passage(c, 1.0 / (i + 1), 0.5) for i, c in enumerate(CHUNKS)]
+    index = LexicalIndex(CHUNKS)
+    return ExtractiveComposer().compose(analyse(question), passages, index, fixed_clock(2025, 1, 10)())
+
+
+def test_two_non_member_countries_alone_do_not_meet_the_member_state_rule() -> None:
+    answer = _ask("Can a Serbian and a Bosnian town do a town twinning project together in 2024?")
+    assert answer.answered and answer.answer.startswith("No:")
+    assert "at least one EU Member State" in answer.answer and "Serbia" in answer.answer
+    # The rule is cited by the call's sentence; Serbia's 2024 status is unknown, its 2023 listing cited.
+    assert "The documents do not state whether Serbia takes part in CERV in 2024" in answer.answer
+    assert "Networks of Towns 2023" in answer.answer
+    assert {s.url for s in answer.sources} >= {SOURCES["portal"]["url"], SOURCES["listing"]["url"]}
+
+
+def test_a_member_and_an_associated_country_meet_the_rule() -> None:
+    answer = _ask("We are a municipality in Bosnia and Herzegovina. Could we apply to TT 2024 with a Croatian town?")
+    assert answer.answered and answer.answer.startswith("Yes:")
+    assert "Croatia is an EU Member State" in answer.answer and "1 January 2023" in answer.answer
+    assert SOURCES["agreement"]["url"] in {s.url for s in answer.sources}
+
+
+def test_an_unknown_status_gives_the_rule_without_a_verdict() -> None:
+    answer = _ask("Can a French town and a Serbian town do a TT 2024 project?")
+    assert answer.answered and not answer.answer.startswith(("Yes", "No"))
+    assert answer.answer.startswith("A project under the Town Twinning 2024 call")
+
+
+def test_countries_the_sources_never_speak_of_get_no_verdict() -> None:
+    # Switzerland and Norway have no CERV record here: no "No" is made up from CLDR's list of territories.
+    answer = _ask("Can a Swiss and a Norwegian town do a TT 2024 project together?")
+    assert answer.answered and answer.answer.startswith("A project under the Town Twinning 2024 call")
+    assert "The documents do not state whether Switzerland takes part in CERV in 2024" in answer.answer
+
+
+def test_the_answer_is_in_the_question_language() -> None:
+    answer = _ask("Peut-on faire un jumelage 2024 entre une ville de Serbie et une ville de Bosnie-Herzégovine ?")
+    assert answer.answered and answer.language == "fr" and answer.answer.startswith("Non :")
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Can a Serbian town take part in town twinning?", True),
+        ("Una città della Bosnia ed Erzegovina può partecipare al gemellaggio 2024?", True),
+        # Another thing asked about the countries, or no call: not an eligibility question.
+        ("How many Italian towns were funded in TT 2022?", False),
+        ("When is the deadline for Serbian towns in TT 2024?", False),
+        ("Can a Serbian town join CEMR?", False),
+        ("Can we apply to town twinning 2024?", False),
+        ("Which account do I need before I can submit our TT application with our Slovak twin town?", False),
+    ],
+)
+def test_an_eligibility_question_is_recognised(question: str, asks: bool) -> None:
+    assert asks_about_countries(analyse(question)) is asks
