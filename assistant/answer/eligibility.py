@@ -41,7 +41,8 @@ _ELIGIBILITY_INTENTS = frozenset({"who"})
 def asks_about_countries(query: Query) -> bool:
     """Whether a question asks whether towns of the countries it names can take part in a call."""
     return (
-        bool(countries_asked(query))
+        # A Member State's towns take part in every call: only a question naming another country asks anything.
+        any(not is_member_state(c) for c in countries_asked(query))
         and bool(set(query.topics) & set(PARTNERSHIP_CALLS))
         and set(query.intents) <= _ELIGIBILITY_INTENTS
         and asks_eligibility(query.asked or query.text, query.language)

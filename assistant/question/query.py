@@ -195,6 +195,10 @@ _FOREIGN_VERBS = frozenset(
 )
 
 
+# "And" and "or" of the seven languages, which join two words of what a count counts.
+_AND_OR = frozenset("and or et ou e o y und oder es vagy si sau".split())
+
+
 def counted_terms(question: str, lang: str) -> list[str]:
     """What a "how many" question counts: the content words right after its cue, up to the first function
     word, in English ("how many TT projects were funded" -> tt, projects; "cuántos proyectos" -> projects).
@@ -203,7 +207,9 @@ def counted_terms(question: str, lang: str) -> list[str]:
     if not match:
         return []
     out: list[str] = []
-    for word in match.group(1).split()[:3]:
+    for word in match.group(1).split()[:4]:
+        if word in _AND_OR and out:  # "how many TT and NT projects": both name what is counted
+            continue
         if word in STOPWORDS or (lang != "en" and word in _FOREIGN_VERBS):
             break
         # A foreign noun without an English equivalent is kept: no English count will then pass for it.

@@ -147,6 +147,7 @@ def test_the_answer_is_in_the_question_language() -> None:
         ("When is the deadline for Serbian towns in TT 2024?", False),
         ("Can a Serbian town join CEMR?", False),
         ("Can we apply to town twinning 2024?", False),
+        ("Our town and a village in Austria never signed a charter. Can we still apply for town twinning?", False),
         ("Which account do I need before I can submit our TT application with our Slovak twin town?", False),
     ],
 )
