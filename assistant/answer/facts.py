@@ -49,6 +49,8 @@ _NUMERIC = frozenset(
     {"budget", "grant_max", "grant_min", "proposals_received", "proposals_eligible", "projects_funded"}
 )
 CALL_UNKNOWN = "call_unknown"
+# The refusal of a question asking a call the registry holds only what the documents do not give of it.
+NOT_GIVEN = "not_given"
 _CLOCKED = frozenset({"opening", "deadline"})
 _SMALLEST = re.compile(r"\b(smallest|minimum|lowest|least|min)\b")
 _DATE_ATTRIBUTE = {"date_open": "opening", "date_close": "deadline", "date_results": "results_date"}
@@ -162,8 +164,17 @@ class FactAnswerer:
             return None
         if not calls:
             return self._unknown_call(query, index, types)
-        draft = _Draft()
         lang = query.language
+        if (
+            not summary
+            and _plainly_asked(query, attributes)
+            and not any(_values(c, a) for a in attributes for c in calls)
+        ):
+            # The registry holds the call but no value of what is asked of it ("the 2023 TT budget"): the documents
+            # do not give it, and a sentence about something else of that call is no answer. (A value the registry
+            # holds but no indexed sentence states, as while an ingestion runs, is left to the passages.)
+            return self._not_given(query, calls)
+        draft = _Draft()
         dated: list[_Stated] = []  # the leading date of each date attribute of a single call, for a difference
         for attribute in attributes:
             stated_per_call = [self._stated(attribute, call, index, lang) for call in calls]
@@ -368,6 +379,18 @@ class FactAnswerer:
             standalone=query.standalone,
         )
 
+    def _not_given(self, query: Query, calls: list[Call]) -> Answer:
+        """A refusal saying that the documents do not give what is asked of the calls named, and where to ask."""
+        lang = query.language
+        named = ", ".join(_call_name(c, lang) for c in calls)
+        return Answer(
+            answer=f"{message(lang, 'not_given', call=named)} {message(lang, 'where_to_ask')}",
+            answered=False,
+            language=lang,
+            refused_by=NOT_GIVEN,
+            standalone=query.standalone,
+        )
+
     # -- output ----------------------------------------------------------------------------------------------------
     def render(
         self,
@@ -421,6 +444,27 @@ class FactAnswerer:
             standalone=query.standalone,
             computed=draft.computed,
         )
+
+
+def _values(call: Call, attribute: str) -> list[Value]:
+    """The registry's values of one attribute of a call (``grant_range``: its minimum and maximum)."""
+    if attribute == "grant_range":
+        return [*_values(call, "grant_min"), *_values(call, "grant_max")]
+    return list(getattr(call.facts, attribute, []))
+
+
+def _plainly_asked(query: Query, attributes: list[str]) -> bool:
+    """Whether each attribute is what the question plainly asks: a date by a date question, a count by a count
+    question, an amount by an amount question with no sum or difference ("what did that add up to?" is no
+    maximum, and "how many were selected?" no results date)."""
+    intents = set(query.intents)
+    need = {"date": set(_DATE_ATTRIBUTE.values()), "count": set(_COUNT_OF_OUTCOME.values())}
+    amounts = {"budget", "grant_max", "grant_range"}
+    return all(
+        any(a in kinds and intent in intents for intent, kinds in need.items())
+        or (a in amounts and "amount" in intents and query.operation is None)
+        for a in attributes
+    )
 
 
 def _about_calls(sentence: str, passage: Passage, calls: list[Call]) -> bool:

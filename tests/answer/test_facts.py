@@ -67,10 +67,25 @@ def test_a_call_year_before_the_programme_is_left_to_the_passages(service: Assis
     assert service.ask("When was the deadline of the 2001 town twinning call?").refused_by != "call_unknown"
 
 
-def test_a_value_the_registry_lacks_is_left_to_the_passages(service: Assistant) -> None:
-    # No maximum grant is stated for the 2025 Networks of Towns call: no direct answer is made up.
-    answer = service.ask("What was the maximum grant per project in the 2025 networks of towns call?")
-    assert not answer.answered and answer.refused_by != "call_unknown"
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("What was the maximum grant per project in the 2025 networks of towns call?", "do not give this for"),
+        ("Quel était le montant maximal par projet de l'appel réseaux de villes 2025 ?", "ne l'indiquent pas pour"),
+    ],
+)
+def test_a_value_the_registry_lacks_is_refused_naming_the_call(service: Assistant, question: str, words: str) -> None:
+    # No maximum grant is stated for the 2025 Networks of Towns call: no direct answer is made up, and no sentence
+    # about another fact of that call passes for one.
+    answer = service.ask(question)
+    assert not answer.answered and answer.refused_by == "not_given"
+    assert words in answer.answer and "CERV-2025-CITIZENS-TOWN-NT" in answer.answer
+
+
+def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(service: Assistant) -> None:
+    # "Add up to" holds "up to" (a maximum cue), but the question asks for a sum: it is left to the passages.
+    answer = service.ask("How much did the 2025 networks of towns grants add up to?")
+    assert answer.refused_by != "not_given"
 
 
 @pytest.mark.parametrize(
