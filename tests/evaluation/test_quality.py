@@ -27,13 +27,13 @@ FLOORS = {
     "fact_recall_en": 0.86,
     "refusal_accuracy": 0.80,
     "fact_recall_other": 0.80,
-    # Since issue 16 (seventh session; today 1.00, 1.00 and 0.07 on test): non-English questions answered in their
-    # own language, answers whose numbers and dates are all in a cited sentence, and at most this many false
-    # refusals.
+    # Since issue 16 (seventh session; 1.00, 1.00 and 0.058 on test in the eighth): non-English questions answered
+    # in their own language, answers whose numbers and dates are all in a cited sentence, and at most this many
+    # false refusals (each about one question from today's level).
     "answer_language": 0.90,
-    "grounded_numbers": 0.95,
+    "grounded_numbers": 0.98,
 }
-CEILINGS = {"false_refusals": 0.09}
+CEILINGS = {"false_refusals": 0.08}
 
 
 @pytest.fixture(scope="module")
