@@ -23,6 +23,7 @@ from typing import get_args
 from assistant.answer.answer import Answer
 from assistant.answer.citations import CitationBook, cited_source, doc_order, sources_of, values
 from assistant.answer.eligibility import PARTNERSHIP_CALLS, asks_about_countries, eligibility_lines
+from assistant.answer.gates import FUTURE
 from assistant.answer.localise import in_language
 from assistant.answer.messages import message
 from assistant.calls.models import AmountValue, CallFacts, CallType, CountValue, DateValue, DeadlineValue
@@ -311,6 +312,7 @@ class FactAnswerer:
         lang = query.language
         kinds: list[str | None] = list(types) or [None]
         draft = _Draft()
+        none_ahead: list[tuple[str, list[_Stated]]] = []  # call types with no deadline ahead, by their latest call
         today = format_date(now, lang)
         for kind in kinds:
             upcoming = registry.relative("next", now, kind)  # type: ignore[arg-type]
@@ -337,20 +339,42 @@ class FactAnswerer:
                 _disclose(stated, lang, draft)
                 continue
             latest = registry.relative("latest", now, kind)  # type: ignore[arg-type]
-            if not latest or query.relative != "open":
+            if not latest or (query.relative != "open" and not kind):
                 return None
             call = latest[-1]
             stated = self._stated("deadline", call, index, lang)
             if not stated:
                 return None
+            if query.relative != "open":
+                # "When is the next TT deadline?" after the last one the documents hold: there is none to give.
+                text = message(lang, "no_next_call", call=_call_name(call, lang), when=stated[0].text)
+                none_ahead.append((text, stated[:1]))
+                continue
             text = message(lang, "still_open_no", call=_call_name(call, lang), when=stated[0].text)
             draft.lines.append((text, stated[:1]))
             _disclose(stated, lang, draft)
+        if none_ahead and not draft.lines:
+            return self._no_next_call(query, index, none_ahead, now)
+        draft.notes += none_ahead
         if not draft.lines:
             return None
         draft.notes.append((message(lang, "today_is", today=today), []))
         draft.computed.append(today)
         return draft
+
+    def _no_next_call(
+        self, query: Query, index: LexicalIndex, lines: list[tuple[str, list[_Stated]]], now: dt.datetime
+    ) -> Answer:
+        """A refusal of "the next call" when the documents hold none ahead: the latest call of each type asked and
+        its past deadline, cited, with today's date and where to ask."""
+        lang = query.language
+        today = format_date(now, lang)
+        draft = _Draft(lines=lines, notes=[(message(lang, "today_is", today=today), [])], computed=[today])
+        answer = self.render(query, index, draft, [])
+        direct, _, support = answer.answer.partition("\n\n")
+        answer.answer = f"{direct} {message(lang, 'where_to_ask')}" + (f"\n\n{support}" if support else "")
+        answer.answered, answer.refused_by = False, FUTURE
+        return answer
 
     def _unknown_call(self, query: Query, index: LexicalIndex, types: list[str]) -> Answer | None:
         """A call type and year from the programme's start on that the registry does not hold ("the 2028 call"):

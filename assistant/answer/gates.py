@@ -284,6 +284,10 @@ def _year_unanswered(j: Judged) -> bool:
     return bool(j.query.years) and not any(of_year(s, y) for s in j.chosen for y in j.query.years)
 
 
+# The name of the refusal of a question about the next event that only past dates answer (the gate below, and the
+# registry's "no call after the latest one").
+FUTURE = "future"
+
 SELECTION_GATES: tuple[Gate, ...] = (
     Gate(
         "similarity",
@@ -329,7 +333,7 @@ ANSWER_GATES: tuple[Gate, ...] = (
         "The question names countries and the chosen sentences do not speak of each of them.",
     ),
     Gate(
-        "future",
+        FUTURE,
         _past_only,
         lambda j: j.chosen[:1],
         'A question about the next event ("the next congress") is answered only by a date not yet past.',

@@ -173,3 +173,12 @@ def test_the_supporting_sentences_are_about_the_call_answered(service: Assistant
     answer = service.ask("When did the 2024 town twinning call close?")
     _, _, support = answer.answer.partition("\n\n")
     assert support and "2025" not in support and "Networks of Towns" not in support
+
+
+def test_the_next_call_after_the_last_one_held_is_refused_with_the_latest_deadline(service: Assistant) -> None:
+    # In November 2026 the fixture's calls have all closed: no next deadline is made up, the latest is given, cited.
+    answer = service.ask("When is the next town twinning deadline?")
+    assert not answer.answered and answer.refused_by == "future"
+    direct, _, _ = answer.answer.partition("\n\n")
+    assert "hold no call after" in direct and "19 September 2024" in direct and "contact point" in direct
+    assert answer.sources and "19 September 2024" in answer.sources[0].snippet
