@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from assistant.answer.citations import cited_source, sources_of
+from assistant.answer.drafts import CitedValue
 from assistant.answer.messages import message
 from assistant.calls.models import CountryStatus
 from assistant.calls.registry import DEFINITE, Call, ProgrammeFacts, Stated
@@ -60,9 +61,8 @@ def eligibility_lines(
     query: Query,
     call: Call,
     index: LexicalIndex,
-    stated: Callable[[str, Call], list],  # FactAnswerer._stated bound to the index and language
-    make: Callable[..., object],  # builds one cited value (facts._Stated) from a sentence
-) -> list[tuple[str, list]] | None:
+    stated: Callable[[str, Call], list[CitedValue]],  # FactAnswerer._stated bound to the index and language
+) -> list[tuple[str, list[CitedValue]]] | None:
     """The answer's sentences (each with the values it cites), or None when the call's rule is not stated."""
     lang = query.language
     countries_rule, members_rule = stated("min_countries", call), stated("min_eu_member_states", call)
@@ -71,7 +71,7 @@ def eligibility_lines(
     labels = {c: country_label(c, lang) for c in countries}
     members = [c for c in countries if is_member_state(c)]
     programme: ProgrammeFacts = index.programme
-    status_lines: list[tuple[str, list]] = []
+    status_lines: list[tuple[str, list[CitedValue]]] = []
     all_take_part = True
     # Every country named is known to CERV's records (a Member State, or a country the sources speak of): a
     # territory CLDR names but the sources do not (an overseas one) gets no verdict.
@@ -83,7 +83,7 @@ def eligibility_lines(
         all_known &= bool(programme.statuses(country_label(country, "en")))
         found = programme.status(country_label(country, "en"), call.facts.year)
         all_take_part &= found is not None and found.record.status in _TAKING_PART and _in_strand(found.record)
-        status_lines += _status_lines(found, country, labels[country], call, lang, index, make)
+        status_lines += _status_lines(found, country, labels[country], call, lang, index)
     if not (countries_rule and members_rule):
         # The call's rule is not stated: what is known of each country, if anything is.
         return status_lines if any(cited for _, cited in status_lines) or members else None
@@ -119,11 +119,10 @@ def _status_lines(
     call: Call,
     lang: str,
     index: LexicalIndex,
-    make: Callable[..., object],
-) -> list[tuple[str, list]]:
+) -> list[tuple[str, list[CitedValue]]]:
     """What the sources state of a non-member country's part in CERV in the call's year, cited; when no record holds
     for that year, that it is unknown, then the latest earlier status the sources state."""
-    if found is not None and (line := _status_line(found, country, label, lang, index, make)):
+    if found is not None and (line := _status_line(found, country, label, call, lang, index)):
         return [line]
     unknown = (message(lang, "elig_unknown", country=label, year=call.facts.year), [])
     earlier = [
@@ -132,7 +131,7 @@ def _status_lines(
         if s.record.programme == "CERV" and (year := _year_of(s.record)) is not None and year < call.facts.year
     ]
     latest = max(earlier, key=lambda s: (_year_of(s.record), -DEFINITE.index(s.record.status)), default=None)
-    line = _status_line(latest, country, label, lang, index, make) if latest is not None else None
+    line = _status_line(latest, country, label, call, lang, index) if latest is not None else None
     return [unknown, line] if line else [unknown]
 
 
@@ -155,10 +154,10 @@ def _status_line(
     found: Stated[CountryStatus],
     country: str,
     label: str,
+    call: Call,
     lang: str,
     index: LexicalIndex,
-    make: Callable[..., object],
-) -> tuple[str, list] | None:
+) -> tuple[str, list[CitedValue]] | None:
     """One status, cited by the sentence that states it; None when no sentence states it or it says too little."""
     record = found.record
     cited = _sentence_of(found, country, index)
@@ -166,7 +165,7 @@ def _status_line(
         return None
     chunk, position, sentence = cited
     page = cited_source(Passage(chunk, 1.0), position)
-    value = make(chunk, position, sentence, rank(page.kind, page.confidence))
+    value = CitedValue("country", call, label, None, chunk, position, sentence, rank(page.kind, page.confidence))
     if record.status == "associated" and record.since is not None:
         since = record.since if isinstance(record.since, dt.date) else dt.date(record.since, 1, 1)
         return message(lang, "elig_associated", country=label, since=format_date(since, lang)), [value]

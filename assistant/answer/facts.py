@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from typing import get_args
 
 from assistant.answer.answer import Answer
 from assistant.answer.citations import CitationBook, cited_source, doc_order, sources_of, values
+from assistant.answer.drafts import CitedValue, Draft, Value
 from assistant.answer.eligibility import PARTNERSHIP_CALLS, asks_about_countries, eligibility_lines
 from assistant.answer.gates import FUTURE
 from assistant.answer.localise import in_language
@@ -41,8 +41,6 @@ from assistant.retrieval.lexical import LexicalIndex
 from assistant.sentences import split_sentences
 
 CALL_TYPES: tuple[str, ...] = get_args(CallType)
-# The typed values the registry answers with (text values such as "lump sum" are not answered here).
-Value = DateValue | DeadlineValue | AmountValue | CountValue
 # The registry attribute a count question asks about, by the outcome it names (query.OUTCOMES).
 _COUNT_OF_OUTCOME = {"received": "proposals_received", "eligible": "proposals_eligible", "funded": "projects_funded"}
 # Attributes whose values are numbers that can be subtracted and added.
@@ -105,38 +103,13 @@ def _qualified(query: Query) -> bool:
     return bool(_QUALIFIERS.search(fold(text)) or query.countries or countries_named(text, "en"))
 
 
-@dataclass
-class _Stated:
-    """A value as the answer gives it, with the sentence that states it."""
-
-    attribute: str
-    call: Call
-    text: str  # the value written for the question's language
-    number: int | None  # for differences and sums
-    chunk: Chunk
-    position: int
-    sentence: str
-    authority: tuple[int, int]
-    value: Value | None = None  # the typed value (calls/models.py)
-
-
-@dataclass
-class _Draft:
-    """The answer's own sentences, each with the values it cites, then notes (other sources' values, a difference,
-    today's date) likewise, and the values computed rather than quoted."""
-
-    lines: list[tuple[str, list[_Stated]]] = field(default_factory=list)
-    notes: list[tuple[str, list[_Stated]]] = field(default_factory=list)
-    computed: list[str] = field(default_factory=list)
-
-
 class FactAnswerer:
     """Answers call-fact questions from the registry; see the module docstring."""
 
     def __init__(self, max_support: int = 3) -> None:
         self.max_support = max_support
 
-    def draft(self, query: Query, index: LexicalIndex, now: dt.datetime) -> _Draft | Answer | None:
+    def draft(self, query: Query, index: LexicalIndex, now: dt.datetime) -> Draft | Answer | None:
         """The direct answer's sentences for a call-fact question (``render`` writes the answer), a refusal naming
         the calls the registry holds when it lacks the call asked, or None when the registry cannot answer."""
         registry = index.calls
@@ -175,8 +148,8 @@ class FactAnswerer:
             # do not give it, and a sentence about something else of that call is no answer. (A value the registry
             # holds but no indexed sentence states, as while an ingestion runs, is left to the passages.)
             return self._not_given(query, calls)
-        draft = _Draft()
-        dated: list[_Stated] = []  # the leading date of each date attribute of a single call, for a difference
+        draft = Draft()
+        dated: list[CitedValue] = []  # the leading date of each date attribute of a single call, for a difference
         for attribute in attributes:
             stated_per_call = [self._stated(attribute, call, index, lang) for call in calls]
             if attribute == "deadline" and "time" in query.intents:
@@ -221,14 +194,14 @@ class FactAnswerer:
         return draft if draft.lines else None
 
     # -- values ----------------------------------------------------------------------------------------------------
-    def _stated(self, attribute: str, call: Call, index: LexicalIndex, lang: str) -> list[_Stated]:
+    def _stated(self, attribute: str, call: Call, index: LexicalIndex, lang: str) -> list[CitedValue]:
         """The values of one attribute with their sentences, most authoritative first; values no sentence of the
         call's document states are left out. ``grant_range`` gives the minimum and then the maximum."""
         if attribute == "grant_range":
             low = self._stated("grant_min", call, index, lang)
             high = self._stated("grant_max", call, index, lang)
             return [*low[:1], *high[:1]] if low or high else []
-        out: list[_Stated] = []
+        out: list[CitedValue] = []
         chunks = [c for c in index.chunks if c.metadata.get("doc_id") == call.doc_id]
         for value in getattr(call.facts, attribute, []):
             found = _sentence_stating(chunks, value)
@@ -237,7 +210,7 @@ class FactAnswerer:
             chunk, position, sentence = found
             page = cited_source(Passage(chunk, 1.0), position)
             out.append(
-                _Stated(
+                CitedValue(
                     attribute,
                     call,
                     _written(value, lang),
@@ -253,8 +226,8 @@ class FactAnswerer:
         return out
 
     def _line(
-        self, attribute: str, call: Call, stated: list[_Stated], lang: str, now: dt.datetime, draft: _Draft
-    ) -> tuple[str, list[_Stated]]:
+        self, attribute: str, call: Call, stated: list[CitedValue], lang: str, now: dt.datetime, draft: Draft
+    ) -> tuple[str, list[CitedValue]]:
         """The direct sentence giving one attribute of one call, and the values it cites."""
         name = _call_name(call, lang)
         lead = stated[0]
@@ -285,7 +258,7 @@ class FactAnswerer:
             return message(lang, "fact_grant_max", call=name, high=lead.text), [lead]
         return message(lang, f"fact_{attribute}", call=name, count=lead.text), [lead]
 
-    def _eligibility_draft(self, query: Query, index: LexicalIndex, now: dt.datetime) -> _Draft | None:
+    def _eligibility_draft(self, query: Query, index: LexicalIndex, now: dt.datetime) -> Draft | None:
         """Whether towns of the countries named can take part in the call asked (its year's, or the latest one),
         from its partnership rule and the countries' status that year (``answer/eligibility.py``)."""
         registry, lang = index.calls, query.language
@@ -297,22 +270,19 @@ class FactAnswerer:
             return None
         call = calls[0]
 
-        def make(chunk: Chunk, position: int, sentence: str, authority: tuple[int, int]) -> _Stated:
-            return _Stated("country", call, "", None, chunk, position, sentence, authority)
-
-        lines = eligibility_lines(query, call, index, lambda a, c: self._stated(a, c, index, lang), make)
-        return _Draft(lines=lines) if lines else None
+        lines = eligibility_lines(query, call, index, lambda a, c: self._stated(a, c, index, lang))
+        return Draft(lines=lines) if lines else None
 
     # -- the clock -------------------------------------------------------------------------------------------------
     def _clock_draft(
         self, query: Query, index: LexicalIndex, registry: CallRegistry, types: list[str], now: dt.datetime
-    ) -> _Draft | None:
+    ) -> Draft | None:
         """ "Is it still open?", "when is the next call?": the next call to close (of the types asked), whether it
         has opened; else the latest one's deadline, past."""
         lang = query.language
         kinds: list[str | None] = list(types) or [None]
-        draft = _Draft()
-        none_ahead: list[tuple[str, list[_Stated]]] = []  # call types with no deadline ahead, by their latest call
+        draft = Draft()
+        none_ahead: list[tuple[str, list[CitedValue]]] = []  # call types with no deadline ahead, by their latest call
         today = format_date(now, lang)
         for kind in kinds:
             upcoming = registry.relative("next", now, kind)  # type: ignore[arg-type]
@@ -363,13 +333,13 @@ class FactAnswerer:
         return draft
 
     def _no_next_call(
-        self, query: Query, index: LexicalIndex, lines: list[tuple[str, list[_Stated]]], now: dt.datetime
+        self, query: Query, index: LexicalIndex, lines: list[tuple[str, list[CitedValue]]], now: dt.datetime
     ) -> Answer:
         """A refusal of "the next call" when the documents hold none ahead: the latest call of each type asked and
         its past deadline, cited, with today's date and where to ask."""
         lang = query.language
         today = format_date(now, lang)
-        draft = _Draft(lines=lines, notes=[(message(lang, "today_is", today=today), [])], computed=[today])
+        draft = Draft(lines=lines, notes=[(message(lang, "today_is", today=today), [])], computed=[today])
         answer = self.render(query, index, draft, [])
         direct, _, support = answer.answer.partition("\n\n")
         answer.answer = f"{direct} {message(lang, 'where_to_ask')}" + (f"\n\n{support}" if support else "")
@@ -420,7 +390,7 @@ class FactAnswerer:
         self,
         query: Query,
         index: LexicalIndex,
-        draft: _Draft,
+        draft: Draft,
         passages: list[Passage],
         extra: list[tuple[Passage, int, str]] = (),  # type: ignore[assignment]
     ) -> Answer:
@@ -449,7 +419,7 @@ class FactAnswerer:
             if _about_calls(sentence, passage, calls):
                 cite(passage, position, sentence)
 
-        def marked(text: str, cited: list[_Stated]) -> str:
+        def marked(text: str, cited: list[CitedValue]) -> str:
             marks = dict.fromkeys(numbers[(s.chunk.id, s.position)] for s in cited)
             return " ".join([text, *(f"[{n}]" for n in marks)])
 
@@ -591,7 +561,7 @@ def _call_name(call: Call, lang: str) -> str:
     )
 
 
-def _disclose(stated: list[_Stated], lang: str, draft: _Draft) -> None:
+def _disclose(stated: list[CitedValue], lang: str, draft: Draft) -> None:
     """Other values than the leading one, each as another source's, cited."""
     lead = stated[0]
     for other in stated[1:]:
@@ -601,7 +571,7 @@ def _disclose(stated: list[_Stated], lang: str, draft: _Draft) -> None:
         draft.notes.append((message(lang, "other_value", source=site, value=other.text), [other]))
 
 
-def _operate(query: Query, calls: list[Call], leads: list[_Stated], lang: str, draft: _Draft) -> None:
+def _operate(query: Query, calls: list[Call], leads: list[CitedValue], lang: str, draft: Draft) -> None:
     """The difference between the first and last of the values, or their sum, as the question asks."""
     numbers = [s.number for s in leads]
     if any(n is None for n in numbers):
@@ -627,7 +597,7 @@ def _operate(query: Query, calls: list[Call], leads: list[_Stated], lang: str, d
     draft.computed.append(diff)
 
 
-def _spread(stated: list[_Stated], lang: str, draft: _Draft) -> None:
+def _spread(stated: list[CitedValue], lang: str, draft: Draft) -> None:
     """The gap between the smallest and the largest grant of one call."""
     low = next((s for s in stated if s.attribute == "grant_min"), None)
     high = next((s for s in stated if s.attribute == "grant_max"), None)
