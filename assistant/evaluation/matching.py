@@ -77,9 +77,13 @@ def _scaled(m: re.Match[str], scale: dict[str, int] = _SCALE) -> str:
     return str(int(round(float(m[1].replace(",", ".")) * 10 ** scale[m[2]])))
 
 
+_ORDINAL_DAY = re.compile(r"\b(\d{1,2})(?:º|°|er)(?=\s)")
+
+
 def normalise(text: str) -> str:
-    """Fold text so that equal facts written differently compare equal."""
-    text = fold(text)
+    """Fold text so that equal facts written differently compare equal (an ordinal day, "1º luglio", "1er
+    juillet", is the day)."""
+    text = fold(_ORDINAL_DAY.sub(r"\1", text))
     for pattern, ymd in _DATES:
         text = pattern.sub(lambda m, ymd=ymd: "{:04d}-{:02d}-{:02d}".format(*ymd(m)), text)
     text = _SCALED.sub(_scaled, text)

@@ -18,6 +18,9 @@ from assistant.evaluation.matching import fact_found, own_words, ungrounded, val
         ("AICCRE", "aiccre (Italy)"),
         ("TÖOSZ", "TOOSZ, Hungary"),
         ("1.5 billion", "over EUR 1,5 billion"),
+        # An ordinal day is the day.
+        ("1 July 2025", "il 1º luglio 2025"),
+        ("1 July 2025", "le 1er juillet 2025"),
     ],
 )
 def test_equal_facts_written_differently_match(fact: str, answer: str) -> None:
