@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from assistant.answer.answer import Answer, Source
+from assistant.answer.arithmetic import operate
 from assistant.answer.citations import CitationBook, authoritative, conflicting, doc_order, secondary_only
 from assistant.answer.facts import FactAnswerer
 from assistant.answer.gates import (
@@ -220,7 +221,12 @@ class ExtractiveComposer:
         if draft is not None:
             # The registry answers first; the passages' chosen sentences support it (and answer any other part).
             extra = [(s.passage, s.position, s.text) for s in chosen if not isinstance(s, _Disclosed)]
-            return self.facts.render(query, index, draft, passages, extra)
+            answer = self.facts.render(query, index, draft, passages, extra)
+            stating = [v.sentence for _, cited in draft.lines for v in cited] + [text for _, _, text in extra]
+            if not draft.computed and (operated := operate(query, stating)):  # "how much of the budget was left?"
+                answer.answer = f"{operated[0]} {answer.answer}"
+                answer.computed = [*answer.computed, operated[1]]
+            return answer
         if gate is not None:
             return self._refuse(query, nearby, passages, gate, index)
         lang = query.language
@@ -230,6 +236,9 @@ class ExtractiveComposer:
             extra_text.append(message(lang, "conflict"))
         computed: list[str] = []
         extra_text += self._deadline_status(query, chosen, now, computed)
+        if operated := operate(query, [s.text for s in chosen]):  # "how much more ...?", "how much was not used?"
+            text = f"{operated[0]} {text}"  # the computed answer first, then the sentences stating its operands
+            computed.append(operated[1])
         answer = _answer(query, " ".join([text, *extra_text]), True, sources, cited, passages)
         answer.computed = computed
         return answer

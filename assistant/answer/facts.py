@@ -75,7 +75,11 @@ def asked_attributes(query: Query) -> list[str]:
         # The call's whole budget, and (or) what one project gets: its maximum, or the smallest and the largest
         # grant (the range). A question may ask both ("the overall budget, and how much per project?").
         budget = bool(intent_pattern("budget").search(own))
-        per_project = bool(intent_pattern("per_project").search(own))
+        # "How much did ..." asks what a project got, unless the question names the budget ("by how much did the
+        # NT budget grow?"): the generic "how much" cues then ask the budget.
+        per_project = any(
+            not (budget and m.group(0).startswith("how much")) for m in intent_pattern("per_project").finditer(own)
+        )
         maximum = bool(intent_pattern("maximum").search(own)) and not smallest
         if not (budget or per_project or maximum or smallest):  # the question's own words name none: its intents
             budget, per_project, maximum = "budget" in intents, "per_project" in intents, "maximum" in intents

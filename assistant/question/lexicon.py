@@ -40,6 +40,8 @@ class Lexicon(BaseModel):
     intent_words: dict[IntentWords, list[str]] = {}
     # Cues of a question whether someone may take part ("can a Serbian town join?", "peut-on participer").
     eligibility: list[str] = []
+    # Cues asking for the amount of a difference ("how much more", "left over", "di quanto").
+    difference_amount: list[str] = []
     # Words joining two years into a range ("2021 to 2026", "dal 2021 al 2026", "von 2021 bis 2026").
     year_range: list[str] = []
 
@@ -100,8 +102,18 @@ _LONGEST_RANGE = 10
 def asks_eligibility(text: str, lang: str) -> bool:
     """Whether ``text`` asks whether someone may take part (an eligibility cue of its language or English, at a
     word start)."""
+    return _names_any(text, lang, "eligibility")
+
+
+def asks_difference_amount(text: str, lang: str) -> bool:
+    """Whether ``text`` asks for the amount of a difference ("how much more", "left over"; its language or
+    English, at a word start)."""
+    return _names_any(text, lang, "difference_amount")
+
+
+def _names_any(text: str, lang: str, key: Literal["eligibility", "difference_amount"]) -> bool:
     folded = fold(text.replace("\u2019", "'"))
-    words = {*lexicon(lang if lang in LANGUAGES else "en").eligibility, *lexicon("en").eligibility}
+    words = {*getattr(lexicon(lang if lang in LANGUAGES else "en"), key), *getattr(lexicon("en"), key)}
     return any(re.search(rf"(?<!\w){re.escape(w)}", folded) for w in words)
 
 

@@ -419,7 +419,9 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         english = english_terms(standalone, lang) + [c for c in countries if c not in fold(standalone)]
     search = " ".join([standalone, *english])
     years, topics, call_ids = _entities(search)
-    if set(topics) & _CALL_TYPES:  # "the NT budgets from 2021 to 2026": each year's call
+    operation = cue(standalone, lang, "operation")
+    if set(topics) & _CALL_TYPES and operation != "difference":
+        # "The NT budgets from 2021 to 2026": each year's call ("how did it grow from 2024 to 2026?" compares two).
         years = sorted({*years, *year_ranges(standalone, lang)})
     own_intents = detect(" ".join([fold(question), *english_terms(question, lang)]))
     intents, counted = settle(
@@ -460,7 +462,7 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         relative=relative,
         relatives=relatives,
         asked=asked_part(question),
-        operation=cue(standalone, lang, "operation"),
+        operation=operation,
     )
 
 

@@ -93,6 +93,8 @@ def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(
     [
         ("When did the 2024 town twinning call close?", ["deadline"]),
         ("When did the NT 2025 call open?", ["opening"]),
+        # "How much did" asks what a project got, unless the budget is named.
+        ("By how much did the NT budget grow from 2024 to 2026?", ["budget"]),
         ("When were the results of the 2023 networks of towns call announced?", ["results_date"]),
         ("What was the total budget of the TT 2024 call?", ["budget"]),
         ("What is the maximum grant per project for town twinning 2025?", ["grant_max"]),

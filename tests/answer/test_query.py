@@ -285,6 +285,8 @@ def test_two_years_named_by_the_clock_are_both_read(question: str, relatives: tu
         ("How much did Europe for Citizens 2014-2020 give to town twinning?", []),
         ("What changed from 2021 to 2026?", [2021, 2026]),
         ("Town twinning from 1989 to 2026", [1989, 2026]),
+        # A difference from one year to another compares the two.
+        ("By how much did the NT budget grow from 2024 to 2026?", [2024, 2026]),
     ],
 )
 def test_a_range_of_call_years_names_each_year(question: str, years: list[int]) -> None:
