@@ -369,25 +369,12 @@ class FactAnswerer:
         )
         missing = next((t, y) for t in types for y in query.years if not registry.find(t, y))  # type: ignore[arg-type]
         text = message(lang, CALL_UNKNOWN, name=message(lang, f"call_{missing[0]}"), year=missing[1], calls=calls)
-        return Answer(
-            answer=f"{text} {message(lang, 'where_to_ask')}",
-            answered=False,
-            language=lang,
-            refused_by=CALL_UNKNOWN,
-            standalone=query.standalone,
-        )
+        return _refusal(query, text, CALL_UNKNOWN)
 
     def _not_given(self, query: Query, calls: list[Call]) -> Answer:
         """A refusal saying that the documents do not give what is asked of the calls named, and where to ask."""
-        lang = query.language
-        named = ", ".join(_call_name(c, lang) for c in calls)
-        return Answer(
-            answer=f"{message(lang, 'not_given', call=named)} {message(lang, 'where_to_ask')}",
-            answered=False,
-            language=lang,
-            refused_by=NOT_GIVEN,
-            standalone=query.standalone,
-        )
+        named = ", ".join(_call_name(c, query.language) for c in calls)
+        return _refusal(query, message(query.language, "not_given", call=named), NOT_GIVEN)
 
     # -- output ----------------------------------------------------------------------------------------------------
     def render(
@@ -442,6 +429,18 @@ class FactAnswerer:
             standalone=query.standalone,
             computed=draft.computed,
         )
+
+
+def _refusal(query: Query, text: str, refused_by: str) -> Answer:
+    """A refusal of the registry's: ``text`` and where to ask, in the question's language, citing nothing."""
+    lang = query.language
+    return Answer(
+        answer=f"{text} {message(lang, 'where_to_ask')}",
+        answered=False,
+        language=lang,
+        refused_by=refused_by,
+        standalone=query.standalone,
+    )
 
 
 def _values(call: Call, attribute: str) -> list[Value]:
