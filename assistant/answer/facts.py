@@ -32,6 +32,8 @@ from assistant.corpus.kinds import rank
 from assistant.dates import days_until, format_amount, format_date, format_time
 from assistant.ingest.splitting import Chunk
 from assistant.question.intents import pattern as intent_pattern
+from assistant.question.intents import word_pattern
+from assistant.question.intents import words as intent_words
 from assistant.question.languages import english_terms
 from assistant.question.places import countries_named
 from assistant.question.query import CALL_ID, CALL_PATTERNS, PERIOD, Query, outcomes_asked, topics_named
@@ -51,7 +53,6 @@ CALL_UNKNOWN = "call_unknown"
 # The refusal of a question asking a call the registry holds only what the documents do not give of it.
 NOT_GIVEN = "not_given"
 _CLOCKED = frozenset({"opening", "deadline"})
-_SMALLEST = re.compile(r"\b(smallest|minimum|lowest|least|min)\b")
 _DATE_ATTRIBUTE = {"date_open": "opening", "date_close": "deadline", "date_results": "results_date"}
 # What a question naming only a call gets: its key facts, those the registry holds.
 SUMMARY = ("opening", "deadline", "budget", "grant_range")
@@ -71,7 +72,7 @@ def asked_attributes(query: Query) -> list[str]:
         folded = own if any(intent_pattern(e).search(own) for e in _DATE_ATTRIBUTE) else fold(query.search_text)
         out += [attribute for event, attribute in _DATE_ATTRIBUTE.items() if intent_pattern(event).search(folded)]
     if "amount" in intents:
-        smallest = bool(_SMALLEST.search(own))
+        smallest = bool(word_pattern("smallest").search(own))
         # The call's whole budget, and (or) what one project gets: its maximum, or the smallest and the largest
         # grant (the range). A question may ask both ("the overall budget, and how much per project?").
         budget = bool(intent_pattern("budget").search(own))
@@ -95,16 +96,12 @@ def asked_attributes(query: Query) -> list[str]:
     return out
 
 
-# Words that restrict a count to some of a call's projects ("coordinated by ...", "Italian-led") or ask a ratio of
-# it: the registry holds whole-call totals.
-_QUALIFIERS = re.compile(r"\b(coordinat\w*|led|lead by|percent\w*|share|rate)\b|%")
-
-
 def _qualified(query: Query) -> bool:
     """Whether a count question asks about some of a call's projects only (of a country, coordinated by someone)
     or for a ratio, which the registry's whole-call totals do not answer."""
     text = query.search_text
-    return bool(_QUALIFIERS.search(fold(text)) or query.countries or countries_named(text, "en"))
+    qualified = word_pattern("qualifiers").search(fold(text)) or "%" in text  # (intent_words of en.yaml)
+    return bool(qualified or query.countries or countries_named(text, "en"))
 
 
 class FactAnswerer:
@@ -489,11 +486,8 @@ def _names_only(query: Query) -> bool:
     rest = CALL_ID.sub(" ", fold(query.text))
     for named in CALL_PATTERNS:
         rest = re.sub(named, " ", rest)
-    return not [t for t in content_tokens(rest) if not t.isdigit() and t not in _CALL_WORDS]
-
-
-# Words that only name a call ("the 2024 call", "CERV programme").
-_CALL_WORDS = frozenset(content_tokens("call calls cerv programme program topic info details facts"))
+    call_words = set(content_tokens(" ".join(intent_words("call_words"))))
+    return not [t for t in content_tokens(rest) if not t.isdigit() and t not in call_words]
 
 
 def _calls_asked(query: Query, registry: CallRegistry, types: list[str], now: dt.datetime) -> list[Call] | None:

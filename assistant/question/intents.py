@@ -89,7 +89,8 @@ def words(key: IntentWords) -> tuple[str, ...]:
 
 
 @cache
-def _word_pattern(key: IntentWords) -> re.Pattern[str]:
+def word_pattern(key: IntentWords) -> re.Pattern[str]:
+    """Any word of a rule's word list, matched as cues are (``cue_pattern``)."""
     return re.compile(_any(words(key)))
 
 
@@ -102,7 +103,7 @@ def _sized_grant() -> re.Pattern[str]:
 def detect(folded: str) -> list[str]:
     """The intents of a folded question (with the English terms of its domain words), in a fixed order."""
     # A budget line or heading is a place in the EU budget, not an amount: its first word is no cue.
-    folded = _word_pattern("budget_place").sub(lambda m: m.group(0).split(" ", 1)[1], folded)
+    folded = word_pattern("budget_place").sub(lambda m: m.group(0).split(" ", 1)[1], folded)
     found = [name for name in CUED if pattern(name).search(folded)]
     if "amount" not in found and _sized_grant().search(folded):  # "the maximum twinning grant"
         found.append("amount")

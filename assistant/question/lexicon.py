@@ -25,7 +25,9 @@ Relative = Literal["this", "last", "next", "open", "latest", "previous", "follow
 PRIORITY: dict[str, tuple[str, ...]] = {"relative": ("open", "next", "previous", "following", "last", "this", "latest")}
 Operation = Literal["difference", "sum"]
 # The word lists of the intent rules (assistant/question/intents.py).
-IntentWords = Literal["size", "sized", "budget_place", "upcoming_context", "duration", "money"]
+IntentWords = Literal[
+    "size", "sized", "budget_place", "upcoming_context", "duration", "money", "smallest", "qualifiers", "call_words"
+]
 
 
 class Lexicon(BaseModel):
