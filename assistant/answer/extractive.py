@@ -287,8 +287,10 @@ class ExtractiveComposer:
         if self.frequent:
             said = frozenset().union(*(found for p in passages for _, _, found in _sentences(p.chunk.body)))
             weights = {t: 0.0 if t in self.frequent and t not in said else w for t, w in weights.items()}
-        chat = _chat_tokens(query.search_text)
-        weights = {t: 0.0 if t in chat else w for t, w in weights.items()}
+        # Chat words weigh nothing, nor do the options a question offers ("by post, by email, or online?"): the
+        # answer names one of them, not all.
+        unweighted = _chat_tokens(query.search_text) | _offered_tokens(query.text)
+        weights = {t: 0.0 if t in unweighted else w for t, w in weights.items()}
         if len(query.years) >= 2:
             # Several years are answered year by year (``_choose``): no one sentence is expected to hold them all.
             weights = {t: 0.0 if t in {str(y) for y in query.years} else w for t, w in weights.items()}
@@ -520,6 +522,26 @@ def _in_capitals(text: str) -> bool:
     """Whether a question is typed in capitals (then its capitalised words are not acronyms)."""
     letters = [c for c in text if c.isalpha()]
     return sum(c.isupper() for c in letters) >= 0.5 * len(letters) if letters else False
+
+
+def _offered_tokens(text: str) -> frozenset[str]:
+    """The tokens of the options a question offers ("by post, by email, or online?", "80%? 90%?"): the answer
+    names one of them, not all."""
+    out: set[str] = set()
+    for sentence in re.split(r"(?<=\?)\s+", text):
+        parts = [p.strip() for p in re.split(r"[,;:\u2013\u2014]|\s-\s", sentence) if p.strip()]
+        ors = [i for i, p in enumerate(parts) if re.match(r"or\b", p, re.I)]
+        if ors:
+            last = ors[-1]
+            i = last - 1
+            while i >= 0 and len(parts[i].split()) <= 4:
+                i -= 1
+            out.update(t for p in parts[i + 1 : last + 1] for t in tokens(p))
+        elif len(parts) >= 2 and len(parts[-1].split()) <= 2 and re.search(r"\d", parts[-1]):
+            out.update(tokens(parts[-1]))  # "... grant - 80%?"
+        elif len(sentence.split()) <= 2 and re.search(r"\d", sentence):
+            out.update(tokens(sentence))  # "90%?"
+    return frozenset(out - {"or"})
 
 
 def _chat_tokens(text: str) -> frozenset[str]:

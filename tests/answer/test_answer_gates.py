@@ -83,6 +83,33 @@ def test_chat_words_no_sentence_holds_do_not_make_a_refusal(embeddings) -> None:
     assert answer.answered and "PIC" in answer.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "offered"),
+    [
+        ("How do we send a TT proposal - by post, by email to Brussels, or online?", {"post", "email", "onlin"}),
+        ("Do we send it to our contact point, who forwards it, or directly to Brussels?", {"forward", "direct"}),
+        ("What co-financing rate applies to a TT 2026 grant - 80%? 90%?", {"80", "90"}),
+        ("What is the TT 2026 grant per project?", set()),
+    ],
+)
+def test_the_options_a_question_offers_are_read(question: str, offered: set[str]) -> None:
+    from assistant.answer.extractive import _offered_tokens
+
+    assert offered <= _offered_tokens(question) and (offered or not _offered_tokens(question))
+
+
+def test_options_offered_do_not_make_a_refusal() -> None:
+    # The answer names one of the options (online), not all of them: the others are not missing words.
+    question = "How do we send a proposal: by post, by fax, by email, or online?"
+    answer = _composer_answers(ExtractiveComposer(), question, [*CHUNKS, SUBMIT])
+    assert answer.answered and "Funding & Tenders Portal" in answer.answer
+
+
+SUBMIT = Chunk(
+    "submit", "Proposals are submitted online on the Funding & Tenders Portal in a single stage.", {"doc_id": "s"}
+)
+
+
 def test_a_question_naming_several_years_gets_each_years_sentence() -> None:
     chunks = [
         Chunk(f"nt-{y}", f"The {y} Networks of Towns call closed on {d} {y} at 17:00 Brussels time.", meta)
