@@ -147,6 +147,9 @@ def _has_count(sentence: str, counted: frozenset[str] = frozenset()) -> bool:
     )
 
 
+_WITHIN_PERIOD = re.compile(r"\bwithin (?:\d+|one|two|three|four|six|twelve) (?:days?|weeks?|months?|years?)\b", re.I)
+
+
 def _fits_intent(
     sentence: str,
     intents: list[str],
@@ -165,7 +168,9 @@ def _fits_intent(
         # A period ("2014-2020") dates nothing.
         dated = bool(_FULL_DATE.search(sentence)) or bool(set(YEARISH_ALL.findall(PERIOD.sub(" ", sentence))) - years)
         event = next((_EVENT_WORDS[i] for i in intents if i in _EVENT_WORDS), None)
-        checks.append(dated and (event is None or bool(event.search(sentence))))
+        # A period counted from an event ("within 2 months of the meeting") answers a deadline as a date does.
+        within = "date_close" in intents and bool(_WITHIN_PERIOD.search(sentence))
+        checks.append((dated and (event is None or bool(event.search(sentence)))) or within)
     if "amount" in intents:
         amount = bool(_AMOUNT.search(sentence))
         if "budget" in intents:

@@ -105,6 +105,19 @@ def test_options_offered_do_not_make_a_refusal() -> None:
     assert answer.answered and "Funding & Tenders Portal" in answer.answer
 
 
+@pytest.mark.parametrize(
+    ("sentence", "fits"),
+    [
+        ("A beneficiary had to send the final report within 2 months of the citizens' meeting.", True),
+        ("A beneficiary had to send the final report after the citizens' meeting.", False),
+    ],
+)
+def test_a_period_counted_from_an_event_answers_a_deadline(sentence: str, fits: bool) -> None:
+    from assistant.answer.extractive import _fits_intent
+
+    assert _fits_intent(sentence, ["date", "date_close"]) is fits
+
+
 SUBMIT = Chunk(
     "submit", "Proposals are submitted online on the Funding & Tenders Portal in a single stage.", {"doc_id": "s"}
 )
