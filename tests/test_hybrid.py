@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from assistant.config import Settings
@@ -31,6 +32,18 @@ def test_filtered_ranking_is_chromas_filtered_query(service: Assistant, where: d
     assert [c.id for c, _ in ours] == [cid for cid, _ in theirs]
     for (_, sim), (_, dist) in zip(ours, theirs, strict=True):
         assert sim == pytest.approx(1.0 - dist, abs=1e-4)
+
+
+def test_the_unfiltered_ranking_is_exact_over_the_snapshot(service: Assistant, monkeypatch) -> None:  # noqa: ANN001
+    # The same question gets the same nearest chunks in every process: the exact cosine order of the snapshot's
+    # vectors, whatever an approximate index returns (here: nothing at all).
+    searcher = service.searcher
+    lexical = searcher.lexical
+    vector = service.embeddings.embed_query("How much can one town twinning project get?")
+    sims = lexical.vectors.matrix @ np.asarray(vector, dtype=np.float32)
+    expected = [lexical.chunks[i].id for i in np.argsort(-sims, kind="stable")[: searcher.candidates]]
+    monkeypatch.setattr(searcher.collection, "query", lambda **_: {"ids": [[]], "distances": [[]]})
+    assert [c.id for c, _ in searcher._dense(vector, None, lexical)] == expected
 
 
 def test_chunks_written_after_the_snapshot_are_still_found(

@@ -27,7 +27,7 @@ from assistant.embeddings import TextEmbeddings
 from assistant.ingest.splitting import Chunk
 from assistant.question.query import Query, analyse
 from assistant.retrieval.lexical import LexicalIndex, is_translation
-from assistant.retrieval.vectors import passes
+from assistant.retrieval.vectors import EXACT_SEARCH_MAX, passes
 from assistant.sentences import SENTENCE_VECTORS, unpack_vectors
 from assistant.store import StoreUnavailable, is_embedded, reopen, store_errors
 
@@ -164,8 +164,9 @@ class HybridSearcher:
 
     def _dense(self, vector: list[float], where: dict | None, lexical: LexicalIndex) -> list[tuple[Chunk, float]]:
         """The nearest chunks (within ``where``, if given) with their cosine similarity, best first."""
-        if where is not None and lexical.vectors is not None:
-            return [(lexical.chunks[row], sim) for row, sim in lexical.vectors.nearest(vector, where, self.candidates)]
+        vectors = lexical.vectors
+        if where is not None and vectors is not None:
+            return [(lexical.chunks[row], sim) for row, sim in vectors.nearest(vector, where, self.candidates)]
 
         # Translations are in the store but not in the snapshot (answers quote the originals): ask for enough
         # nearest chunks that the originals among them still number ``candidates``.
@@ -198,6 +199,12 @@ class HybridSearcher:
                 }
         found = ((lexical.by_id.get(cid) or fetched.get(cid), dist) for cid, dist in zip(ids, distances, strict=True))
         hits = [(chunk, 1.0 - float(dist)) for chunk, dist in found if chunk is not None and not is_translation(chunk)]
+        if vectors is not None and len(lexical.chunks) <= EXACT_SEARCH_MAX:
+            # The snapshot's chunks ranked exactly (Chroma's approximate neighbours differed between processes for
+            # one question, and so did its answer); Chroma still finds the chunks written since the snapshot.
+            exact = [(lexical.chunks[row], sim) for row, sim in vectors.nearest(vector, None, self.candidates)]
+            late = [(chunk, sim) for chunk, sim in hits if chunk.id not in lexical.by_id]
+            hits = sorted([*exact, *late], key=lambda hit: -hit[1])
         return hits[: self.candidates]
 
 
