@@ -31,6 +31,7 @@ from assistant.answer.gates import (
     Scored,
     Thresholds,
     about_other_countries,
+    dates_in,
     first_refusal,
     gate_overlap,
     of_year,
@@ -42,6 +43,7 @@ from assistant.answer.messages import message
 from assistant.dates import days_until, deadlines, format_date
 from assistant.question.glossary import DOMAIN_TERMS
 from assistant.question.languages import domain_words
+from assistant.question.lexicon import elapsed_words
 from assistant.question.places import countries_named, covers_country, strip_countries
 from assistant.question.query import OUTCOMES, PERIOD, Query, outcomes_asked
 from assistant.question.text import content_tokens, fold, tokens
@@ -241,6 +243,9 @@ class ExtractiveComposer:
             extra_text.append(message(lang, "conflict"))
         computed: list[str] = []
         extra_text += self._deadline_status(query, chosen, now, computed)
+        if query.elapsed and (ago := _elapsed(chosen, query, now)):  # "how many years ago ...?": the count first
+            text = f"{ago[0]} {text}"
+            computed += ago[1]
         if operated := operate(query, [s.text for s in chosen]):  # "how much more ...?", "how much was not used?"
             text = f"{operated[0]} {text}"  # the computed answer first, then the sentences stating its operands
             computed.append(operated[1])
@@ -295,6 +300,8 @@ class ExtractiveComposer:
         # Chat words weigh nothing, nor do the options a question offers ("by post, by email, or online?"): the
         # answer names one of them, not all.
         unweighted = _chat_tokens(query.search_text) | _offered_tokens(query.text)
+        if query.elapsed:  # "how many years ago": the form of the question, not its subject
+            unweighted |= elapsed_words(query.language)
         weights = {t: 0.0 if t in unweighted else w for t, w in weights.items()}
         if len(query.years) >= 2:
             # Several years are answered year by year (``_choose``): no one sentence is expected to hold them all.
@@ -527,6 +534,29 @@ def _in_capitals(text: str) -> bool:
     """Whether a question is typed in capitals (then its capitalised words are not acronyms)."""
     letters = [c for c in text if c.isalpha()]
     return sum(c.isupper() for c in letters) >= 0.5 * len(letters) if letters else False
+
+
+def _elapsed(chosen: list[Scored], query: Query, now: dt.datetime) -> tuple[str, list[str]] | None:
+    """How many years ago the first quoted sentence's date (or year the question does not name) was, with today's
+    date, and the values computed; None when no quoted sentence dates anything."""
+    asked = {str(y) for y in query.years}
+    for s in chosen[:2]:
+        day = next(iter(dates_in(s.text)), None)
+        if day is not None:
+            years = now.year - day.year - ((now.month, now.day) < (day.month, day.day))
+            since = format_date(day, query.language)
+        else:
+            said = [int(y) for y in YEARISH_ALL.findall(PERIOD.sub(" ", s.text)) if y not in asked]
+            if not said:
+                continue
+            years, since = now.year - said[0], str(said[0])
+        if years < 0:
+            return None
+        today = format_date(now, query.language)
+        # The date counted from is named, so a reader sees what was counted.
+        text = message(query.language, "elapsed_years", date=since, years=years, today=today)
+        return text[:1].upper() + text[1:], [str(years), today]
+    return None
 
 
 def _offered_tokens(text: str) -> frozenset[str]:

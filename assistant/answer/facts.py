@@ -183,7 +183,7 @@ class FactAnswerer:
             days = (last - first).days
             draft.notes.append((message(lang, "compare_days", days=days), []))
             draft.computed.append(str(days))
-        elif "count" in query.intents and len(dated) == 1 and len(attributes) == 1:
+        elif ("count" in query.intents or query.elapsed) and len(dated) == 1 and len(attributes) == 1:
             # "How many days are left before the deadline?", "how many days ago did it close?": a count asked of one
             # date alone is the days between it and today.
             date = dated[0].value.date if isinstance(dated[0].value, DateValue | DeadlineValue) else None

@@ -169,6 +169,11 @@ def gate_overlap(best: Scored, weights: dict[str, float], query: Query) -> float
     return best.overlap + sum(w for t, w in weights.items() if t in GATE_CUES and t not in best.terms) / total
 
 
+def dates_in(text: str) -> list[dt.date]:
+    """The calendar dates an English text states ("19 September 2024"), in order."""
+    return [d for m in _DAY_MONTH_YEAR.findall(text) if (d := _date(*m)) is not None]
+
+
 def holds_future_date(chosen: list[Scored], now: dt.datetime) -> bool:
     """Whether a chosen sentence that holds what is asked dates something on or after today (a bare year counts
     until its end)."""
@@ -176,7 +181,7 @@ def holds_future_date(chosen: list[Scored], now: dt.datetime) -> bool:
     for s in chosen:
         if not s.fits_intent:
             continue
-        days = [d for m in _DAY_MONTH_YEAR.findall(s.text) if (d := _date(*m)) is not None]
+        days = dates_in(s.text)
         text = _DAY_MONTH_YEAR.sub(" ", PERIOD.sub(" ", s.text))
         if any(d >= today for d in days) or any(int(y) >= today.year for y in YEARISH_ALL.findall(text)):
             return True

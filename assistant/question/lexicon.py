@@ -44,6 +44,8 @@ class Lexicon(BaseModel):
     eligibility: list[str] = []
     # Cues asking for the amount of a difference ("how much more", "left over", "di quanto").
     difference_amount: list[str] = []
+    # Cues asking how long ago something happened ("how many years ago", "da quanti anni").
+    elapsed: list[str] = []
     # Words joining two years into a range ("2021 to 2026", "dal 2021 al 2026", "von 2021 bis 2026").
     year_range: list[str] = []
 
@@ -113,7 +115,21 @@ def asks_difference_amount(text: str, lang: str) -> bool:
     return _names_any(text, lang, "difference_amount")
 
 
-def _names_any(text: str, lang: str, key: Literal["eligibility", "difference_amount"]) -> bool:
+def asks_elapsed(text: str, lang: str) -> bool:
+    """Whether ``text`` asks how long ago something happened ("how many years ago", "da quanti anni"; its language
+    or English, at a word start)."""
+    return _names_any(text, lang, "elapsed")
+
+
+def elapsed_words(lang: str) -> frozenset[str]:
+    """The content tokens of the "how long ago" cues of ``lang`` and English: question form, not subject."""
+    from assistant.question.text import content_tokens
+
+    cues = [*lexicon(lang if lang in LANGUAGES else "en").elapsed, *lexicon("en").elapsed]
+    return frozenset(t for c in cues for t in content_tokens(c))
+
+
+def _names_any(text: str, lang: str, key: Literal["eligibility", "difference_amount", "elapsed"]) -> bool:
     folded = fold(text.replace("\u2019", "'"))
     words = {*getattr(lexicon(lang if lang in LANGUAGES else "en"), key), *getattr(lexicon("en"), key)}
     return any(re.search(rf"(?<!\w){re.escape(w)}", folded) for w in words)

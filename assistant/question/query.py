@@ -15,7 +15,7 @@ from typing import Protocol
 
 from assistant.question.intents import CUED, cues, detect, named_cues, settle
 from assistant.question.languages import LANGUAGES, detect_language, english_terms, english_word
-from assistant.question.lexicon import cue, cue_kinds, without_cues, year_ranges
+from assistant.question.lexicon import asks_elapsed, cue, cue_kinds, without_cues, year_ranges
 from assistant.question.paraphrases import related_terms
 from assistant.question.places import countries_named, names_a_country, strip_countries
 from assistant.question.text import STOPWORDS, content_tokens, fold, words
@@ -259,6 +259,8 @@ class Query:
     operation: str | None = None
     # The sentences that ask (``asked_part``): a long question's context about the town is not what is asked.
     asked: str = ""
+    # Whether it asks how long ago something happened ("how many years ago ...?"): a date, counted to today.
+    elapsed: bool = False
 
     @property
     def search_text(self) -> str:
@@ -439,6 +441,9 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
             relative = None
         else:
             relative = "last" if own == "previous" else None
+    elapsed = asks_elapsed(question, lang)
+    if elapsed:  # "How many years ago was it adopted?" asks for a date (counted to today), not a count of things
+        intents = list(dict.fromkeys("date" if i == "count" else i for i in intents))
     # "This year compared to last year" names two years by the clock; a follow-up's own cue replaces its history's.
     yearly = [c for c in cue_kinds(question, lang, "relative") if c in _CLOCK_YEARS]
     relatives = tuple(sorted(yearly, key=_CLOCK_YEARS.index)) if len(yearly) >= 2 else (relative,) if relative else ()
@@ -462,6 +467,7 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         relative=relative,
         relatives=relatives,
         asked=asked_part(question),
+        elapsed=elapsed,
         operation=operation,
     )
 

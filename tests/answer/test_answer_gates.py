@@ -352,3 +352,17 @@ def test_the_models_sentence_similarity_chooses_and_admits_the_answer_the_words_
     assert admitted.answered and "The calls are managed" in admitted.answer.partition("[1]")[0]
     assert not answer((0.86, 0.8), sentence_similarity=0.88).answered
     assert not answer((0.9, 0.8), sentence_similarity=1.01).answered
+
+
+def test_how_many_years_ago_is_counted_from_the_quoted_date_to_today() -> None:
+    adopted = Chunk(
+        "reg", "The Rights, Equality and Citizenship regulation was adopted on 28 April 2021.", {"doc_id": "g"}
+    )
+    answer = _composer_answers(
+        ExtractiveComposer(),
+        "How many years ago was the Rights, Equality and Citizenship regulation adopted?",
+        [adopted],
+    )
+    # The clock is 1 January 2026: four full years; the date counted from is named, and the count leads.
+    assert answer.answered and answer.answer.startswith("28 April 2021 was 4 years ago (today is 1 January 2026).")
+    assert "4" in answer.computed

@@ -46,6 +46,7 @@ def sample_values(lang: str) -> dict[str, object]:
         "year": 2027,
         "call_id": "CERV-2024-CITIZENS-TOWN-TT",
         "countries": 2,
+        "years": 5,
         "members": 1,
         "named": "Serbia, Albania",
         "country": "Serbia",

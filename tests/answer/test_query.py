@@ -291,3 +291,12 @@ def test_two_years_named_by_the_clock_are_both_read(question: str, relatives: tu
 )
 def test_a_range_of_call_years_names_each_year(question: str, years: list[int]) -> None:
     assert analyse(question).years == years
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How many years ago was the CERV regulation adopted?", "Da quanti anni esiste il CCRE?"],
+)
+def test_how_long_ago_asks_for_a_date_not_a_count(question: str) -> None:
+    query = analyse(question)
+    assert query.elapsed and "date" in query.intents and "count" not in query.intents
