@@ -92,7 +92,10 @@ def asked_attributes(query: Query) -> list[str]:
             out.append("grant_range")
     if "count" in intents and not _qualified(query):
         # Each outcome counted ("how many were submitted and how many funded?").
-        out += [_COUNT_OF_OUTCOME[o] for o in outcomes_asked(query.search_text) if o in _COUNT_OF_OUTCOME]
+        outcomes = outcomes_asked(query.search_text)
+        if "ineligible" in outcomes:  # "how many were not eligible?": the received and the eligible, subtracted
+            outcomes = ("received", "eligible", *(o for o in outcomes if o not in ("received", "eligible")))
+        out += list(dict.fromkeys(_COUNT_OF_OUTCOME[o] for o in outcomes if o in _COUNT_OF_OUTCOME))
     return out
 
 
@@ -177,6 +180,12 @@ class FactAnswerer:
                     _spread(stated, lang, draft)
             if attribute in _DATE_ATTRIBUTE.values() and len(calls) == 1:
                 dated.append(stated_per_call[0][0])
+        if "ineligible" in outcomes_asked(query.search_text) and len(calls) == 1:
+            counts = {s.attribute: s.number for _, cited in draft.lines for s in cited}
+            received, eligible = counts.get("proposals_received"), counts.get("proposals_eligible")
+            if received is not None and eligible is not None and received >= eligible:
+                draft.notes.append((message(lang, "not_eligible", count=received - eligible), []))
+                draft.computed.append(str(received - eligible))
         if (query.operation == "difference" or "count" in query.intents) and len(dated) >= 2:
             # "How many days between the deadline and the results?": a count over two dates is their difference.
             first, last = sorted(s.value.date for s in dated[:2] if isinstance(s.value, DateValue | DeadlineValue))

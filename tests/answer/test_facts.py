@@ -93,6 +93,11 @@ def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(
     [
         ("When did the 2024 town twinning call close?", ["deadline"]),
         ("When did the NT 2025 call open?", ["opening"]),
+        # Proposals not eligible: those received minus the eligible ones, so both are asked.
+        (
+            "How many of the proposals sent to TT 2021 turned out not to be eligible?",
+            ["proposals_received", "proposals_eligible"],
+        ),
         # "How much did" asks what a project got, unless the budget is named.
         ("By how much did the NT budget grow from 2024 to 2026?", ["budget"]),
         ("When were the results of the 2023 networks of towns call announced?", ["results_date"]),
