@@ -223,7 +223,9 @@ OUTCOMES = {
     "received": re.compile(r"\b(submitted|receiv\w*|came in|sent in|handed in)\b", re.I),
     "eligible": re.compile(r"\beligib", re.I),
     # Proposals that were not eligible: received minus eligible.
-    "ineligible": re.compile(r"\b(not (?:to be |been |being )?eligible|ineligible|inadmissible|not admissible)\b", re.I),
+    "ineligible": re.compile(
+        r"\b(not (?:to be |been |being )?eligible|ineligible|inadmissible|not admissible)\b", re.I
+    ),
     "funded": re.compile(r"\b(funds?|funded|selected|awarded|granted|won|winning|successful|financed)\b", re.I),
     "rejected": re.compile(r"\b(rejected|turned down|refused|unsuccessful|failed|not funded)\b", re.I),
     "reserve": re.compile(r"\b(reserve|waiting) list\b", re.I),
