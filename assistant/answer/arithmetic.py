@@ -27,6 +27,8 @@ def operate(query: Query, sentences: list[str]) -> tuple[str, str] | None:
         return None
     found: list[int] = [int(v) for v in values(query.text)["amount"]]
     stating = [amounts for s in sentences if (amounts := values(s)["amount"])][:2]
+    if any(len(amounts) > 1 for amounts in stating):  # a range, or two figures in one sentence: which is which?
+        return None
     for amounts in stating:
         found += [int(v) for v in amounts]
     operands = sorted(set(found), reverse=True)

@@ -90,6 +90,8 @@ def asked_attributes(query: Query) -> list[str]:
             out.append("grant_max")
         elif per_project or smallest:
             out.append("grant_range")
+    if "count" in intents and out == ["opening"] and not query.elapsed:
+        out.append("deadline")  # "how many days was the call open?": from its opening to its deadline
     if "count" in intents and not _qualified(query):
         # Each outcome counted ("how many were submitted and how many funded?").
         outcomes = outcomes_asked(query.search_text)
@@ -180,6 +182,8 @@ class FactAnswerer:
                     _spread(stated, lang, draft)
             if attribute in _DATE_ATTRIBUTE.values() and len(calls) == 1:
                 dated.append(stated_per_call[0][0])
+            elif attribute in _DATE_ATTRIBUTE.values() and len(calls) == 2 and len(attributes) == 1:
+                dated += [stated[0] for stated in stated_per_call]  # "how many days apart were the two deadlines?"
         if "ineligible" in outcomes_asked(query.search_text) and len(calls) == 1:
             counts = {s.attribute: s.number for _, cited in draft.lines for s in cited}
             received, eligible = counts.get("proposals_received"), counts.get("proposals_eligible")
@@ -461,6 +465,8 @@ def _plainly_asked(query: Query, attributes: list[str]) -> bool:
     question, an amount by an amount question with no sum or difference ("what did that add up to?" is no
     maximum, and "how many were selected?" no results date)."""
     intents = set(query.intents)
+    if {"amount", "count"} <= intents:  # "combien de pays": an amount or a count, the cue does not say which
+        return False
     need = {"date": set(_DATE_ATTRIBUTE.values()), "count": set(_COUNT_OF_OUTCOME.values())}
     amounts = {"budget", "grant_max", "grant_range"}
     return all(
@@ -509,7 +515,7 @@ def _calls_asked(query: Query, registry: CallRegistry, types: list[str], now: dt
         return None
     if query.years:
         return [c for t in types for y in sorted(query.years) for c in registry.find(t, y)]  # type: ignore[arg-type]
-    clocked = [r for r in query.relatives if r in ("this", "last", "latest")]
+    clocked = [r for r in query.relatives if r in ("this", "last", "before_last", "latest")]
     if clocked:
         found = [c for r in clocked for t in types for c in registry.relative(r, now, t)]  # type: ignore[arg-type]
         return sorted(found, key=lambda c: c.facts.year) or None

@@ -404,7 +404,7 @@ def asked_part(text: str) -> str:
 # The topics that are calls with a year (a range of years names each year's call).
 _CALL_TYPES = frozenset({"town-twinning", "networks-of-towns", "remembrance"})
 # The relative cues that name a calendar year, oldest first.
-_CLOCK_YEARS = ("last", "this")
+_CLOCK_YEARS = ("before_last", "last", "this")
 
 
 def analyse(question: str, history: list[dict[str, str]] | None = None, language: str | None = None) -> Query:

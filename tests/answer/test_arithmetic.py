@@ -35,6 +35,8 @@ def test_the_difference_asked_is_computed_with_its_operands(question: str, lang_
         ("What did REM 2024 projects get together?", [SPENT, BUDGET]),
         # A figure of the question's own makes three operands; a range in one sentence makes two of one kind.
         ("Our last grant was EUR 25,000: how much more can a TT 2024 project get?", [RANGE]),
+        # A quoted sentence stating two amounts (a range): which of them is the operand is not known.
+        ("How much higher is the TT 2024 maximum than before?", [RANGE, BUDGET]),
         # One amount only.
         ("How much more was the REM 2024 budget?", [BUDGET]),
     ],

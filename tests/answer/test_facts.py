@@ -93,6 +93,8 @@ def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(
     [
         ("When did the 2024 town twinning call close?", ["deadline"]),
         ("When did the NT 2025 call open?", ["opening"]),
+        # How long a call was open: from its opening to its deadline.
+        ("How many days was the NT 2025 call open?", ["opening", "deadline"]),
         # Proposals not eligible: those received minus the eligible ones, so both are asked.
         (
             "How many of the proposals sent to TT 2021 turned out not to be eligible?",

@@ -268,6 +268,10 @@ def test_a_follow_up_naming_only_another_year_by_the_clock_keeps_what_was_asked(
         ("What is this year's NT budget?", ("this",)),
         ("When is the next call?", ("next",)),
         ("How much is the NT budget?", ()),
+        # "Two years ago" names a year by the clock; "how many years ago" asks how long ago.
+        ("What was the networks of towns deadline two years ago?", ("before_last",)),
+        ("What was the town twinning budget the year before last?", ("before_last",)),
+        ("How many years ago was the CERV regulation adopted?", ()),
     ],
 )
 def test_two_years_named_by_the_clock_are_both_read(question: str, relatives: tuple[str, ...]) -> None:
