@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from assistant.answer.citations import cited_source, sources_of
-from assistant.answer.drafts import CitedValue
+from assistant.answer.citations import cited_source
+from assistant.answer.drafts import CitedValue, call_name, sentences_citing
 from assistant.answer.messages import message
 from assistant.calls.models import CountryStatus
 from assistant.calls.registry import DEFINITE, Call, ProgrammeFacts, Stated
@@ -28,7 +28,6 @@ from assistant.question.places import countries_named, country_label, covers_cou
 from assistant.question.query import Query
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.sentences import split_sentences
 
 # The call types whose partnership rule the registry holds (countries, Member States).
 PARTNERSHIP_CALLS = ("town-twinning", "networks-of-towns")
@@ -66,7 +65,7 @@ def eligibility_lines(
     """The answer's sentences (each with the values it cites), or None when the call's rule is not stated."""
     lang = query.language
     countries_rule, members_rule = stated("min_countries", call), stated("min_eu_member_states", call)
-    name = _call_named(call, lang)
+    name = call_name(call, lang)
     countries = countries_asked(query)
     labels = {c: country_label(c, lang) for c in countries}
     members = [c for c in countries if is_member_state(c)]
@@ -135,11 +134,6 @@ def _status_lines(
     return [unknown, line] if line else [unknown]
 
 
-def _call_named(call: Call, lang: str) -> str:
-    name = message(lang, f"call_{call.facts.type}")
-    return message(lang, "call_named", name=name, year=call.facts.year, call_id=call.call_id)
-
-
 def _year_of(record: CountryStatus) -> int | None:
     """The year a status record is stated for: its year, the year it starts, or the day it was stated."""
     if record.year is not None:
@@ -172,7 +166,7 @@ def _status_line(
     if record.status == "eligible" and record.call is not None and record.year is not None:
         listed = index.calls.find(record.call, record.year)
         if listed:
-            return message(lang, "elig_eligible", country=label, call=_call_named(listed[0], lang)), [value]
+            return message(lang, "elig_eligible", country=label, call=call_name(listed[0], lang)), [value]
     if record.status == "signed":
         return message(lang, "elig_signed", country=label), [value]
     if record.status == "close-to-joining" and record.as_of is not None:
@@ -186,13 +180,7 @@ def _sentence_of(found: Stated[CountryStatus], country: str, index: LexicalIndex
     first that carries the marker and names the country."""
     record = found.record
     day = record.since if isinstance(record.since, dt.date) else record.as_of
-    candidates = [
-        (chunk, position, sentence)
-        for chunk in index.chunks
-        if chunk.metadata.get("doc_id") == found.doc_id
-        for position, sentence in enumerate(split_sentences(chunk.body))
-        if found.source in {s.key for s in sources_of(Passage(chunk, 1.0), position)}
-        and covers_country(sentence, country)
-    ]
+    chunks = [c for c in index.chunks if c.metadata.get("doc_id") == found.doc_id]
+    candidates = [c for c in sentences_citing(chunks, found.source) if covers_country(c[2], country)]
     dated = [c for c in candidates if day is not None and format_date(day, "en") in c[2]]
     return next(iter(dated or candidates), None)

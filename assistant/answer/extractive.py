@@ -46,7 +46,7 @@ from assistant.question.languages import domain_words
 from assistant.question.lexicon import elapsed_words
 from assistant.question.places import countries_named, covers_country, strip_countries
 from assistant.question.query import OUTCOMES, PERIOD, Query, outcomes_asked
-from assistant.question.text import content_tokens, fold, tokens
+from assistant.question.text import NUMBER_WORDS, content_tokens, fold, tokens
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.sentences import split_sentences
@@ -126,8 +126,7 @@ _MAXIMUM_WORDS = re.compile(
 )
 
 _NUMBER_WORDS = re.compile(
-    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred)\b",
-    re.I,
+    r"\b(" + "|".join([*NUMBER_WORDS[2:], "fifteen", "twenty", "thirty", "forty", "fifty", "hundred"]) + r")\b", re.I
 )
 
 
@@ -149,7 +148,9 @@ def _has_count(sentence: str, counted: frozenset[str] = frozenset()) -> bool:
     )
 
 
-_WITHIN_PERIOD = re.compile(r"\bwithin (?:\d+|one|two|three|four|six|twelve) (?:days?|weeks?|months?|years?)\b", re.I)
+_WITHIN_PERIOD = re.compile(
+    r"\bwithin (?:\d+|" + "|".join(NUMBER_WORDS[1:]) + r") (?:days?|weeks?|months?|years?)\b", re.I
+)
 
 
 def _fits_intent(

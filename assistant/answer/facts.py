@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 from typing import get_args
 
 from assistant.answer.answer import Answer
-from assistant.answer.citations import CitationBook, cited_source, doc_order, sources_of, values
-from assistant.answer.drafts import CitedValue, Draft, Value
+from assistant.answer.citations import CitationBook, cited_source, doc_order, values
+from assistant.answer.drafts import CitedValue, Draft, Value, call_name, sentences_citing
 from assistant.answer.eligibility import PARTNERSHIP_CALLS, asks_about_countries, eligibility_lines
-from assistant.answer.gates import FUTURE
+from assistant.answer.gates import FUTURE, YEARISH_ALL
 from assistant.answer.localise import in_language
 from assistant.answer.messages import message
 from assistant.calls.models import AmountValue, CallFacts, CallType, CountValue, DateValue, DeadlineValue
@@ -37,10 +38,9 @@ from assistant.question.intents import words as intent_words
 from assistant.question.languages import english_terms
 from assistant.question.places import countries_named
 from assistant.question.query import CALL_ID, CALL_PATTERNS, PERIOD, Query, outcomes_asked, topics_named
-from assistant.question.text import content_tokens, fold
+from assistant.question.text import NUMBER_WORDS, content_tokens, fold
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.sentences import split_sentences
 
 CALL_TYPES: tuple[str, ...] = get_args(CallType)
 # The registry attribute a count question asks about, by the outcome it names (query.OUTCOMES).
@@ -171,7 +171,7 @@ class FactAnswerer:
                     return None  # a value the registry lacks: the passages may still say something
             for call, stated in zip(calls, stated_per_call, strict=True):
                 if not stated:  # a range of years ("from 2021 to 2026") with a year the documents do not give
-                    draft.lines.append((message(lang, "not_given", call=_call_name(call, lang)), []))
+                    draft.lines.append((message(lang, "not_given", call=call_name(call, lang)), []))
                     continue
                 draft.lines.append(self._line(attribute, call, stated, lang, now, draft))
                 _disclose(stated, lang, draft)
@@ -243,7 +243,7 @@ class FactAnswerer:
         self, attribute: str, call: Call, stated: list[CitedValue], lang: str, now: dt.datetime, draft: Draft
     ) -> tuple[str, list[CitedValue]]:
         """The direct sentence giving one attribute of one call, and the values it cites."""
-        name = _call_name(call, lang)
+        name = call_name(call, lang)
         lead = stated[0]
         if attribute == "grant_range":
             low = next((s for s in stated if s.attribute == "grant_min"), None)
@@ -283,7 +283,6 @@ class FactAnswerer:
         if not calls:
             return None
         call = calls[0]
-
         lines = eligibility_lines(query, call, index, lambda a, c: self._stated(a, c, index, lang))
         return Draft(lines=lines) if lines else None
 
@@ -309,7 +308,7 @@ class FactAnswerer:
                 assert closes is not None
                 days = days_until(closes, now)
                 opens = call.opens()
-                name = _call_name(call, lang)
+                name = call_name(call, lang)
                 if query.relative == "open" and opens is not None and opens > now:
                     opening = self._stated("opening", call, index, lang)
                     if not opening:
@@ -331,10 +330,10 @@ class FactAnswerer:
                 return None
             if query.relative != "open":
                 # "When is the next TT deadline?" after the last one the documents hold: there is none to give.
-                text = message(lang, "no_next_call", call=_call_name(call, lang), when=stated[0].text)
+                text = message(lang, "no_next_call", call=call_name(call, lang), when=stated[0].text)
                 none_ahead.append((text, stated[:1]))
                 continue
-            text = message(lang, "still_open_no", call=_call_name(call, lang), when=stated[0].text)
+            text = message(lang, "still_open_no", call=call_name(call, lang), when=stated[0].text)
             draft.lines.append((text, stated[:1]))
             _disclose(stated, lang, draft)
         if none_ahead and not draft.lines:
@@ -383,7 +382,7 @@ class FactAnswerer:
 
     def _not_given(self, query: Query, calls: list[Call]) -> Answer:
         """A refusal saying that the documents do not give what is asked of the calls named, and where to ask."""
-        named = ", ".join(_call_name(c, query.language) for c in calls)
+        named = ", ".join(call_name(c, query.language) for c in calls)
         return _refusal(query, message(query.language, "not_given", call=named), NOT_GIVEN)
 
     # -- output ----------------------------------------------------------------------------------------------------
@@ -483,15 +482,12 @@ def _about_calls(sentence: str, passage: Passage, calls: list[Call]) -> bool:
     if not calls:
         return True
     years = {c.facts.year for c in calls}
-    said = {int(y) for y in _YEAR.findall(PERIOD.sub(" ", sentence))}
+    said = {int(y) for y in YEARISH_ALL.findall(PERIOD.sub(" ", sentence))}
     doc_year = passage.metadata.get("year")
     if not (said & years if said else doc_year is None or doc_year in years):
         return False
     named = set(topics_named(sentence)) & set(CALL_TYPES)
     return not named or bool(named & {c.facts.type for c in calls})
-
-
-_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 
 
 def _names_only(query: Query) -> bool:
@@ -501,8 +497,13 @@ def _names_only(query: Query) -> bool:
     rest = CALL_ID.sub(" ", fold(query.text))
     for named in CALL_PATTERNS:
         rest = re.sub(named, " ", rest)
-    call_words = set(content_tokens(" ".join(intent_words("call_words"))))
-    return not [t for t in content_tokens(rest) if not t.isdigit() and t not in call_words]
+    return not [t for t in content_tokens(rest) if not t.isdigit() and t not in _call_words()]
+
+
+@cache
+def _call_words() -> frozenset[str]:
+    """The tokens of the words that only name a call (``call_words`` of the English lexicon)."""
+    return frozenset(content_tokens(" ".join(intent_words("call_words"))))
 
 
 def _calls_asked(query: Query, registry: CallRegistry, types: list[str], now: dt.datetime) -> list[Call] | None:
@@ -527,12 +528,7 @@ _DIGITS = re.compile(r"\d+")
 
 def _sentence_stating(chunks: list[Chunk], value: Value) -> tuple[Chunk, int, str] | None:
     """The first sentence of a document that carries the value's source marker and states the value."""
-    for chunk in chunks:
-        for position, sentence in enumerate(split_sentences(chunk.body)):
-            cited_by = {s.key for s in sources_of(Passage(chunk, 1.0), position)}
-            if value.source in cited_by and _states(sentence, value):
-                return chunk, position, sentence
-    return None
+    return next((found for found in sentences_citing(chunks, value.source) if _states(found[2], value)), None)
 
 
 def _states(sentence: str, value: Value) -> bool:
@@ -544,11 +540,8 @@ def _states(sentence: str, value: Value) -> bool:
     if str(value.count) in _DIGITS.findall(sentence.replace(",", "")):
         return True
     # Small counts are often written as words ("at least one of which is an EU Member State").
-    word = _COUNT_WORDS[value.count] if value.count < len(_COUNT_WORDS) else None
+    word = NUMBER_WORDS[value.count] if value.count < len(NUMBER_WORDS) else None
     return word is not None and re.search(rf"\b{word}\b", sentence.lower()) is not None
-
-
-_COUNT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
 def _written(value: Value, lang: str) -> str:
@@ -565,12 +558,6 @@ def _written(value: Value, lang: str) -> str:
 def _number_of(value: Value) -> int | None:
     """An amount or a count, for differences and sums (a date has none)."""
     return value.amount if isinstance(value, AmountValue) else value.count if isinstance(value, CountValue) else None
-
-
-def _call_name(call: Call, lang: str) -> str:
-    return message(
-        lang, "call_named", name=message(lang, f"call_{call.facts.type}"), year=call.facts.year, call_id=call.call_id
-    )
 
 
 def _disclose(stated: list[CitedValue], lang: str, draft: Draft) -> None:

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from assistant.question.languages import LANGUAGES
-from assistant.question.text import fold
+from assistant.question.text import content_tokens, fold
 
 # "previous" and "following" are relative to the conversation's year ("and the year before?"), the others to today.
 Relative = Literal["this", "last", "before_last", "next", "open", "latest", "previous", "following"]
@@ -105,46 +105,57 @@ def without_cues(text: str, lang: str, key: Literal["relative", "operation"]) ->
 _LONGEST_RANGE = 10
 
 
+# Cue lists of one kind each, matched at a word start in a question of a language or in English.
+WordList = Literal["eligibility", "difference_amount", "elapsed", "year_range"]
+
+
+def _words(lang: str, key: WordList) -> set[str]:
+    """The cues of ``key`` in ``lang`` (English for an unknown language) and in English: questions mix in English."""
+    return {*getattr(lexicon(lang if lang in LANGUAGES else "en"), key), *getattr(lexicon("en"), key)}
+
+
+@cache
+def _word_starts(lang: str, key: WordList) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in sorted(_words(lang, key), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})")
+
+
+def _names_any(text: str, lang: str, key: WordList) -> bool:
+    return _word_starts(lang, key).search(fold(text.replace("\u2019", "'"))) is not None
+
+
 def asks_eligibility(text: str, lang: str) -> bool:
-    """Whether ``text`` asks whether someone may take part (an eligibility cue of its language or English, at a
-    word start)."""
+    """Whether ``text`` asks whether someone may take part (an eligibility cue)."""
     return _names_any(text, lang, "eligibility")
 
 
 def asks_difference_amount(text: str, lang: str) -> bool:
-    """Whether ``text`` asks for the amount of a difference ("how much more", "left over"; its language or
-    English, at a word start)."""
+    """Whether ``text`` asks for the amount of a difference ("how much more", "left over")."""
     return _names_any(text, lang, "difference_amount")
 
 
 def asks_elapsed(text: str, lang: str) -> bool:
-    """Whether ``text`` asks how long ago something happened ("how many years ago", "da quanti anni"; its language
-    or English, at a word start)."""
+    """Whether ``text`` asks how long ago something happened ("how many years ago", "da quanti anni")."""
     return _names_any(text, lang, "elapsed")
 
 
+@cache
 def elapsed_words(lang: str) -> frozenset[str]:
     """The content tokens of the "how long ago" cues of ``lang`` and English: question form, not subject."""
-    from assistant.question.text import content_tokens
-
-    cues = [*lexicon(lang if lang in LANGUAGES else "en").elapsed, *lexicon("en").elapsed]
-    return frozenset(t for c in cues for t in content_tokens(c))
+    return frozenset(t for c in _words(lang, "elapsed") for t in content_tokens(c))
 
 
-def _names_any(text: str, lang: str, key: Literal["eligibility", "difference_amount", "elapsed"]) -> bool:
-    folded = fold(text.replace("\u2019", "'"))
-    words = {*getattr(lexicon(lang if lang in LANGUAGES else "en"), key), *getattr(lexicon("en"), key)}
-    return any(re.search(rf"(?<!\w){re.escape(w)}", folded) for w in words)
+@cache
+def _year_range(lang: str) -> re.Pattern[str]:
+    joins = "|".join(re.escape(w) for w in sorted(_words(lang, "year_range"), key=len, reverse=True))
+    return re.compile(rf"\b((?:19|20)\d{{2}})\s*(?:{joins})\s*((?:19|20)\d{{2}})\b")
 
 
 def year_ranges(text: str, lang: str) -> list[int]:
     """The years of every range of years ``text`` names with its language's (or English) joining words ("from
     2021 to 2026" -> 2021 ... 2026); a period written with a dash ("2021-2027") is a programme's, not a range."""
-    folded = fold(text.replace("\u2019", "'"))
-    words = {*lexicon(lang if lang in LANGUAGES else "en").year_range, *lexicon("en").year_range}
-    joins = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     out: list[int] = []
-    for first, last in re.findall(rf"\b((?:19|20)\d{{2}})\s*(?:{joins})\s*((?:19|20)\d{{2}})\b", folded):
+    for first, last in _year_range(lang).findall(fold(text.replace("\u2019", "'"))):
         a, b = int(first), int(last)
         if a < b <= a + _LONGEST_RANGE:
             out += [y for y in range(a, b + 1) if y not in out]

@@ -84,6 +84,22 @@ no mas se lo su sus
 dell dall nell sull quest quell qu jusqu lorsqu puisqu
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# English words of the small numbers, each at its value ("two" is NUMBER_WORDS[2]): the corpus writes small counts so.
+NUMBER_WORDS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+)
 
 
 def content_tokens(text: str) -> list[str]:
