@@ -323,6 +323,12 @@ class ExtractiveComposer:
                     continue
                 seen.add(key)
                 fits = _fits_intent(sentence, query.intents, years, counted, outcomes)
+                if not fits and counted and query.language != "en":
+                    # What a question in another language counts may have no English word ("câte cifre"): the
+                    # sentence's aligned translation in that language can still hold the count ("9 cifre").
+                    doc_id = str(passage.metadata.get("doc_id", ""))
+                    translated = index.sentence_translations.translate(doc_id, sentence, query.language)
+                    fits = translated is not None and _fits_intent(translated, query.intents, years, counted)
                 covered = {t for t in weights if t in found or related.get(t, frozenset()) & found}
                 overlap = sum(w * (1.0 if t in covered else 0.5 if t in header else 0.0) for t, w in weights.items())
                 overlap /= total

@@ -28,7 +28,7 @@ from assistant.answer.gates import FUTURE, YEARISH_ALL
 from assistant.answer.localise import in_language
 from assistant.answer.messages import message
 from assistant.calls.models import AmountValue, CallFacts, CallType, CountValue, DateValue, DeadlineValue
-from assistant.calls.registry import Call, CallRegistry
+from assistant.calls.registry import YEAR_OFFSETS, Call, CallRegistry
 from assistant.corpus.kinds import rank
 from assistant.dates import days_until, format_amount, format_date, format_time
 from assistant.ingest.splitting import Chunk
@@ -143,7 +143,7 @@ class FactAnswerer:
         if calls is None:
             return None
         if not calls:
-            return self._unknown_call(query, index, types)
+            return self._unknown_call(query, index, types, now)
         lang = query.language
         if (
             not summary
@@ -359,15 +359,16 @@ class FactAnswerer:
         answer.answered, answer.refused_by = False, FUTURE
         return answer
 
-    def _unknown_call(self, query: Query, index: LexicalIndex, types: list[str]) -> Answer | None:
+    def _unknown_call(self, query: Query, index: LexicalIndex, types: list[str], now: dt.datetime) -> Answer | None:
         """A call type and year from the programme's start on that the registry does not hold ("the 2028 call"):
         say so, and which calls it holds (an earlier year, "the 2001 twinning call", is left to the passages)."""
         first = CallFacts.model_fields["year"].metadata[0].ge  # the programme's first year
-        if not (types and query.years) or query.call_ids or not all(y >= first for y in query.years):
+        years = query.years or _clock_years(query, now)
+        if not (types and years) or query.call_ids or not all(y >= first for y in years):
             return None
         registry = index.calls
         if any(
-            (c.metadata.get("topic"), c.metadata.get("year")) in {(t, y) for t in types for y in query.years}
+            (c.metadata.get("topic"), c.metadata.get("year")) in {(t, y) for t in types for y in years}
             for c in index.chunks
         ):
             return None  # a document about it whose facts did not load: the passages answer
@@ -376,7 +377,7 @@ class FactAnswerer:
         calls = "; ".join(
             f"{message(lang, f'call_{t}')} {', '.join(map(str, years))}" for t, years in held.items() if years
         )
-        missing = next((t, y) for t in types for y in query.years if not registry.find(t, y))  # type: ignore[arg-type]
+        missing = next((t, y) for t in types for y in years if not registry.find(t, y))  # type: ignore[arg-type]
         text = message(lang, CALL_UNKNOWN, name=message(lang, f"call_{missing[0]}"), year=missing[1], calls=calls)
         return _refusal(query, text, CALL_UNKNOWN)
 
@@ -516,11 +517,16 @@ def _calls_asked(query: Query, registry: CallRegistry, types: list[str], now: dt
         return None
     if query.years:
         return [c for t in types for y in sorted(query.years) for c in registry.find(t, y)]  # type: ignore[arg-type]
-    clocked = [r for r in query.relatives if r in ("this", "last", "before_last", "latest")]
-    if clocked:
-        found = [c for r in clocked for t in types for c in registry.relative(r, now, t)]  # type: ignore[arg-type]
-        return sorted(found, key=lambda c: c.facts.year) or None
-    return None
+    if query.relatives == ("latest",):
+        latest = [c for t in types for c in registry.relative("latest", now, t)]  # type: ignore[arg-type]
+        return sorted(latest, key=lambda c: c.facts.year) or None
+    years = _clock_years(query, now)
+    return [c for t in types for y in years for c in registry.find(t, y)] if years else None  # type: ignore[arg-type]
+
+
+def _clock_years(query: Query, now: dt.datetime) -> list[int]:
+    """The calendar years a question names by the clock ("last year's", "next year's"), oldest first."""
+    return sorted(now.year + YEAR_OFFSETS[r] for r in query.relatives if r in YEAR_OFFSETS)
 
 
 _DIGITS = re.compile(r"\d+")

@@ -280,7 +280,7 @@ def _country_missing(j: Judged) -> bool:
 def _past_only(j: Judged) -> bool:
     return (
         "date" in j.query.intents
-        and bool(_FUTURE.search(fold(j.query.text)))
+        and bool(_FUTURE.search(fold(j.query.asked or j.query.text)))  # not the context ("we meet next year")
         and not holds_future_date(j.chosen, j.now)
     )
 

@@ -34,7 +34,9 @@ CALL_FACTS = "call_facts"  # chunk metadata key: the call's facts as JSON, on th
 # Chunk metadata key: a document's programme facts as a JSON object of its blocks (``PROGRAMME_BLOCKS``: countries,
 # contact_points, grants), each a list of records, on the first chunk of the document.
 PROGRAMME_FACTS = "programme_facts"
-Relative = Literal["this", "last", "before_last", "next", "open", "latest"]
+Relative = Literal["this", "last", "before_last", "next_year", "next", "open", "latest"]
+# The relative years that name a calendar year, as an offset from the clock's year.
+YEAR_OFFSETS: dict[str, int] = {"before_last": -2, "last": -1, "this": 0, "next_year": 1}
 
 
 @dataclass(frozen=True)
@@ -93,16 +95,12 @@ class CallRegistry:
         ]
 
     def relative(self, which: Relative, now: dt.datetime, type: CallType | None = None) -> list[Call]:
-        """The calls "this" year, "last" year, the year "before_last", the "next" to close
+        """The calls "this" year, "last" year, the year "before_last", "next_year", the "next" to close
         (its deadline not past), the ones "open" now
         (opened and not closed), or the "latest" year's; of one type or of all."""
         calls = self.find(type)
-        if which == "this":
-            return [c for c in calls if c.facts.year == now.year]
-        if which == "last":
-            return [c for c in calls if c.facts.year == now.year - 1]
-        if which == "before_last":
-            return [c for c in calls if c.facts.year == now.year - 2]
+        if which in YEAR_OFFSETS:
+            return [c for c in calls if c.facts.year == now.year + YEAR_OFFSETS[which]]
         if which == "latest":
             top = max((c.facts.year for c in calls), default=None)
             return [c for c in calls if c.facts.year == top]

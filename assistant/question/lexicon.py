@@ -20,10 +20,10 @@ from assistant.question.languages import LANGUAGES
 from assistant.question.text import content_tokens, fold
 
 # "previous" and "following" are relative to the conversation's year ("and the year before?"), the others to today.
-Relative = Literal["this", "last", "before_last", "next", "open", "latest", "previous", "following"]
+Relative = Literal["this", "last", "before_last", "next_year", "next", "open", "latest", "previous", "following"]
 # Which cue wins when a question names several: "is this year's call still open?" asks whether it is open.
 PRIORITY: dict[str, tuple[str, ...]] = {
-    "relative": ("open", "next", "before_last", "previous", "following", "last", "this", "latest")
+    "relative": ("open", "next", "before_last", "next_year", "previous", "following", "last", "this", "latest")
 }
 Operation = Literal["difference", "sum"]
 # The word lists of the intent rules (assistant/question/intents.py).

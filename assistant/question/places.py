@@ -2,15 +2,20 @@
 
 "Deutschland", "Németországban" and "Germany" all name Germany. The names come from the Unicode CLDR data that
 Babel ships (no hand-kept list). An English name with "&" is cut to its first part ("Bosnia & Herzegovina" ->
-"bosnia"), which is also how the corpus's sentences are searched for it.
+"bosnia"), which is also how the corpus's sentences are searched for it. CLDR has no demonyms: the adjectives
+("serbo", "française", "magyar", "Polish") are data, ``demonyms.yaml``; in the languages that write them in lower
+case they are read in lower case too, but not as the name of a language ("in italiano", "en français",
+"magyarul", "la traducción italiana", "the Italian translation").
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib.resources import files
 
+import yaml
 from babel import Locale
 
 from assistant.question.languages import LANGUAGES
@@ -18,57 +23,59 @@ from assistant.question.text import fold
 
 # The 27 EU Member States (ISO 3166 codes; Greece is "GR"): a sentence about "Member States" covers them.
 EU_MEMBERS = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())
-# English adjectives of European countries ("the French contact point", "Italian municipalities"): CLDR has no
-# demonyms. Keyed by the folded English name that ``countries_named`` returns.
-DEMONYMS: dict[str, str] = {
-    "albania": "albanian",
-    "austria": "austrian",
-    "belgium": "belgian",
-    "bosnia": "bosnian",
-    "bulgaria": "bulgarian",
-    "croatia": "croatian",
-    "cyprus": "cypriot",
-    "czechia": "czech",
-    "denmark": "danish",
-    "estonia": "estonian",
-    "finland": "finnish",
-    "france": "french",
-    "germany": "german",
-    "greece": "greek",
-    "hungary": "hungarian",
-    "iceland": "icelandic",
-    "ireland": "irish",
-    "italy": "italian",
-    "kosovo": "kosovar",
-    "latvia": "latvian",
-    "liechtenstein": "liechtenstein",
-    "lithuania": "lithuanian",
-    "luxembourg": "luxembourgish",
-    "malta": "maltese",
-    "moldova": "moldovan",
-    "montenegro": "montenegrin",
-    "netherlands": "dutch",
-    "north macedonia": "macedonian",
-    "norway": "norwegian",
-    "poland": "polish",
-    "portugal": "portuguese",
-    "romania": "romanian",
-    "serbia": "serbian",
-    "slovakia": "slovak",
-    "slovenia": "slovenian",
-    "spain": "spanish",
-    "sweden": "swedish",
-    "switzerland": "swiss",
-    "turkiye": "turkish",
-    "ukraine": "ukrainian",
-    "united kingdom": "british",
-    "georgia": "georgian",
-    "armenia": "armenian",
-}
 _MEMBER_STATES = re.compile(r"\bmember states?\b")
 
 # CLDR territory codes that are not countries a question would name as one (unions, unknown region, pseudo).
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
+
+
+_FORM = re.compile(r"[a-z][a-z' -]*[a-z](?:\*)?")
+
+
+@cache
+def _demonym_data() -> dict:
+    """``demonyms.yaml``, checked: each country has forms in the seven languages, each form folded (a starred one
+    of five letters or more), each marker list keyed by a known language."""
+    data = yaml.safe_load((files("assistant.question") / "demonyms.yaml").read_text(encoding="utf-8"))
+    problems = [
+        f"{country}.{lang}: {form!r}"
+        for country, forms in data["countries"].items()
+        for lang in LANGUAGES
+        for form in forms.get(lang) or ["<missing>"]
+        if not _FORM.fullmatch(form) or (form.endswith("*") and len(form) < 6)
+    ]
+    problems += [
+        f"language_markers.{k}.{lang}"
+        for k, v in data["language_markers"].items()
+        for lang in v
+        if lang not in LANGUAGES
+    ]
+    if problems:
+        raise ValueError(f"demonyms.yaml: bad entries: {', '.join(problems)}")
+    return data
+
+
+@cache
+def demonyms(lang: str) -> dict[str, str]:
+    """Folded adjective form in ``lang`` (a word start when written with a final "*", which is kept) -> folded
+    English country name."""
+    return {form: country for country, forms in _demonym_data()["countries"].items() for form in forms.get(lang, [])}
+
+
+def english_adjectives(country: str) -> list[str]:
+    """The English adjectives and inhabitant nouns of ``country`` (a folded English name): "french", "danes"."""
+    return [form.rstrip("*") for form, name in demonyms("en").items() if name == country]
+
+
+def _as_language(folded: str, start: int, end: int, lang: str) -> bool:
+    """Whether the adjective at ``folded[start:end]`` names a language ("in italiano", "magyarul"), not a country."""
+    markers = _demonym_data()["language_markers"]
+    before, after = folded[:start].split()[-1:], re.findall(r"\w+", folded[end:])[:1]
+    return (
+        bool(before and before[0] in markers["before"].get(lang, []))
+        or bool(after and after[0] in markers["after"].get(lang, []))
+        or any(folded[start:end].endswith(suffix) for suffix in markers["suffix"].get(lang, []))
+    )
 
 
 def _english(name: str) -> str:
@@ -80,7 +87,7 @@ def _names(lang: str) -> dict[str, str]:
     """Folded country name in ``lang`` (and in English) -> folded English name."""
     english = Locale("en").territories
     local = Locale(lang).territories
-    out: dict[str, str] = {adjective: name for name, adjective in DEMONYMS.items()} if lang == "en" else {}
+    out: dict[str, str] = {form.rstrip("*"): country for form, country in demonyms(lang).items()}
     for code, name in english.items():
         if len(code) != 2 or not code.isalpha() or code in _NOT_COUNTRIES:
             continue
@@ -91,11 +98,22 @@ def _names(lang: str) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=16)
+def _whole_words(lang: str) -> frozenset[str]:
+    """The adjectives of ``lang`` that match only as whole words (written without a final "*")."""
+    return frozenset(form for form in demonyms(lang) if not form.endswith("*"))
+
+
+def _alternative(name: str, whole: frozenset[str]) -> str:
+    # Names of five letters or more also match inflected and derived forms ("nemetorszagban"), as do starred
+    # adjectives ("serb*": "serbo", "serbe"); other adjectives match whole.
+    return re.escape(name) + (r"\w*" if len(name) >= 5 and name not in whole else "")
+
+
 @lru_cache(maxsize=32)
 def _pattern(lang: str, flags: int = 0) -> re.Pattern[str]:
-    # Names of five letters or more also match inflected and derived forms ("nemetorszagban", "bosnian").
-    names = sorted(_names(lang), key=len, reverse=True)
-    alternatives = "|".join(re.escape(n) + (r"\w*" if len(n) >= 5 else "") for n in names)
+    whole = _whole_words(lang)
+    alternatives = "|".join(_alternative(n, whole) for n in sorted(_names(lang), key=len, reverse=True))
     return re.compile(rf"\b(?:{alternatives})\b", flags)
 
 
@@ -115,7 +133,8 @@ def strip_countries(text: str) -> str:
 @lru_cache(maxsize=1)
 def _any_language() -> re.Pattern[str]:
     names = sorted({n for lang in LANGUAGES for n in _names(lang)}, key=len, reverse=True)
-    alternatives = "|".join(re.escape(n) + (r"\w*" if len(n) >= 5 else "") for n in names)
+    whole = frozenset().union(*(_whole_words(lang) for lang in LANGUAGES))
+    alternatives = "|".join(_alternative(n, whole) for n in names)
     return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
 
 
@@ -129,15 +148,20 @@ def warm_up() -> None:
 def countries_named(text: str, lang: str = "en") -> list[str]:
     """The English names (folded) of the countries ``text`` names, in order. A name must be capitalised unless the
     whole text is in lower case ("Chad", "Jordan" or "Turkey", not "turkey")."""
-    names = _names(lang)
+    names, adjectives = _names(lang), demonyms(lang)
     capitalised = {fold(w) for w in re.findall(r"[^\W\d_]+", text) if w[0].isupper()}
     lower = text == text.lower()
+    folded = fold(text)
     found: list[str] = []
-    for match in _pattern(lang).finditer(fold(text)):
+    for match in _pattern(lang).finditer(folded):
         word = match.group(0)
-        if not lower and re.split(r"[\s-]", word)[0] not in capitalised:
-            continue
-        name = names.get(word) or names[max((n for n in names if word.startswith(n)), key=len)]
+        key = word if word in names else max((n for n in names if word.startswith(n)), key=len)
+        adjective = key in adjectives or f"{key}*" in adjectives
+        if adjective and _as_language(folded, match.start(), match.end(), lang):
+            continue  # "in italiano", "documents in Italian": a language
+        if not (adjective and lang != "en") and not lower and re.split(r"[\s-]", word)[0] not in capitalised:
+            continue  # a name is capitalised ("Chad", not "chad"); adjectives of other languages are not
+        name = names[key]
         if name not in found:
             found.append(name)
     return found
@@ -161,7 +185,7 @@ def covers_country(text: str, country: str) -> bool:
 @lru_cache(maxsize=512)
 def _country_words(country: str) -> re.Pattern[str]:
     """The country's name or its English adjective ("france", "french"), as whole words."""
-    names = [country] + ([DEMONYMS[country]] if country in DEMONYMS else [])
+    names = [country, *english_adjectives(country)]
     return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
 
 

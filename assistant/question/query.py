@@ -184,8 +184,11 @@ _TOPIC_WORDS = {
 @cache
 def _count_cue() -> re.Pattern[str]:
     """A count cue of any language and the words after it ("how many TT projects were" -> "tt projects were")."""
-    alternatives = "|".join(re.escape(c.rstrip("* ")) for c in cues("count"))
-    return re.compile(rf"\b(?:{alternatives})\s+([a-z\s-]+)")
+    # An elided cue ("combien d'") runs into its word ("combien d'habitants").
+    alternatives = "|".join(
+        re.escape(c := cue.rstrip("* ")) + (r"\s*" if c.endswith("'") else r"\s+") for cue in cues("count")
+    )
+    return re.compile(rf"\b(?:{alternatives})([a-z\s-]+)")
 
 
 # Auxiliaries that end what a count in another language counts ("combien de jeunes ont participé").
@@ -404,7 +407,7 @@ def asked_part(text: str) -> str:
 # The topics that are calls with a year (a range of years names each year's call).
 _CALL_TYPES = frozenset({"town-twinning", "networks-of-towns", "remembrance"})
 # The relative cues that name a calendar year, oldest first.
-_CLOCK_YEARS = ("before_last", "last", "this")
+_CLOCK_YEARS = ("before_last", "last", "this", "next_year")
 
 
 def analyse(question: str, history: list[dict[str, str]] | None = None, language: str | None = None) -> Query:

