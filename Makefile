@@ -1,6 +1,7 @@
 # The README's commands. Each target creates .venv/ when missing and installs what it needs first.
 #   make run    ingest corpus/ into the embedded Chroma folder, answer QUESTION once on the command line,
-#               then serve the API, the widget and its demo page at http://127.0.0.1:8000
+#               then serve the API, the widget and its demo page where ASSISTANT_HOST/ASSISTANT_PORT say
+#               (default http://127.0.0.1:8000; `assistant serve` prints the address it listens on)
 #   make test   install test tools and Debian's chromium (browser tests) too, then run the whole suite
 # Override the torch install for other machines, e.g.
 #   make run TORCH_SPEC=torch TORCH_PIP_ARGS="--index-url https://download.pytorch.org/whl/cpu"
@@ -34,13 +35,21 @@ ingest: $(VENV)/.installed-run
 
 run: ingest
 	$(BIN)/assistant ask "$(QUESTION)"
-	@echo "Serving on http://127.0.0.1:8000 (demo page with the widget: /, API docs: /docs). Ctrl-C stops."
 	$(BIN)/assistant serve
 
-# The evaluation report on the held-out test set (committed under eval/reports/).
+# The evaluation report on the held-out test set: into eval/reports/local/ (git-ignored) by default;
+# `make eval UPDATE_REPORT=1` replaces the committed eval/reports/latest.{json,html}.
+UPDATE_REPORT ?= 0
+ifneq ($(filter eval,$(MAKECMDGOALS)),)
+ifeq ($(filter 0 1,$(UPDATE_REPORT)),)
+$(error UPDATE_REPORT must be 0 (report into eval/reports/local/) or 1 (update the committed report), not "$(UPDATE_REPORT)")
+endif
+endif
+EVAL_REPORTS := $(if $(filter 1,$(UPDATE_REPORT)),eval/reports,eval/reports/local)
+
 eval: ingest
 	$(BIN)/assistant eval --questions eval/test.jsonl --compare \
-		--json eval/reports/latest.json --html eval/reports/latest.html
+		--json $(EVAL_REPORTS)/latest.json --html $(EVAL_REPORTS)/latest.html
 
 # Browser tests drive Debian's chromium with Playwright (never `playwright install`, which downloads a browser).
 chromium:

@@ -310,24 +310,34 @@ def evaluate(
         "model": settings.embedding_model,
         "python": platform.python_version(),
     }
-    report = build_report(runs, main, meta)
+    report = build_report(runs, main, meta, items)
     for name, summary in report["configurations"].items():
         typer.echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in summary.items()), err=True)
-    typer.echo(f"fact recall by language group: {report['fact_recall_by_language_group']}", err=True)
-    if json_out:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    if html_out:
-        html_out.parent.mkdir(parents=True, exist_ok=True)
-        html_out.write_text(render_html(report), encoding="utf-8")
+    answerable = {"en": sum(q["answerable"] and q["lang"] == "en" for q in items)}
+    answerable["other"] = sum(bool(q["answerable"]) for q in items) - answerable["en"]
+    recall = report["fact_recall_by_language_group"]
+    typer.echo(
+        "fact recall by language group: "
+        + ", ".join(f"{group} {recall[group]} ({answerable[group]} answerable)" for group in ("en", "other")),
+        err=True,
+    )
+    for path, render in ((json_out, lambda r: json.dumps(r, ensure_ascii=False, indent=1)), (html_out, render_html)):
+        if path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(render(report), encoding="utf-8")
+            typer.echo(f"report written to {path}", err=True)
 
 
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option("--host", help="Default: ASSISTANT_HOST (127.0.0.1).")] = None,
-    port: Annotated[int | None, typer.Option("--port", help="Default: ASSISTANT_PORT (8000).")] = None,
+    port: Annotated[
+        int | None,
+        typer.Option("--port", min=0, max=65535, help="Default: ASSISTANT_PORT (8000); 0: any free port."),
+    ] = None,
 ) -> None:
-    """Run the HTTP API, the widget (/widget.js) and its demo page (/) with uvicorn (limits: assistant.api.server)."""
+    """Run the HTTP API, the widget (/widget.js) and its demo page (/) with uvicorn (limits: assistant.api.server);
+    prints the address once it listens."""
     from assistant.api.server import serve as run_server
 
     _cap_malloc_arenas()
@@ -362,16 +372,26 @@ def feedback_export(
 
 @app.command()
 def telegram() -> None:
-    """Run the Telegram bot by long polling (ASSISTANT_TELEGRAM_TOKEN; see the README for BotFather)."""
-    from telegram import Update
+    """Run the Telegram bot by long polling (ASSISTANT_TELEGRAM_TOKEN; see the README for BotFather).
+
+    The token is tried first (getMe): a wrong or revoked one ends the command with one line, before the model loads,
+    and so does one revoked while polling. The token never reaches the output or the log."""
+    import asyncio
+
+    from assistant.bots.telegram import BotUnavailable, TokenGuard, bot_username, build_application, poll
 
     _setup_logging()
     logging.getLogger("assistant.bots").setLevel(logging.INFO)
     settings = _settings()
-    if settings.telegram_token is None:
+    if settings.telegram_token is None or not settings.telegram_token.get_secret_value().strip():
         typer.echo("error: set ASSISTANT_TELEGRAM_TOKEN (create a bot with BotFather; see the README)", err=True)
         raise typer.Exit(2)
-    assistant = _assistant()
-    from assistant.bots.telegram import build_application  # after the status: its imports are mostly the assistant's
-
-    build_application(settings, assistant).run_polling(allowed_updates=Update.ALL_TYPES)
+    guard = TokenGuard(settings.telegram_token.get_secret_value())
+    guard.install()
+    try:
+        asyncio.run(bot_username(settings))
+        application = build_application(settings, _assistant())
+        poll(application, guard, lambda name: typer.echo(f"Polling Telegram as @{name} (Ctrl-C stops).", err=True))
+    except BotUnavailable as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None

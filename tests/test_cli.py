@@ -1,4 +1,4 @@
-"""The `assistant ask`, `chat` and `eval` commands over the fixture index."""
+"""The `assistant ask`, `chat`, `eval` and `serve` commands over the fixture index."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ import pty
 import subprocess
 import sys
 import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import LOADING, app
+from tests.bots.test_telegram_cli import Command
+from tests.conftest import free_port
 
 
 @pytest.fixture
@@ -160,3 +163,53 @@ def test_eval_rejects_a_malformed_question_file(env: Path, embeddings) -> None: 
     bad.write_text('{"id": "x"}\n')
     result = CliRunner().invoke(app, ["eval", "--questions", str(bad)])
     assert result.exit_code == 2 and "missing" in result.output
+
+
+def test_serve_prints_the_address_it_listens_on_which_is_the_configured_one(env: Path) -> None:
+    port = free_port()
+    server = Command(["serve"], {**os.environ, "ASSISTANT_PORT": str(port)}, env)
+    try:
+        line = server.wait_line("Serving on")
+        assert line == (
+            f"Serving on http://127.0.0.1:{port} (demo page with the widget: /, API docs: /docs). Ctrl-C stops."
+        )
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=10) as response:
+            assert json.load(response)["status"] == "ok"
+        code, stdout, stderr = server.stop()
+    finally:
+        server.kill()
+    assert code in (0, 130) and stdout == "" and "Traceback" not in stderr  # 130: stopped by Ctrl-C
+
+
+def test_serve_rejects_a_port_out_of_range() -> None:
+    result = CliRunner().invoke(app, ["serve", "--port", "70000"])
+    assert result.exit_code == 2 and "Invalid value for '--port': Input should be less than or equal to 65535" in (
+        result.output
+    )
+
+
+def test_eval_report_says_why_a_follow_up_failed(env: Path, embeddings) -> None:  # noqa: ANN001
+    history = [
+        {"role": "user", "content": "When did the 2024 Town Twinning call close?"},
+        {"role": "assistant", "content": "On 19 September 2024 [1]."},
+    ]
+    row = {
+        "id": "nt-followup",
+        "question": "And networks of towns in 2025?",
+        "history": history,
+        "facts": [["27 March 2025"], ["31 December 2099"]],  # the second is in no document
+        "answerable": True,
+        "lang": "en",
+        "topic": "deadlines",
+        "sources": ["corpus/nt-2025.md"],
+    }
+    (env / "q.jsonl").write_text(json.dumps(row) + "\n")
+    result = CliRunner().invoke(app, ["eval", "--questions", "q.jsonl", "--json", "r.json", "--html", "r.html"])
+    assert result.exit_code == 0, result.output
+    assert "report written to r.json" in result.stderr and "report written to r.html" in result.stderr
+    assert "fact recall by language group: en 0.5 (1 answerable), other None (0 answerable)" in result.stderr
+    failed = json.loads((env / "r.json").read_text())["results"][0]
+    assert failed["history"] == history and failed["missing_facts"] == [["31 December 2099"]]
+    page = (env / "r.html").read_text()
+    assert "assistant: On 19 September 2024 [1].<br>&rarr; And networks of towns in 2025?" in page
+    assert "<td>31 December 2099</td>" in page

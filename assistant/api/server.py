@@ -15,6 +15,8 @@ import asyncio
 import json
 import logging
 import resource
+import socket
+import sys
 import time
 
 import h11
@@ -116,7 +118,7 @@ def build_config(app: ASGIApp, settings: Settings, host: str | None = None, port
     return uvicorn.Config(
         app,
         host=host or settings.host,
-        port=port or settings.port,
+        port=settings.port if port is None else port,
         http=protocol,
         ws="none",
         h11_max_incomplete_event_size=settings.max_header_bytes,
@@ -128,18 +130,61 @@ def build_config(app: ASGIApp, settings: Settings, host: str | None = None, port
     )
 
 
+class AnnouncedServer(uvicorn.Server):
+    """uvicorn's server that says on stderr where it listens once its socket is bound (its own startup message is
+    silenced with the rest of its INFO log): the address asked for, with the port actually bound (``--port 0``)."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            port = self.servers[0].sockets[0].getsockname()[1]
+            print(listening_message(self.config.host, port), file=sys.stderr, flush=True)
+
+
+def listening_message(host: str, port: int) -> str:
+    """The line ``assistant serve`` prints once it listens on ``host``:``port``."""
+    shown = f"[{host}]" if ":" in host else host
+    everywhere = " (every address of this machine)" if host in ("0.0.0.0", "::") else ""
+    return (
+        f"Serving on http://{shown}:{port}{everywhere} (demo page with the widget: /, API docs: /docs). Ctrl-C stops."
+    )
+
+
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
     """Build the app and run it until interrupted.
 
     The embedding model is loaded first: one that cannot be (a missing or broken package, a model name the hub
     does not know) ends the command with its reason, which names the setting to change, instead of a failed
-    startup's traceback. A store that is down does not stop it (requests get 503 until the store is back).
+    startup's traceback; so does, in webhook mode, a Telegram token that Telegram rejects. A store that is down
+    does not stop it (requests get 503 until the store is back). Once listening, it prints the address.
     """
     from assistant.api.app import create_app
     from assistant.embeddings import EmbeddingUnavailable, from_settings
 
+    if settings.telegram_webhook_path:
+        _check_telegram(settings)
     try:
         from_settings(settings).load()  # cached: the app's Assistant reuses it
     except EmbeddingUnavailable as exc:
         raise SystemExit(f"error: {exc}") from None
-    uvicorn.Server(build_config(create_app(settings), settings, host, port)).run()
+    try:
+        app = create_app(settings)
+    except ValueError as exc:  # a configuration the app refuses (webhook mode without its token or secret)
+        raise SystemExit(f"error: {exc}") from None
+    config = build_config(app, settings, host, port)  # configures uvicorn's log handlers
+    if settings.telegram_token is not None:
+        from assistant.bots.telegram import TokenGuard
+
+        TokenGuard(settings.telegram_token.get_secret_value()).install("uvicorn", "uvicorn.error", "uvicorn.access")
+    AnnouncedServer(config).run()
+
+
+def _check_telegram(settings: Settings) -> None:
+    """Webhook mode: the token must work (getMe) before the server starts; else one line, without the token."""
+    from assistant.bots.telegram import BotUnavailable, bot_username
+
+    try:
+        username = asyncio.run(bot_username(settings))
+    except BotUnavailable as exc:
+        raise SystemExit(f"error: {exc}") from None
+    print(f"Telegram updates posted to {settings.telegram_webhook_path} are answered as @{username}.", file=sys.stderr)

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import html
 import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from telegram import BotCommand, Message, Update
+from telegram import Bot, BotCommand, Message, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -31,18 +32,90 @@ from telegram.ext import (
     PicklePersistence,
     filters,
 )
+from telegram.request import HTTPXRequest
 
-from assistant.answer.answer import Answer
 from assistant.bots.texts import COMMANDS, text
 from assistant.config import Settings
 from assistant.dates import days_until, format_date
 from assistant.links import safe_url
 from assistant.question.languages import LANGUAGES
-from assistant.service import Assistant
+
+if TYPE_CHECKING:  # annotations only: `assistant telegram` checks the token before the assistant's imports load
+    from assistant.answer.answer import Answer
+    from assistant.service import Assistant
 
 log = logging.getLogger(__name__)
 LIMIT = 4096
 HISTORY_TURNS = 12
+TOKEN_REJECTED = (
+    "Telegram rejected ASSISTANT_TELEGRAM_TOKEN (a wrong token, or one revoked with BotFather): "
+    "set the bot's current token (BotFather's /token shows it)"
+)
+REDACTED = "[ASSISTANT_TELEGRAM_TOKEN]"
+
+
+class BotUnavailable(Exception):
+    """The Bot API refused the token or could not be reached; the message is one line without the token."""
+
+
+async def bot_username(settings: Settings) -> str:
+    """The bot's username, from getMe with the settings' token: proof that the token works before anything else
+    starts. Raises ``BotUnavailable`` (a rejected token, an unreachable or failing Bot API)."""
+    token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
+    if not token.strip():
+        raise BotUnavailable("set ASSISTANT_TELEGRAM_TOKEN (create a bot with BotFather; see the README)")
+    timeout = settings.telegram_timeout
+    request = HTTPXRequest(connect_timeout=timeout, read_timeout=timeout, write_timeout=timeout, pool_timeout=timeout)
+    try:
+        async with Bot(token, base_url=settings.telegram_base_url, request=request) as bot:  # initialize: getMe
+            return bot.username
+    except (InvalidToken, Forbidden):  # 401 or 404 (wrong, revoked or malformed token), 403
+        raise BotUnavailable(TOKEN_REJECTED) from None
+    except TelegramError as exc:  # network errors, time-outs, 5xx
+        reason = redact(f"cannot reach the Telegram Bot API at {settings.telegram_base_url}: {exc}", token)
+        raise BotUnavailable(reason) from None
+
+
+def redact(message: str, token: str) -> str:
+    """``message`` without ``token`` (Bot API URLs hold it)."""
+    return message.replace(token, REDACTED) if token else message
+
+
+class TokenGuard(logging.Filter):
+    """A filter for the log handlers of a process running the bot: it takes the token out of every record (httpx
+    logs the request URLs, which hold it; python-telegram-bot names it when getMe fails) and drops the records of a
+    rejected token (``InvalidToken``, at startup or when the token is revoked while polling), calling
+    ``on_rejected``, so that the command stops and says so in one line."""
+
+    def __init__(self, token: str, on_rejected: Callable[[], None] | None = None) -> None:
+        super().__init__()
+        self.token = token
+        self.on_rejected = on_rejected
+        self.rejected = False
+
+    def install(self, *loggers: str) -> None:
+        """Filter every handler of the root logger and of ``loggers`` (uvicorn's have their own)."""
+        for name in ("", *loggers):
+            for handler in logging.getLogger(name).handlers:
+                handler.addFilter(self)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, InvalidToken):
+            self.rejected = True
+            if self.on_rejected is not None:
+                self.on_rejected()
+            return False
+        if not self.token:
+            return True
+        with contextlib.suppress(TypeError, ValueError):  # a malformed record: the handler reports it as usual
+            message = record.getMessage()
+            if self.token in message:
+                record.msg, record.args = redact(message, self.token), None
+        if record.exc_info:  # the handler's formatter uses exc_text as it is
+            trace = record.exc_text or logging.Formatter().formatException(record.exc_info)
+            record.exc_text = redact(trace, self.token)
+        return True
 
 
 def split_message(message: str, limit: int = LIMIT - 96) -> list[str]:
@@ -351,3 +424,28 @@ def build_application(
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, bot.answer))
     application.add_error_handler(bot.on_error)
     return application
+
+
+def poll(application: Application, guard: TokenGuard, on_ready: Callable[[str], None]) -> None:
+    """Run ``application`` by long polling until Ctrl-C; ``on_ready`` gets the bot's username once it polls.
+
+    ``guard`` (installed on the log handlers) stops it when Telegram rejects the token, also when the token is
+    revoked while polling; that, and a Bot API failing at the start, raise ``BotUnavailable`` without the token.
+    """
+    setup = application.post_init
+
+    async def ready(running: Application) -> None:
+        if setup is not None:
+            await setup(running)
+        on_ready(running.bot.username)
+
+    application.post_init = ready
+    guard.on_rejected = application.stop_running
+    try:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        guard.rejected = True
+    except TelegramError as exc:  # the Bot API stopped answering between the token's check and the start
+        raise BotUnavailable(redact(f"Telegram: {exc}", guard.token)) from None
+    if guard.rejected:
+        raise BotUnavailable(TOKEN_REJECTED)

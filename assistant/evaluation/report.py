@@ -1,4 +1,5 @@
-"""Reports: JSON for machines, HTML (chart, breakdowns, every failed question) for people."""
+"""Reports: JSON for machines, HTML (chart, breakdowns with their question counts, every failed question and why)
+for people."""
 
 from __future__ import annotations
 
@@ -22,21 +23,35 @@ HEADLINE = [
 ]
 
 
-def build_report(runs: dict[str, list[Result]], main: str, meta: dict[str, Any]) -> dict[str, Any]:
-    """The report object: per configuration its summary; for the main one, breakdowns and every result."""
+FOLLOW_UP = {"False": "first questions", "True": "follow-ups"}
+COUNTS = ["questions", "answerable", "unanswerable", "follow_ups"]
+"""The question counts of a breakdown row: the sets its shares are taken over."""
+
+
+def build_report(
+    runs: dict[str, list[Result]],
+    main: str,
+    meta: dict[str, Any],
+    questions: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The report object: per configuration its summary; for the main one, breakdowns (each row with its question
+    counts) and every result, with its missing facts and, from ``questions`` (the question file's items), the
+    history of a follow-up."""
     results = runs[main]
+    histories = {q["id"]: q.get("history", []) for q in questions or []}
     return {
         "meta": meta,
         "main": main,
         "configurations": {name: summarise(r) for name, r in runs.items()},
         "fact_recall_by_language_group": language_fact_recall(results),
-        "by_topic": breakdown(results, "topic"),
-        "by_language": breakdown(results, "lang"),
-        "by_follow_up": breakdown(results, "follow_up"),
+        "by_topic": _counted(results, "topic"),
+        "by_language": _counted(results, "lang"),
+        "by_follow_up": _counted(results, "follow_up"),
         "results": [
             {
                 "id": r.id,
                 "question": r.question,
+                "history": histories.get(r.id, []),
                 "lang": r.lang,
                 "topic": r.topic,
                 "answerable": r.answerable,
@@ -45,6 +60,7 @@ def build_report(runs: dict[str, list[Result]], main: str, meta: dict[str, Any])
                 "correct": r.correct,
                 "facts": r.facts,
                 "facts_found": r.facts_found,
+                "missing_facts": [alts for alts, found in zip(r.facts, r.facts_found, strict=False) if not found],
                 "expected_sources": r.expected_sources,
                 "retrieved": r.retrieved[:5],
                 "cited": r.cited,
@@ -55,6 +71,24 @@ def build_report(runs: dict[str, list[Result]], main: str, meta: dict[str, Any])
             }
             for r in results
         ],
+    }
+
+
+def _counted(results: list[Result], key: str) -> dict[str, dict[str, Any]]:
+    """``breakdown`` by ``key``, each row led by its question counts (all, answerable, unanswerable, follow-ups)."""
+    groups: dict[str, list[Result]] = {}
+    for r in results:
+        groups.setdefault(str(getattr(r, key)), []).append(r)
+    rows = breakdown(results, key)
+    return {
+        name: {
+            "questions": len(groups[name]),
+            "answerable": sum(r.answerable for r in groups[name]),
+            "unanswerable": sum(not r.answerable for r in groups[name]),
+            "follow_ups": sum(r.follow_up for r in groups[name]),
+            **{k: v for k, v in row.items() if k != "questions"},
+        }
+        for name, row in rows.items()
     }
 
 
@@ -115,28 +149,57 @@ def _rows(results: list[dict[str, Any]], cells: Callable[[dict[str, Any]], list[
     return "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells(r)) + "</tr>" for r in results)
 
 
+def _lines(items: list[str]) -> str:
+    """Items as escaped lines of one cell."""
+    return "<br>".join(html.escape(i) for i in items)
+
+
+def _same_doc(expected: str, doc: str) -> bool:
+    """An expected source (a path from the project root) names the document ``doc`` (a path in the corpus)."""
+    return expected == doc or expected.endswith("/" + doc)
+
+
+def _failed_rows(failed: list[dict[str, Any]]) -> str:
+    """One row a failed question, with why: the history of a follow-up before its question, the facts missing from
+    the answer, the sources expected (those not among the first five retrieved marked), the sources cited, and the
+    check that refused it."""
+    rows = []
+    for r in failed:
+        asked = [f"{turn['role']}: {turn['content']}" for turn in r.get("history", [])]
+        question = _lines(asked) + "<br>&rarr; " + html.escape(r["question"]) if asked else html.escape(r["question"])
+        retrieved = r.get("retrieved", [])
+        expected = [
+            e + ("" if any(_same_doc(e, d) for d in retrieved) else " (not retrieved in the first 5)")
+            for e in r["expected_sources"]
+        ]
+        missing = [" / ".join(alts) for alts in r.get("missing_facts", [])]
+        cells = [
+            html.escape(r["id"]),
+            question,
+            html.escape(r["lang"]),
+            "answerable" if r["answerable"] else "should refuse",
+            _lines(missing) if r["answerable"] else "–",
+            _lines(expected) or "–",
+            _lines(r.get("cited", [])) or "none",
+            html.escape(r.get("refused_by") or ("" if r["answered"] else "unknown")),
+            html.escape(("" if r["answered"] else "(refused) ") + r["answer"]),
+        ]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return "".join(rows)
+
+
 def render_html(report: dict[str, Any]) -> str:
-    columns = ["questions", *HEADLINE, "false_refusals", "latency_p50_ms", "latency_p95_ms"]
+    columns = [*COUNTS, *HEADLINE, "false_refusals", "latency_p50_ms", "latency_p95_ms"]
     results = report["results"]
     failed = [r for r in results if not r["correct"]]
-    rows = _rows(
-        failed,
-        lambda r: [
-            r["id"],
-            r["question"],
-            r["lang"],
-            "answerable" if r["answerable"] else "should refuse",
-            "; ".join(" / ".join(a) for a in r["facts"]),
-            r.get("refused_by") or ("" if r["answered"] else "unknown"),
-            ("" if r["answered"] else "(refused) ") + r["answer"],
-        ],
-    )
+    rows = _failed_rows(failed)
     ungrounded = [r for r in results if r.get("ungrounded_numbers")]
     ungrounded_rows = _rows(ungrounded, lambda r: [r["id"], ", ".join(r["ungrounded_numbers"]), r["answer"]])
     other_lang = [r for r in results if r["lang"] != "en" and r.get("answer_lang") != r["lang"]]
     lang_rows = _rows(other_lang, lambda r: [r["id"], r["lang"], r.get("answer_lang") or "–", r["answer"]])
     meta = "".join(f"<li>{html.escape(k)}: {html.escape(str(v))}</li>" for k, v in report["meta"].items())
     main = html.escape(report["main"])
+    follow_ups = {FOLLOW_UP.get(k, k): v for k, v in report["by_follow_up"].items()}
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Evaluation report</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px}}
 table{{border-collapse:collapse;margin:1rem 0}}
@@ -148,9 +211,10 @@ td,th{{border:1px solid #ccc;padding:4px 8px;font-size:14px;text-align:left;vert
 <h2>Refusals by check</h2>{_refusal_table(report["configurations"])}
 <h2>{main}: by topic</h2>{_table(report["by_topic"], columns)}
 <h2>{main}: by language</h2>{_table(report["by_language"], columns)}
+<h2>{main}: by follow-up</h2>{_table(follow_ups, columns)}
 <h2>Failed questions ({len(failed)})</h2>
-<table><tr><th>id</th><th>question</th><th>lang</th><th>expected</th><th>facts</th><th>refused by</th>
-<th>answer given</th></tr>
+<table><tr><th>id</th><th>question (a follow-up after its history)</th><th>lang</th><th>expected</th>
+<th>facts missing</th><th>sources expected</th><th>sources cited</th><th>refused by</th><th>answer given</th></tr>
 {rows}</table>
 <h2>{main}: numbers not in the cited sources ({len(ungrounded)})</h2>
 <table><tr><th>id</th><th>not found</th><th>answer</th></tr>{ungrounded_rows}</table>

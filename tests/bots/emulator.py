@@ -3,12 +3,14 @@
 It answers getMe, deleteWebhook, getUpdates (long poll capped at 1 s), sendMessage, sendChatAction,
 setMyCommands, editMessageText and anything else with ``true``; tests push updates in and read what the bot
 sent. ``faults`` makes the next sendMessage calls fail: "429" (with retry_after), "502", or "hang" (answer
-only after ``hang_seconds``, past the bot's timeout).
+only after ``hang_seconds``, past the bot's timeout). Like Telegram, it answers 401 Unauthorized to a token other
+than ``token`` and 404 Not Found to a malformed one; ``revoke()`` makes it refuse the token from then on.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,8 +28,13 @@ BOT = {
 }
 
 
+TOKEN = "123:TEST"
+TOKEN_SHAPE = re.compile(r"\d+:[\w-]+")
+
+
 class BotAPIEmulator:
-    def __init__(self) -> None:
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token: str | None = token
         self.updates: list[dict[str, Any]] = []
         self.sent: list[dict[str, Any]] = []
         self.calls: list[str] = []
@@ -56,6 +63,10 @@ class BotAPIEmulator:
 
     def close(self) -> None:
         self.server.shutdown()
+
+    def revoke(self) -> None:
+        """Refuse the token from now on, as Telegram does once BotFather revokes it."""
+        self.token = None
 
     # -- what tests do -----------------------------------------------------------------------------------------
     def push_message(
@@ -136,9 +147,13 @@ class BotAPIEmulator:
             pass
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
-        method = handler.path.rsplit("/", 1)[-1]
+        token, _, method = handler.path.removeprefix("/bot").rpartition("/")
         params = self._params(handler)
         self.calls.append(method)
+        if not TOKEN_SHAPE.fullmatch(token):
+            return self._reply(handler, None, 404, {"error_code": 404, "description": "Not Found"})
+        if token != self.token:
+            return self._reply(handler, None, 401, {"error_code": 401, "description": "Unauthorized"})
         if method == "getMe":
             return self._reply(handler, BOT)
         if method == "getUpdates":

@@ -1,10 +1,16 @@
-"""The report: refusals per check per configuration, the new metrics, and per question its refusing check, answer
-language and numbers not found in its sources, in the JSON and in the HTML."""
+"""The report: refusals per check per configuration, the new metrics, per question its refusing check, answer
+language and numbers not found in its sources, and why each failed question failed, in the JSON and in the HTML; each
+breakdown row's question counts; and where `make eval` writes it."""
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 from assistant.evaluation.report import build_report, render_html
 from tests.evaluation.test_metrics import refused, result
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_report_counts_refusals_per_check_and_shows_each_failure_s_check_and_unbacked_numbers() -> None:
@@ -34,3 +40,86 @@ def test_the_report_counts_refusals_per_check_and_shows_each_failure_s_check_and
     assert "<td>budget</td><td>5000000</td>" in unbacked
     wrong_language = page.split("answers not in the question's language (1)")[1].split("</table>")[0]
     assert "<td>fr-deadline</td><td>fr</td><td>en</td>" in wrong_language
+
+
+def test_each_failed_question_says_why_and_each_breakdown_row_counts_its_questions() -> None:
+    history = [
+        {"role": "user", "content": "When did the 2024 Town Twinning call close?"},
+        {"role": "assistant", "content": "On 19 September 2024 [1]."},
+    ]
+    main = [
+        result(
+            id="nt-followup",
+            question="And the budget?",
+            follow_up=True,
+            facts=[["19 September 2024"], ["4,000,000", "4 million"]],
+            facts_found=[True, False],
+            expected_sources=["corpus/cerv/calls/tt-2024.md", "corpus/cerv/budget.md"],
+            retrieved=["cerv/calls/tt-2024.md", "faq/twinning-faq.md"],
+            cited=["faq/twinning-faq.md"],
+            answer="It closed on 19 September 2024 [1].",
+        ),
+        refused("year", True, id="false-refusal", lang="fr", topic="deadlines"),
+        refused("intent", False, id="correct-refusal", lang="fr", topic="unanswerable"),
+        result(id="fine"),
+    ]
+    questions = [{"id": "nt-followup", "history": history}, {"id": "fine", "history": []}]
+    report = build_report({"hybrid": main}, "hybrid", {}, questions)
+
+    rows = {r["id"]: r for r in report["results"]}
+    assert rows["nt-followup"]["history"] == history and rows["fine"]["history"] == []
+    assert rows["nt-followup"]["missing_facts"] == [["4,000,000", "4 million"]]
+    assert rows["false-refusal"]["refused_by"] == "year" and rows["false-refusal"]["missing_facts"] == [["4 million"]]
+    assert {k: report["by_language"]["fr"][k] for k in ("questions", "answerable", "unanswerable", "follow_ups")} == {
+        "questions": 2,
+        "answerable": 1,
+        "unanswerable": 1,
+        "follow_ups": 0,
+    }
+    assert report["by_topic"]["amounts"]["questions"] == 2 and report["by_topic"]["amounts"]["follow_ups"] == 1
+    assert report["by_follow_up"]["True"]["questions"] == 1
+
+    page = render_html(report)
+    by_language = page.split("hybrid: by language")[1].split("</table>")[0]
+    assert "<th>questions</th><th>answerable</th><th>unanswerable</th><th>follow_ups</th>" in by_language
+    assert "<tr><th>fr</th><td>2</td><td>1</td><td>1</td><td>0</td>" in by_language
+    failed = page.split("Failed questions (2)")[1].split("</table>")[0]
+    follow_up = failed.split("<td>nt-followup</td>")[1].split("</tr>")[0]
+    assert (
+        "<td>user: When did the 2024 Town Twinning call close?<br>assistant: On 19 September 2024 [1].<br>"
+        "&rarr; And the budget?</td>" in follow_up
+    )
+    assert "<td>4,000,000 / 4 million</td>" in follow_up  # the missing fact, not the one found
+    assert (
+        "<td>corpus/cerv/calls/tt-2024.md<br>corpus/cerv/budget.md (not retrieved in the first 5)</td>"
+        "<td>faq/twinning-faq.md</td>" in follow_up
+    )
+    refusal = failed.split("<td>false-refusal</td>")[1].split("</tr>")[0]
+    assert "<td>year</td>" in refusal and "<td>none</td>" in refusal  # the check that refused it; nothing cited
+    assert "correct-refusal" not in failed and "<td>fine</td>" not in failed
+
+
+def _make_eval(*variables: str) -> subprocess.CompletedProcess[str]:
+    """`make eval` as a dry run (-n: prints the commands, runs none) in the project folder."""
+    return subprocess.run(["make", "-n", "eval", *variables], cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+def _ignored(path: str) -> bool:
+    return subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT).returncode == 0
+
+
+def test_make_eval_reports_into_an_ignored_folder_unless_asked_to_update_the_committed_report() -> None:
+    default = " ".join(_make_eval().stdout.replace("\\\n", " ").split())
+    assert "--json eval/reports/local/latest.json --html eval/reports/local/latest.html" in default
+    assert _ignored("eval/reports/local/latest.json") and _ignored("eval/reports/local/latest.html")
+
+    update = " ".join(_make_eval("UPDATE_REPORT=1").stdout.replace("\\\n", " ").split())
+    assert "--json eval/reports/latest.json --html eval/reports/latest.html" in update
+    assert not _ignored("eval/reports/latest.json") and not _ignored("eval/reports/latest.html")
+
+    wrong = _make_eval("UPDATE_REPORT=yes")
+    assert wrong.returncode != 0 and wrong.stdout == ""
+    assert (
+        'UPDATE_REPORT must be 0 (report into eval/reports/local/) or 1 (update the committed report), not "yes"'
+        in (wrong.stderr)
+    )
