@@ -1,6 +1,8 @@
 """The FastAPI app: ``create_app(settings)`` builds the one Assistant at start-up and shares it.
 
-Routes are thin: they check the caller (guards), validate, and call ``Assistant.ask``/``stream``.
+Routes are thin: they check the caller (guards), validate, and call ``Assistant.ask``/``stream``. Here: the /api
+routes, the Telegram webhook and the widget's files; the OpenAI-compatible routes are in ``openai_compat``, the
+OpenAPI error descriptions and offline /docs and /redoc in ``docs``.
 """
 
 from __future__ import annotations
@@ -9,8 +11,6 @@ import hmac
 import json
 import logging
 import threading
-import time
-import uuid
 from collections.abc import Iterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -19,40 +19,26 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import ValidationError
 
-from assistant.answer.answer import Source
-from assistant.api import errors
+from assistant.api import docs, errors, openai_compat, sites
+from assistant.api.docs import ERRORS
 from assistant.api.errors import APIError
 from assistant.api.feedback import FeedbackStore, FeedbackUnavailable, known_sites
 from assistant.api.guards import BodyLimit, Guard, RequestLog
 from assistant.api.schemas import (
     AskRequest,
     AskResponse,
-    ChatCompletionRequest,
     ErrorResponse,
     FeedbackRequest,
     FeedbackResponse,
     Health,
 )
+from assistant.api.sites import PreflightRefusals
 from assistant.config import Settings
-from assistant.links import MarkdownNeutraliser, neutralise_markdown, safe_url
 from assistant.service import Assistant, StreamEvent
 from assistant.store import StoreUnavailable
 
 log = logging.getLogger("assistant.api")
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse, "description": text}
-    for code, text in {
-        400: "Invalid JSON",
-        401: "Missing or wrong API key",
-        403: "Origin not allowed",
-        413: "Body too large",
-        422: "Invalid request",
-        429: "Rate limited",
-        503: "Document store unavailable",
-    }.items()
-}
 
 
 class AssistantHolder:
@@ -109,9 +95,12 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         description="Answers questions about EU town-twinning funding (CERV, CEMR) from official documents, "
         "with citations. Stateless: clients send the conversation history with each question.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.holder = holder
     errors.install(app)
+    sites.install(app)  # the widget's check route
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.widget_origins,
@@ -121,6 +110,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         max_age=600,
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(PreflightRefusals)  # outside the CORS layer: a refused preflight answered as JSON
     app.add_middleware(RequestLog)
 
     def checked(request: Request, body: AskRequest) -> Assistant:
@@ -197,53 +187,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
             ) from exc
         return FeedbackResponse(id=new_id)
 
-    @app.post(
-        "/v1/chat/completions",
-        responses={
-            **ERRORS,
-            200: {
-                "content": {"application/json": {}, "text/event-stream": {}},
-                "description": "A chat.completion object, or chat.completion.chunk events with `stream: true`",
-            },
-        },
-        tags=["openai"],
-    )
-    def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
-        """OpenAI chat-completions subset: the last user message is the question, earlier user/assistant messages
-        the history; the reply is the answer followed by its sources. `stream: true` is supported."""
-        turns = [{"role": m.role, "content": m.content or ""} for m in body.messages if m.role in ("user", "assistant")]
-        if not turns or turns[-1]["role"] != "user" or not turns[-1]["content"].strip():
-            raise APIError(422, "invalid_request", "messages: the last message must be a non-empty user message")
-        try:
-            ask_body = AskRequest(question=turns[-1]["content"], history=turns[:-1][-settings.max_history_turns :])
-        except ValidationError as exc:  # the messages' text breaks a rule of /api/ask (control characters, ...)
-            reasons = "; ".join(str(e.get("msg", "invalid")).removeprefix("Value error, ") for e in exc.errors()[:5])
-            raise APIError(422, "invalid_request", f"messages: {reasons}") from exc
-        assistant = checked(request, ask_body)
-        model = body.model or "twinning-assistant"
-        created, cid = int(time.time()), f"chatcmpl-{uuid.uuid4().hex[:24]}"
-        if body.stream:
-            events = assistant.stream(ask_body.question, [t.model_dump() for t in ask_body.history])
-            first = next(events)
-            return StreamingResponse(_openai_chunks(first, events, model, cid, created), media_type="text/event-stream")
-        answer = assistant.ask(ask_body.question, [t.model_dump() for t in ask_body.history])
-        return {
-            "id": cid,
-            "object": "chat.completion",
-            "created": created,
-            "model": model,
-            "choices": [
-                {
-                    "index": 0,
-                    "finish_reason": "stop",
-                    "message": {
-                        "role": "assistant",
-                        "content": neutralise_markdown(answer.answer + _sources_text(answer.sources)),
-                    },
-                }
-            ],
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-        }
+    app.include_router(openai_compat.router(guard, checked, settings.max_history_turns))
 
     if telegram is not None:
 
@@ -280,6 +224,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     async def demo() -> Response:
         return Response((static / "demo.html").read_bytes(), media_type="text/html; charset=utf-8")
 
+    docs.install(app)
     return app
 
 
@@ -303,14 +248,6 @@ def _telegram_application(settings: Settings, holder: AssistantHolder) -> Any:
     return build_application(settings, _LazyAssistant(holder), webhook=True)  # type: ignore[arg-type]
 
 
-def _sources_text(sources: list[Any]) -> str:
-    """The sources as text lines; only http(s) URLs are shown (the caller neutralises Markdown in the whole)."""
-    if not sources:
-        return ""
-    lines = [f"[{i}] {s.title}" + (f" - {url}" if (url := safe_url(s.url)) else "") for i, s in enumerate(sources, 1)]
-    return "\n\nSources:\n" + "\n".join(lines)
-
-
 def _format(event: str, data: Any) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
@@ -323,32 +260,3 @@ def _sse(first: StreamEvent, events: Iterator[StreamEvent]) -> Iterator[str]:
     except Exception as exc:  # after the headers went out, an error can only be an event
         log.warning("stream failed: %s", exc)
         yield _format("error", {"code": "stream_failed", "message": "The answer could not be completed."})
-
-
-def _openai_chunks(
-    first: StreamEvent, events: Iterator[StreamEvent], model: str, cid: str, created: int
-) -> Iterator[str]:
-    def chunk(delta: dict[str, str], finish: str | None = None) -> str:
-        body = {
-            "id": cid,
-            "object": "chat.completion.chunk",
-            "created": created,
-            "model": model,
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-        }
-        return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
-
-    yield chunk({"role": "assistant", "content": ""})
-    neutraliser = MarkdownNeutraliser()  # document text never reaches a Markdown front end as images or HTML
-    for e in [first, *events]:
-        text = ""
-        if e.event == "delta":
-            text = neutraliser.feed(e.data["text"])
-        elif e.event == "sources":
-            text = neutraliser.feed(_sources_text([Source(**s) for s in e.data]))
-        if text:
-            yield chunk({"content": text})
-    if rest := neutraliser.flush():
-        yield chunk({"content": rest})
-    yield chunk({}, "stop")
-    yield "data: [DONE]\n\n"

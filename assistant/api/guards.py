@@ -1,4 +1,5 @@
-"""Request guards: body size, request ids, API keys, widget site origins and per-client rate limits."""
+"""Request guards: body size, request ids, API keys, widget site origins and per-client rate limits (the widget's
+own check of its site and page origin, and refused preflights as JSON: ``assistant/api/sites.py``)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.api.errors import APIError, error_response
+from assistant.api.sites import site_origins, warn_about_origins
 from assistant.config import Settings
 
 log = logging.getLogger("assistant.api")
@@ -54,7 +56,10 @@ class BodyLimit:
 
 
 class RequestLog:
-    """Give every request an id (``X-Request-ID``) and log it with its status and time; never headers or keys."""
+    """Give every request an id (``X-Request-ID``) and log it with its status and time; never headers or keys.
+
+    The outermost layer of the app.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -114,7 +119,8 @@ class Guard:
 
     def __init__(self, settings: Settings) -> None:
         self.keys = [_digest(k.get_secret_value().encode()) for k in settings.api_keys]
-        self.origins = {site: {o.rstrip("/") for o in origins} for site, origins in settings.sites.items()}
+        self.origins = site_origins(settings)
+        warn_about_origins(self.origins)
         self.limit = _limit(settings.rate_limit)
         self.failure_limit = _limit(settings.auth_failure_limit)
         self.limiter = MovingWindowRateLimiter(MemoryStorage())

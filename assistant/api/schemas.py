@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -95,27 +95,116 @@ class FeedbackResponse(BaseModel):
     id: int = Field(description="Id of the stored feedback.")
 
 
+class TextPart(BaseModel):
+    """One part of a message's content given as an array; only text parts are read."""
+
+    type: Literal["text"] = Field(description="Always `text`: images, audio and files are refused (422).")
+    text: str = Field(max_length=8000, description="The text.")
+
+
 class ChatMessage(BaseModel):
-    role: Literal["system", "user", "assistant", "developer", "tool"]
-    content: str | None = Field(None, max_length=8000)
+    """One message of an OpenAI conversation; other fields (name, tool_calls, ...) are ignored."""
+
+    role: Literal["system", "user", "assistant", "developer", "tool"] = Field(
+        description="Only user and assistant messages are read; the others are ignored."
+    )
+    content: Annotated[str, Field(max_length=8000)] | Annotated[list[TextPart], Field(max_length=64)] | None = Field(
+        None, description="A string, or an array of text parts (joined with line breaks)."
+    )
+
+    @field_validator("content", mode="before")
+    @classmethod
+    def _text_parts_only(cls, value: object) -> object:
+        if isinstance(value, list) and any(not isinstance(p, dict) or p.get("type") != "text" for p in value):
+            raise ValueError('only parts of type "text" are supported (no images, audio or files)')
+        return value
+
+    @property
+    def text(self) -> str:
+        """The content as one string."""
+        if isinstance(self.content, list):
+            return "\n".join(part.text for part in self.content)
+        return self.content or ""
+
+
+class StreamOptions(BaseModel):
+    """Options of a streamed reply (with `stream: true` only); other keys are ignored."""
+
+    include_usage: bool = Field(
+        False, strict=True, description="Send a last chunk with `usage` and no choices before `[DONE]`."
+    )
 
 
 class ChatCompletionRequest(BaseModel):
     """The subset of OpenAI's chat-completions request the assistant understands; other fields are ignored."""
 
-    model: str | None = Field(None, description="Ignored; any value works.")
+    model: str | None = Field(None, description="Any value works; GET /v1/models lists `twinning-assistant`.")
     messages: list[ChatMessage] = Field(min_length=1, description="The conversation; the last one is the question.")
     stream: bool = Field(False, description="Stream chat.completion.chunk events.")
+    stream_options: StreamOptions | None = Field(None, description="With `stream: true` only.")
+
+
+class Usage(BaseModel):
+    """Tokens as the embedding model's tokenizer counts them (not an OpenAI tokenizer): see docs/api.md."""
+
+    prompt_tokens: int = Field(description="Tokens of the user and assistant messages read (history and question).")
+    completion_tokens: int = Field(description="Tokens of the reply (answer and sources).")
+    total_tokens: int = Field(description="The sum of both.")
+
+
+class ReplyMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str = Field(description="The answer, then its sources; Markdown-safe.")
+
+
+class Choice(BaseModel):
+    index: int = 0
+    finish_reason: Literal["stop"] = "stop"
+    message: ReplyMessage
+
+
+class ChatCompletion(BaseModel):
+    """OpenAI's chat.completion object."""
+
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int = Field(description="Unix time of the reply.")
+    model: str = Field(description="The request's `model`, else `twinning-assistant`.")
+    choices: list[Choice]
+    usage: Usage
+
+
+class ModelCard(BaseModel):
+    """OpenAI's model object."""
+
+    id: str = Field(description="The id to send as `model`.")
+    object: Literal["model"] = "model"
+    created: int = Field(description="Unix time the server started.")
+    owned_by: str = Field(description="Who serves it.")
+
+
+class ModelList(BaseModel):
+    """OpenAI's list of models: the assistant has one."""
+
+    object: Literal["list"] = "list"
+    data: list[ModelCard]
 
 
 __all__ = [
     "AskRequest",
     "AskResponse",
+    "ChatCompletion",
     "ChatCompletionRequest",
+    "ChatMessage",
     "ErrorResponse",
     "FeedbackRequest",
     "FeedbackSource",
     "FeedbackResponse",
     "Health",
+    "ModelCard",
+    "ModelList",
+    "StreamOptions",
+    "TextPart",
     "Turn",
+    "Usage",
 ]

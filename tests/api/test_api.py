@@ -77,18 +77,6 @@ def test_feedback_is_stored_and_exported(client: TestClient, make_app, monkeypat
     assert json.loads(rows[-1]["sources"]) == sources
 
 
-def test_openai_compatible_route_with_the_official_client(live_server) -> None:  # noqa: ANN001
-    from openai import OpenAI
-
-    openai = OpenAI(base_url=f"{live_server.url}/v1", api_key="unused", max_retries=0)
-    reply = openai.chat.completions.create(model="any", messages=[{"role": "user", "content": QUESTION}])
-    content = reply.choices[0].message.content
-    assert "19 September 2024" in content and "Sources:\n[1] euro-access.eu: Town Twinning 2024" in content
-    stream = openai.chat.completions.create(model="any", messages=[{"role": "user", "content": QUESTION}], stream=True)
-    streamed = "".join(chunk.choices[0].delta.content or "" for chunk in stream if chunk.choices)
-    assert streamed == content
-
-
 @pytest.mark.parametrize(
     "payload, status, code",
     [
@@ -180,3 +168,14 @@ def test_widget_and_demo_page_are_served(client: TestClient) -> None:
     assert js.headers["content-type"].startswith("text/javascript")
     page = client.get("/")
     assert '<script src="/widget.js" data-site="demo"' in page.text
+
+
+def test_api_docs_are_served_by_the_app_itself(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200 and "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    assert client.get("/redoc").headers["content-security-policy"] == page.headers["content-security-policy"]
+    script = client.get("/docs-assets/swagger-ui-bundle.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    missing = client.get("/docs-assets/other.js")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"

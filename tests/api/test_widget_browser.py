@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,7 @@ from assistant.config import Settings
 from assistant.ingest.pipeline import run_ingest
 from assistant.service import Assistant
 from tests.api.conftest import LiveServer
+from tests.conftest import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Outside CI a developer without chromium skips these; in CI (`make test` installs it) a missing browser fails.
@@ -42,7 +46,63 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
+class HostPage:
+    """An association's page on an origin of its own (another loopback port), embedding the widget with its one tag,
+    served with the given response headers (a Content-Security-Policy, say) and a stylesheet of its own."""
+
+    def __init__(self, site: str, headers: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.origin = f"http://127.0.0.1:{self.port}"
+        self.site, self.headers, self.assistant = site, headers or {}, ""
+        self.server: ThreadingHTTPServer | None = None
+
+    def page(self) -> bytes:
+        src, site = html.escape(self.assistant + "/widget.js"), html.escape(self.site)
+        tag = f'<script src="{src}" data-site="{site}" async></script>'
+        return (
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Town twinning</title>'
+            '<link rel="stylesheet" href="/page.css"></head><body><h1>Town twinning in our region</h1>'
+            f"<p>Ask our assistant.</p>{tag}</body></html>"
+        ).encode()
+
+    def serve(self, assistant: str) -> HostPage:
+        """Start serving, the widget's tag pointing at the assistant at ``assistant``."""
+        self.assistant = assistant
+        host = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                css = self.path == "/page.css"
+                body, kind = (b"h1 { color: darkgreen; }", "text/css") if css else (host.page(), "text/html")
+                self.send_response(200)
+                self.send_header("Content-Type", kind + "; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                for name, value in host.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+
+def in_widget(page, script: str):  # noqa: ANN001, ANN201
+    """Evaluate ``script`` (an expression of ``root``, the widget's shadow root) in the page."""
+    root = "document.querySelector('#twinning-assistant').shadowRoot"
+    return page.evaluate(f"(() => {{ const root = {root}; return {script}; }})()")
+
+
 def _open_with_keyboard(page) -> None:  # noqa: ANN001
+    page.locator(".launcher").wait_for()  # mounted once the server said this site is served here
     for _ in range(12):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement && document.activeElement.id === 'twinning-assistant'"):

@@ -29,13 +29,15 @@ def test_feedback_failure_is_shown_not_thanked(browser, make_app: Callable[..., 
         page.locator(".msg.bot .text", has_text="19 September 2024").last.wait_for(timeout=20000)
         rating = page.locator(".msg.bot .rate").last
         rating.locator("button[data-rating=down]").click()
+        send = page.locator(".msg.bot .comment button").last
+        send.click()
         rating.locator(".rate-error", has_text=FAILED).wait_for(timeout=10000)
         assert statuses == [503]
         assert THANKS not in rating.inner_text()
         assert rating.locator("button:disabled").count() == 0  # both thumbs can be pressed again
         # The store is back: the same thumb is stored, and now the reader is thanked.
         blocker.rmdir()
-        rating.locator("button[data-rating=down]").click()
+        send.click()
         rating.locator("[role=status]", has_text=THANKS).wait_for(state="attached", timeout=10000)
         assert statuses == [503, 200] and rating.locator(".rate-error").count() == 0
         page.close()

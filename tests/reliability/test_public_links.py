@@ -16,7 +16,8 @@ import httpx
 import pytest
 
 from assistant.answer.answer import Source
-from assistant.api.app import _openai_chunks, create_app
+from assistant.api.app import create_app
+from assistant.api.openai_compat import _openai_chunks
 from assistant.config import Settings
 from assistant.ingest.pipeline import run_ingest
 from assistant.links import safe_url
