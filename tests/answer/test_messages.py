@@ -108,6 +108,20 @@ def test_call_sentences_read_as_written() -> None:
     assert message("de", "brussels_time", **sample_values("de")) == "19. September 2024 um 17:00 Uhr (Brüsseler Zeit)"
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_call_is_named_once_and_no_text_offers_alternative_endings(lang: str) -> None:
+    # "felhívás (CERV-...) felhívás" or "2026-ban/ben" is not how anyone writes: a template around {call} does not
+    # repeat the word call_named already holds, and chooses its own grammatical form.
+    values = sample_values(lang)
+    call_word = message(lang, "call_named", name="", year="", call_id="").split()[-2:-1]
+    for key in MESSAGES[lang]:
+        text = message(lang, key, **values)
+        assert not re.search(r"[^\W\d_]/[^\W\d_]", text.replace("https://", "").replace("http://", "")), key
+        if call_word and "{call}" in MESSAGES[lang][key]:
+            after = text.split(values["call"], 1)[1].split()
+            assert after[:1] != call_word, key
+
+
 def test_an_unsupported_language_gets_english() -> None:
     assert message("pl", "refusal") == MESSAGES["en"]["refusal"]
 
