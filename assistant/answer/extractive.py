@@ -133,6 +133,10 @@ _NUMBER_WORDS = re.compile(
 _NO_MAXIMUM = re.compile(r"\bno (maximum|ceiling|cap|upper limit)\b", re.I)
 
 
+# The digits of a count (thousands separators folded away): "30,000 twinning links" counts, a 9-digit PIC does not.
+_COUNT_DIGITS = 7
+
+
 def _has_count(sentence: str, counted: frozenset[str] = frozenset()) -> bool:
     """A number that counts something: not a year, not a day of a date, not an amount in euro; when the question
     says what it counts ("how many proposals"), one of those words must follow the number closely."""
@@ -144,7 +148,8 @@ def _has_count(sentence: str, counted: frozenset[str] = frozenset()) -> bool:
         return bool(re.search(r"\b\d{1,4}(?![,.]?\d)(?!\s*%)", text))
     toks = tokens(text)
     return any(
-        w.isdigit() and len(w) <= 4 and any(v in counted for v in toks[i + 1 : i + 5]) for i, w in enumerate(toks)
+        w.isdigit() and len(w) <= _COUNT_DIGITS and any(v in counted for v in toks[i + 1 : i + 5])
+        for i, w in enumerate(toks)
     )
 
 

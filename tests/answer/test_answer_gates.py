@@ -64,6 +64,13 @@ def test_a_count_written_in_words_answers_how_many() -> None:
     assert answer.answered and "nine specific objectives" in answer.answer
 
 
+def test_a_count_in_the_thousands_answers_how_many() -> None:
+    chunks = [Chunk("links", "CEMR spoke of about 30,000 twinning links in Europe in 2004.", {"doc_id": "l"})]
+    question = "What is the number of twinning links in Europe?"
+    answer = _composer_answers(ExtractiveComposer(), question, chunks)
+    assert answer.answered and "30,000" in answer.answer, answer.answer
+
+
 def test_a_capitalised_word_starting_a_sentence_is_no_unknown_name() -> None:
     question = "Is CEMR doing anything with Ukrainian cities? Someone mentioned Bridges of Trust."
     answer = _composer_answers(ExtractiveComposer(), question)
