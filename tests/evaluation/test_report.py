@@ -4,6 +4,7 @@ breakdown row's question counts; and where `make eval` writes it."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -100,8 +101,17 @@ def test_each_failed_question_says_why_and_each_breakdown_row_counts_its_questio
 
 
 def _make_eval(*variables: str) -> subprocess.CompletedProcess[str]:
-    """`make eval` as a dry run (-n: prints the commands, runs none) in the project folder."""
-    return subprocess.run(["make", "-n", "eval", *variables], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    """`make eval` as a dry run (-n: prints the commands, runs none) in the project folder, as a top-level make even
+    when the suite itself runs under `make test` (no inherited MAKEFLAGS, no "Entering directory" lines)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    return subprocess.run(
+        ["make", "--no-print-directory", "-n", "eval", *variables],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
 
 
 def _ignored(path: str) -> bool:
