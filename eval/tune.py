@@ -1,5 +1,5 @@
 """Grid search of the extractive composer's thresholds on the tuning files (FILES; never on test, nor on the
-check files eval/dev-check3.jsonl and eval/dev-check5.jsonl).
+check file eval/dev-check3.jsonl, nor on a newer check file not yet read).
 
 Usage: .venv/bin/python eval/tune.py   (needs the corpus ingested: `assistant ingest`; with the embedding model's
 settings, e.g. ASSISTANT_EMBEDDING_MODEL=multilingual-e5-small and its own ASSISTANT_DATA_DIR, to tune for that
@@ -45,6 +45,8 @@ FILES = (
     "eval/dev-check.jsonl",
     "eval/dev-check2.jsonl",
     "eval/dev-check4.jsonl",
+    "eval/dev-check5.jsonl",
+    "eval/dev-check6.jsonl",
 )
 
 

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from assistant.answer.citations import cited_source
-from assistant.answer.drafts import CitedValue, call_name, sentences_citing
+from assistant.answer.drafts import CitedValue, Draft, call_name, sentences_citing
 from assistant.answer.messages import message
 from assistant.calls.models import CountryStatus
 from assistant.calls.registry import DEFINITE, Call, ProgrammeFacts, Stated
@@ -56,13 +56,14 @@ def countries_asked(query: Query) -> list[str]:
     return list(dict.fromkeys([*query.countries, *countries_named(query.text, query.language)]))
 
 
-def eligibility_lines(
+def eligibility_draft(
     query: Query,
     call: Call,
     index: LexicalIndex,
     stated: Callable[[str, Call], list[CitedValue]],  # FactAnswerer._stated bound to the index and language
-) -> list[tuple[str, list[CitedValue]]] | None:
-    """The answer's sentences (each with the values it cites), or None when the call's rule is not stated."""
+) -> Draft | None:
+    """The answer's sentences (each with the values it cites; a count of the Member States named is computed), or
+    None when neither the call's rule nor anything of the countries is stated."""
     lang = query.language
     countries_rule, members_rule = stated("min_countries", call), stated("min_eu_member_states", call)
     name = call_name(call, lang)
@@ -85,19 +86,25 @@ def eligibility_lines(
         status_lines += _status_lines(found, country, labels[country], call, lang, index)
     if not (countries_rule and members_rule):
         # The call's rule is not stated: what is known of each country, if anything is.
-        return status_lines if any(cited for _, cited in status_lines) or members else None
+        return Draft(lines=status_lines) if any(cited for _, cited in status_lines) or members else None
     need_countries, need_members = countries_rule[0].number, members_rule[0].number
     rule_cited = [countries_rule[0], members_rule[0]]
     named = ", ".join(labels.values())
     rule = dict(call=name, countries=need_countries, members=need_members, named=named)
+    computed: list[str] = []
     if not members and need_members and len(countries) >= 2 and all_known:
         # A partnership of these countries alone ("a Serbian and an Albanian town together") lacks a Member State.
         lead = (message(lang, _one("elig_no_member", need_members), **rule), rule_cited)
+    elif 0 < len(members) < need_members and len(countries) >= 2 and all_known:
+        # Too few Member States whatever the others' status ("towns in Serbia, Albania, Croatia and Slovenia" for a
+        # rule of three Member States).
+        lead = (message(lang, "elig_few_members", count=len(members), **rule), rule_cited)
+        computed.append(str(len(members)))
     elif len(members) >= need_members and len(countries) >= need_countries and all_take_part:
         lead = (message(lang, _one("elig_yes", need_members), **rule), rule_cited)
     else:
         lead = (message(lang, _one("elig_rule", need_members), **rule), rule_cited)
-    return [lead, *status_lines]
+    return Draft(lines=[lead, *status_lines], computed=computed)
 
 
 def _one(key: str, members: int) -> str:

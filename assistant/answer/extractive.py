@@ -24,6 +24,7 @@ from assistant.answer.gates import (
     GATE_CUES,
     NO_KNOWLEDGE,
     NO_PASSAGES,
+    ON_SUBJECT,
     SELECTION_GATES,
     UNKNOWN_NAME,
     YEARISH_ALL,
@@ -43,7 +44,7 @@ from assistant.answer.messages import message
 from assistant.dates import days_until, deadlines, format_date
 from assistant.question.glossary import DOMAIN_TERMS
 from assistant.question.languages import domain_words
-from assistant.question.lexicon import elapsed_words
+from assistant.question.lexicon import elapsed_words, names_days
 from assistant.question.places import countries_named, covers_country, strip_countries
 from assistant.question.query import OUTCOMES, PERIOD, Query, outcomes_asked
 from assistant.question.text import NUMBER_WORDS, content_tokens, fold, tokens
@@ -118,7 +119,7 @@ _EVENT_WORDS = {
         r"\b(results?|informed|notif\w*|announc\w*|selected|awarded|outcome|evaluat\w*|decision)\b", re.I
     ),
     "date_open": re.compile(r"\b(open\w*|launch\w*|start\w*|published|from)\b", re.I),
-    "date_close": re.compile(r"\b(clos\w*|deadline|until|due|submi\w*|by)\b", re.I),
+    "date_close": re.compile(r"\b(clos\w*|deadlines?|until|due|submi\w*|by)\b", re.I),
 }
 
 _MAXIMUM_WORDS = re.compile(
@@ -133,6 +134,9 @@ _NUMBER_WORDS = re.compile(
 _NO_MAXIMUM = re.compile(r"\bno (maximum|ceiling|cap|upper limit)\b", re.I)
 
 
+# How far below the best sentence's score another may be and still lead, when it holds what is asked or is about the
+# call and year asked.
+_CLOSE = 0.35
 # The digits of a count (thousands separators folded away): "30,000 twinning links" counts, a 9-digit PIC does not.
 _COUNT_DIGITS = 7
 
@@ -266,11 +270,26 @@ class ExtractiveComposer:
         scored, weights = self._score(query, passages, index)
         if not scored:
             return [], NO_PASSAGES, []
-        # The best sentence that holds what is asked, if one comes close to the best overall.
-        fitting = [s for s in scored[:12] if s.fits_intent and s.score >= scored[0].score - 0.35]
+        # The best sentence that holds what is asked, if one comes close to the best overall; then, if the best is
+        # about another call or year than the one asked, the best close one about it.
+        fitting = [s for s in scored[:12] if s.fits_intent and s.score >= scored[0].score - _CLOSE]
         if fitting and not scored[0].fits_intent:
             scored.remove(fitting[0])
             scored.insert(0, fitting[0])
+        if not (same_call(scored[0], query) and same_year(scored[0], query)):
+            on_call = [
+                s
+                for s in scored[1:12]
+                if same_call(s, query)
+                and same_year(s, query)
+                and (s.fits_intent or not query.intents)
+                and s.overlap > ON_SUBJECT
+                and any(not t.isdigit() for t in s.terms)  # on the subject, not just of the year
+                and s.score >= scored[0].score - _CLOSE
+            ]
+            if on_call:
+                scored.remove(on_call[0])
+                scored.insert(0, on_call[0])
         judged = Judged(query, scored, weights, passages, self.thresholds, now)
         if gate := first_refusal(SELECTION_GATES, judged):
             return [], gate.name, gate.nearby(judged)
@@ -549,11 +568,23 @@ def _in_capitals(text: str) -> bool:
 
 
 def _elapsed(chosen: list[Scored], query: Query, now: dt.datetime) -> tuple[str, list[str]] | None:
-    """How many years ago the first quoted sentence's date (or year the question does not name) was, with today's
-    date, and the values computed; None when no quoted sentence dates anything."""
+    """How many years (or days, when the question speaks of days) ago the first quoted sentence's date (or year the
+    question does not name) was, with today's date, and the values computed; None when no quoted sentence dates
+    anything."""
     asked = {str(y) for y in query.years}
+    in_days = names_days(query.asked or query.text, query.language)
     for s in chosen[:2]:
         day = next(iter(dates_in(s.text)), None)
+        if day is not None and in_days:
+            days, since, today = (
+                (now.date() - day).days,
+                format_date(day, query.language),
+                format_date(now, query.language),
+            )
+            if days < 0:
+                return None
+            text = message(query.language, "elapsed_days", date=since, days=days, today=today)
+            return text[:1].upper() + text[1:], [str(days), today]
         if day is not None:
             years = now.year - day.year - ((now.month, now.day) < (day.month, day.day))
             since = format_date(day, query.language)

@@ -23,7 +23,7 @@ from typing import get_args
 from assistant.answer.answer import Answer
 from assistant.answer.citations import CitationBook, cited_source, doc_order, values
 from assistant.answer.drafts import CitedValue, Draft, Value, call_name, sentences_citing
-from assistant.answer.eligibility import PARTNERSHIP_CALLS, asks_about_countries, eligibility_lines
+from assistant.answer.eligibility import PARTNERSHIP_CALLS, asks_about_countries, eligibility_draft
 from assistant.answer.gates import FUTURE, YEARISH_ALL
 from assistant.answer.localise import in_language
 from assistant.answer.messages import message
@@ -283,8 +283,8 @@ class FactAnswerer:
         if not calls:
             return None
         call = calls[0]
-        lines = eligibility_lines(query, call, index, lambda a, c: self._stated(a, c, index, lang))
-        return Draft(lines=lines) if lines else None
+        draft = eligibility_draft(query, call, index, lambda a, c: self._stated(a, c, index, lang))
+        return draft if draft is not None and draft.lines else None
 
     # -- the clock -------------------------------------------------------------------------------------------------
     def _clock_draft(

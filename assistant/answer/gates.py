@@ -237,11 +237,15 @@ class Gate:
     doc: str = ""
 
 
+# The coverage above which a sentence shares the question's subject (it may be quoted as nearby, or lead).
+ON_SUBJECT = 0.2
+
+
 def _near_best(j: Judged) -> list[Scored]:
     """The best sentence, when it shares something with the question and is on its subject (of the year and call
     asked): a refusal does not quote another year's or another call's sentence as "nearby"."""
     best = j.best
-    on_subject = best.overlap > 0.2 and same_year(best, j.query) and same_call(best, j.query)
+    on_subject = best.overlap > ON_SUBJECT and same_year(best, j.query) and same_call(best, j.query)
     return [best] if on_subject else []
 
 

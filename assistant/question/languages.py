@@ -8,7 +8,7 @@ terms found in a question (``glossary.py``) as further evidence, since questions
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from assistant.question.glossary import DOMAIN_TERMS, glossary
 from assistant.question.text import fold
@@ -60,6 +60,11 @@ _ONLY_IN: dict[str, frozenset[str]] = {
     }.items()
 }
 _ENGLISH_ONLY = _ONLY_IN["en"]
+# Letters that only one supported language writes (Romanian ă ș ț, in both spellings; Hungarian ő ű; Spanish ñ ¿ ¡;
+# German ß): strong evidence a detector reading three words can miss ("Termen limită rețele de orașe 2023?" is no
+# Spanish).
+_ONLY_LETTERS = {"ro": "ăîșțşţ", "hu": "őű", "es": "ñ¿¡", "de": "ß"}
+_LETTER_WEIGHT = 1.0
 # lingua's Romanian model spells ș and ț with a cedilla (ş, ţ), as much Romanian text online still does.
 _CEDILLA = str.maketrans("șțȘȚ", "şţŞŢ")
 
@@ -94,14 +99,45 @@ def detect_language(text: str, default: str = "en") -> str:
         scores[code] = value.value
     for lang, n in hits.items():
         scores[lang] += 0.15 * n
+    lowered = text.lower()
+    lettered = {lang for lang, letters in _ONLY_LETTERS.items() if any(c in letters for c in lowered)}
+    for lang in lettered:
+        scores[lang] += _LETTER_WEIGHT
     best = max(scores, key=scores.get)
     if best == "en" and not english_words:
         return default
+    # Each language's own words and letters: its domain terms (not country names, which languages share: Spanish and
+    # Italian both write "italiano"; English: the words the glossaries map to, "remembrance", "deadline"), its
+    # function words, its letters.
+    names = _country_names()
+    own_terms = {lang: sum(t not in names for t in english_terms(text, lang)) for lang in DOMAIN_TERMS}
+    evidence = {lang: own_terms.get(lang, 0) + (lang in lettered) + (lang in marked) for lang in LANGUAGES}
+    evidence["en"] += len(tokens & _english_domain_words())
+    if len(words) <= SHORT and any(evidence.values()):
+        # A few words: the language with the most of its own, then the likeliest ("Date limite jumelage 2024 ?" is
+        # French, though lingua reads Romanian; "remembrance 25 ddl?" is English, though it reads French).
+        return max(LANGUAGES, key=lambda lang: (evidence[lang], scores[lang]))
     if len(words) <= SHORT and scores[best] - scores.get(default, 0.0) < SHORT_MARGIN:
         # A short follow-up ("¿y el del año anterior?") keeps the conversation's language unless another is
         # clearly likelier: a few words read alike in neighbouring languages.
         return default
     return best if scores[best] >= 0.45 else default
+
+
+@cache
+def _country_names() -> frozenset[str]:
+    """English country names, folded ("italy"): the glossaries' terms for countries name no language."""
+    from babel import Locale
+
+    return frozenset(fold(name) for code, name in Locale("en").territories.items() if len(code) == 2)
+
+
+@cache
+def _english_domain_words() -> frozenset[str]:
+    """The folded English words the glossaries map the other languages' domain terms to ("deadline", "twinning",
+    "remembrance"), but no function words: evidence that a short question is English."""
+    words = {w for lang in DOMAIN_TERMS for t in glossary(lang).terms for w in fold(t.english).split() if len(w) >= 4}
+    return frozenset(words - {w for only in _ONLY_IN.values() for w in only})
 
 
 def english_word(word: str, lang: str) -> str:

@@ -48,6 +48,8 @@ class Lexicon(BaseModel):
     difference_amount: list[str] = []
     # Cues asking how long ago something happened ("how many years ago", "da quanti anni").
     elapsed: list[str] = []
+    # Words for "day(s)" ("how many days ago"): an elapsed time asked in days.
+    day_words: list[str] = []
     # Words joining two years into a range ("2021 to 2026", "dal 2021 al 2026", "von 2021 bis 2026").
     year_range: list[str] = []
 
@@ -106,7 +108,7 @@ _LONGEST_RANGE = 10
 
 
 # Cue lists of one kind each, matched at a word start in a question of a language or in English.
-WordList = Literal["eligibility", "difference_amount", "elapsed", "year_range"]
+WordList = Literal["eligibility", "difference_amount", "elapsed", "year_range", "day_words"]
 
 
 def _words(lang: str, key: WordList) -> set[str]:
@@ -137,6 +139,11 @@ def asks_difference_amount(text: str, lang: str) -> bool:
 def asks_elapsed(text: str, lang: str) -> bool:
     """Whether ``text`` asks how long ago something happened ("how many years ago", "da quanti anni")."""
     return _names_any(text, lang, "elapsed")
+
+
+def names_days(text: str, lang: str) -> bool:
+    """Whether ``text`` speaks of days ("how many days ago", "quanti giorni fa", "hány napja")."""
+    return _names_any(text, lang, "day_words")
 
 
 @cache

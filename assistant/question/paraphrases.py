@@ -58,6 +58,7 @@ PARAPHRASES: dict[str, str] = {
     # dates
     "cut-off": "deadline",
     "cutoff": "deadline",
+    "ddl": "deadline",
     "last day": "deadline",
     "final date": "deadline",
     "closing date": "deadline",

@@ -30,13 +30,15 @@ class Vocabulary(Protocol):
 
 # Folded patterns for the calls and bodies a question can name -> the corpus topic they belong to.
 CALL_PATTERNS: dict[str, str] = {
-    r"\bnetworks? of (?:towns?|cities)\b|\bnt\b|\bcitizens-town-nt\b|town-nt": "networks-of-towns",
-    r"\btown[- ]?twinn?ing\b|\btwinn?ing calls?\b|\btt\b|town-tt": "town-twinning",
+    r"\bnetworks?[- ]of[- ](?:towns?|cities)\b|\bnetworks? calls?\b|\bnt\b|\bcitizens-town-nt\b|town-nt": (
+        "networks-of-towns"
+    ),
+    r"\btown[- ]?twinn?ing\b|\btwinn?ing (?:calls?|projects?)\b|\btt\b|town-tt": "town-twinning",
     r"\bremembrance\b|\brem\b|\bcitizens-rem": "remembrance",
     r"\brealis[ez]e?\b|\bcemr\b|\bccre\b|\brgre\b|\bcmre\b": "cemr",
 }
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
-_SHORT_YEAR = re.compile(r"\b(?:cerv|tt|nt|rem)[ '’-]?(2[0-9])\b")
+_SHORT_YEAR = re.compile(r"\b(?:cerv|tt|nt|rem|remembrance|twinning|networks)[ '’-]?(2[0-9])\b")
 PERIOD = re.compile(r"\b(19|20)\d{2}\s*[-–/]\s*(19|20)\d{2}\b")
 CALL_ID = re.compile(r"\bcerv-\d{4}-[a-z-]+\b")
 
@@ -124,13 +126,15 @@ _SMALL_TALK: dict[str, tuple[str, ...]] = {
     ),
 }
 
+_OPEN = re.compile(r"\bopen\b", re.I)
 _FOLLOW_UP_START = re.compile(
-    r"^(and|what about|how about|also|same|et|e|ed|es|si|und|y|mais|but|then|ok and|and the|and what|and who|"
-    r"and when|and how)\b"
+    r"^(and|what about|how about|what if|also|same|et|e|ed|es|si|und|y|mais|but|then|ok and|and the|and what|"
+    r"and who|and when|and how)\b"
 )
 _ANAPHORA = re.compile(
     r"\b(it|its|that|this|those|these|they|them|there|same|previous|ce|cette|celui|cela|quello|quella|questo|"
     r"questa|az|ez|azt|ezt|acesta|aceasta|acel|acea|das|dies|dieser|diese|dem|eso|ese|esa|este|esta)\b"
+    r"|\b(?:has|have|had|get|got|need|needs|already) one\b"  # "our council already has one": the thing asked before
 )
 _FILLER = {
     "and",
@@ -448,6 +452,10 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
             relative = None
         else:
             relative = "last" if own == "previous" else None
+    if relative == "open" and "upcoming" in own_intents and "upcoming" not in intents and not _OPEN.search(question):
+        # "We have no twinning charter. Can we still apply?" asks whether they may, not whether a call is open
+        # (which "is it still open?" asks, whatever else it says).
+        relative = None
     elapsed = asks_elapsed(question, lang)
     if elapsed:  # "How many years ago was it adopted?" asks for a date (counted to today), not a count of things
         intents = list(dict.fromkeys("date" if i == "count" else i for i in intents))

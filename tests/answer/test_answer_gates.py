@@ -373,3 +373,43 @@ def test_how_many_years_ago_is_counted_from_the_quoted_date_to_today() -> None:
     # The clock is 1 January 2026: four full years; the date counted from is named, and the count leads.
     assert answer.answered and answer.answer.startswith("28 April 2021 was 4 years ago (today is 1 January 2026).")
     assert "4" in answer.computed
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        (
+            "How many days ago was the Rights, Equality and Citizenship regulation adopted?",
+            "28 April 2021 was 1709 days ago (today is 1 January 2026).",
+        ),
+        (
+            "Da quanti giorni è stato adottato il regolamento CERV?",
+            "28 aprile 2021: sono passati 1709 giorni (data odierna: 1 gennaio 2026).",
+        ),
+    ],
+)
+def test_how_many_days_ago_is_counted_in_days(question: str, lead: str) -> None:
+    adopted = Chunk(
+        "reg",
+        "The Rights, Equality and Citizenship regulation was adopted on 28 April 2021. The CERV regulation was adopted "
+        "on 28 April 2021.",
+        {"doc_id": "g"},
+    )
+    answer = _composer_answers(ExtractiveComposer(), question, [adopted])
+    assert answer.answered and answer.answer.startswith(lead), answer.answer
+    assert "1709" in answer.computed
+
+
+def test_a_close_sentence_about_the_call_asked_leads_over_one_about_another_call() -> None:
+    chunks = [
+        Chunk(
+            "nt",
+            "Committees must register in the Participant Register before they apply, a rule stated for the 2026 "
+            "networks of towns call.",
+            {"doc_id": "n"},
+        ),
+        Chunk("tt", "Twinning committees can apply to the 2026 town twinning call themselves.", {"doc_id": "t"}),
+    ]
+    question = "Can our twinning committee apply to the 2026 town twinning call itself, and must it register first?"
+    answer = _composer_answers(ExtractiveComposer(), question, chunks)
+    assert answer.answered and answer.answer.startswith("Twinning committees can apply"), answer.answer

@@ -153,3 +153,32 @@ def test_the_answer_is_in_the_question_language() -> None:
 )
 def test_an_eligibility_question_is_recognised(question: str, asks: bool) -> None:
     assert asks_about_countries(analyse(question)) is asks
+
+
+def test_too_few_member_states_named_do_not_meet_the_rule_whatever_the_others() -> None:
+    nt_2022 = {
+        "programme": "CERV",
+        "call_id": "CERV-2022-CITIZENS-TOWN-NT",
+        "type": "networks-of-towns",
+        "year": 2022,
+        "min_countries": [{"count": 5, "source": "portal"}],
+        "min_eu_member_states": [{"count": 3, "source": "portal"}],
+    }
+    chunk = _chunk(
+        "nt-2022",
+        "A 2022 Networks of Towns project needed towns from at least 5 eligible countries, at least 3 of them EU "
+        "Member States.",
+        [["portal"]],
+        topic="networks-of-towns",
+        year=2022,
+        call_id="CERV-2022-CITIZENS-TOWN-NT",
+        **{CALL_FACTS: call_facts_json(nt_2022, "nt-2022")},
+    )
+    chunks = [chunk, *CHUNKS]
+    passages = [Passage(c, 1.0 / (i + 1), 0.5) for i, c in enumerate(chunks)]
+    question = "Would a 2022 network of towns in Serbia, Bosnia and Herzegovina, Croatia and Slovenia meet the rule?"
+    answer = ExtractiveComposer().compose(analyse(question), passages, LexicalIndex(chunks), fixed_clock(2025, 1, 10)())
+    assert answer.answered and answer.answer.startswith("No:"), answer.answer
+    assert "at least 3 EU Member States" in answer.answer and "include only 2" in answer.answer
+    assert "2" in answer.computed  # counted, not quoted: the grounding check knows it
+    assert SOURCES["portal"]["url"] in {s.url for s in answer.sources}

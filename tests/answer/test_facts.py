@@ -130,6 +130,11 @@ def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(
             "How many proposals were submitted to TT 2023 and how many were funded?",
             ["proposals_received", "projects_funded"],
         ),
+        (
+            "We missed the 2024 networks-of-towns call. When did it open and when was the cut-off?",
+            ["opening", "deadline"],
+        ),
+        ("when did the 2025 networks call close?", ["deadline"]),
         # Some of a call's projects, or a ratio: not a whole-call total.
         ("How many NT 2022 projects coordinated by Italian towns were funded?", []),
         ("What share of the TT 2021 proposals were funded?", []),

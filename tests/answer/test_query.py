@@ -37,6 +37,16 @@ def test_follow_up_with_its_own_subject_keeps_the_context() -> None:
     assert (q.years, q.topics, q.intents) == ([2024], ["town-twinning"], ["amount", "budget"])
 
 
+@pytest.mark.parametrize("question", ["What if our council already has one?", "What if we don't have one yet?"])
+def test_a_follow_up_pointing_back_with_one_keeps_the_subject(question: str) -> None:
+    history = [
+        {"role": "user", "content": "Do we need a PIC to apply for town twinning?"},
+        {"role": "assistant", "content": "Yes, a 9-digit Participant Identification Code."},
+    ]
+    q = analyse(question, history)
+    assert q.follow_up and "pic" in q.standalone.lower()
+
+
 def test_a_programme_period_is_not_a_call_year() -> None:
     assert analyse("What is the total budget of CERV 2021-2027?").years == []
 
@@ -79,6 +89,12 @@ IT_TURN = [{"role": "user", "content": "Qual è il budget delle reti di città 2
         ("And in Sweden?", FR_TURN, "en"),
         ("Ce doriți să aflați?", [], "ro"),  # ș, ț with a comma below, as lingua's model spells them with a cedilla
         ("Hány partner kell?", [], "hu"),
+        # A few words: the language with most of its own words or letters (lingua read these as es, ro, fr, hu).
+        ("Termen limită rețele de orașe 2023?", [], "ro"),  # ă, ț, ș are Romanian letters
+        ("Date limite jumelage 2024 ?", [], "fr"),  # French domain terms
+        ("remembrance 25 ddl?", [], "en"),  # English domain words
+        ("where is cemr hq", [], "en"),
+        ("Merci beaucoup, bonne journée !", [], "fr"),  # nothing of its own: lingua decides
     ],
 )
 def test_short_questions_get_their_language(text: str, history: list[dict[str, str]], lang: str) -> None:
@@ -118,6 +134,33 @@ def test_follow_up_with_a_new_subject_drops_the_old_one() -> None:
     q = analyse("And the Union values strand?", history)
     assert "amount" in q.intents
     assert "engagement" not in q.standalone and "Union values strand" in q.standalone
+
+
+@pytest.mark.parametrize(
+    ("question", "relative"),
+    [
+        ("Can we still apply for town twinning?", "open"),
+        ("Is the town twinning call still open?", "open"),
+        ("We have no official twinning charter, only years of friendship. Can we still apply for town twinning?", None),
+    ],
+)
+def test_can_we_still_apply_asks_whether_a_call_is_open_only_when_it_asks_nothing_else(
+    question: str, relative: str | None
+) -> None:
+    assert analyse(question).relative == relative
+
+
+@pytest.mark.parametrize(
+    ("question", "topics"),
+    [
+        ("When was the cut-off of the 2024 networks-of-towns call?", ["networks-of-towns"]),
+        ("For the 2022 networks call, who could apply?", ["networks-of-towns"]),
+        ("Could a Serbian and a Bosnian town run a twinning project together?", ["town-twinning"]),
+        ("When did the EU first fund twinning?", []),  # twinning in general is no call
+    ],
+)
+def test_calls_are_named_as_officers_write_them(question: str, topics: list[str]) -> None:
+    assert analyse(question).topics == topics
 
 
 def test_a_call_named_in_another_language_carries_into_the_follow_up() -> None:
