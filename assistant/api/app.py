@@ -34,7 +34,7 @@ from assistant.api.schemas import (
     FeedbackResponse,
     Health,
 )
-from assistant.api.sites import PreflightRefusals
+from assistant.api.sites import CORS_HEADERS, CORS_METHODS, PreflightRefusals
 from assistant.config import Settings
 from assistant.service import Assistant, StreamEvent
 from assistant.store import StoreUnavailable
@@ -105,8 +105,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.widget_origins,
-        allow_methods=["GET", "POST"],
-        allow_headers=["Content-Type", "X-Assistant-Site", "Authorization", "X-API-Key"],
+        allow_methods=list(CORS_METHODS),
+        allow_headers=list(CORS_HEADERS),
         expose_headers=["X-Request-ID", "Retry-After"],
         max_age=600,
     )

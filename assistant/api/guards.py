@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.api.errors import APIError, error_response
-from assistant.api.sites import site_origins, warn_about_origins
+from assistant.api.sites import SITES_SETTING, OriginLog, shown, site_origins, warn_about_origins
 from assistant.config import Settings
 
 log = logging.getLogger("assistant.api")
@@ -124,6 +124,7 @@ class Guard:
         self.limit = _limit(settings.rate_limit)
         self.failure_limit = _limit(settings.auth_failure_limit)
         self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.refusals = OriginLog()
 
     @staticmethod
     def _key(request: Request) -> bytes | None:
@@ -154,6 +155,18 @@ class Guard:
         site = request.headers.get("x-assistant-site")
         allowed = self.origins.get(site, set()) if site else set().union(*self.origins.values())
         return origin in allowed
+
+    def _forbidden(self, request: Request) -> APIError:
+        """403 ``forbidden`` naming the page origin, the site id and the setting; logged once (``OriginLog``)."""
+        origin, site = self._origin(request), request.headers.get("x-assistant-site")
+        named = f"site {shown(site)}" if site else "any site (no X-Assistant-Site header)"
+        self.refusals.refused(origin, site, f"a {request.method} of {shown(request.url.path, 60)} without preflight")
+        return APIError(
+            403,
+            "forbidden",
+            f"The page origin {shown(origin)} is not one of the origins of {named}: add it to that site's list in "
+            f"{SITES_SETTING} (origins match exactly: scheme, host and port).",
+        )
 
     def _hit(self, limit: RateLimitItem | None, bucket: str, what: str) -> None:
         if limit is not None and not self.limiter.hit(limit, bucket):
@@ -188,5 +201,5 @@ class Guard:
         elif self._page_allowed(request):
             bucket = "ip:" + client
         else:
-            raise APIError(403, "forbidden", "This page's origin is not allowed for this site.")
+            raise self._forbidden(request)
         self._hit(self.limit, bucket, "Too many requests")

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,6 +24,11 @@ log = logging.getLogger("assistant.api")
 SITES_SETTING = "ASSISTANT_SITES"
 
 _CORS_REFUSAL = b"Disallowed CORS "  # how Starlette's CORSMiddleware starts a refused preflight's body
+CHECK_PATH = "/api/widget/check"
+CORS_METHODS = ("GET", "POST")
+CORS_HEADERS = ("Content-Type", "X-Assistant-Site", "Authorization", "X-API-Key")
+"""What the API's CORS layer allows (app.py passes these to CORSMiddleware); a refusal names what fell outside."""
+_SAFELISTED = {"accept", "accept-language", "content-language", "content-type"}
 
 
 class PreflightRefusals:
@@ -45,6 +50,9 @@ class PreflightRefusals:
         if origin is None or "access-control-request-method" not in headers:
             await self.app(scope, receive, send)
             return
+        if scope["path"] == CHECK_PATH:  # readable from any page, as documented: so is its preflight
+            await _check_preflight(headers)(scope, receive, send)
+            return
         held: Message | None = None
 
         async def rewrite(message: Message) -> None:
@@ -55,7 +63,7 @@ class PreflightRefusals:
             body = message.get("body", b"")
             if held is not None and message["type"] == "http.response.body" and body.startswith(_CORS_REFUSAL):
                 failures = body.removeprefix(_CORS_REFUSAL).decode("latin-1").split(", ")
-                await self._send_refusal(send, held, origin, failures, scope["path"])
+                await self._send_refusal(send, held, origin, failures, scope["path"], Headers(scope=scope))
                 return
             if held is not None:
                 await send(held)
@@ -64,16 +72,18 @@ class PreflightRefusals:
 
         await self.app(scope, receive, rewrite)
 
-    async def _send_refusal(self, send: Send, start: Message, origin: str, failures: list[str], path: str) -> None:
+    async def _send_refusal(
+        self, send: Send, start: Message, origin: str, failures: list[str], path: str, headers: Headers
+    ) -> None:
         if "origin" in failures:
-            self.origins.refused(origin, None, f"CORS preflight of {_shown(path, 60)}")
+            self.origins.refused(origin, None, f"CORS preflight of {shown(path, 60)}")
             status, code = 403, "origin_not_allowed"
             message = (
-                f"The page origin {_shown(origin)} may not call this API from a browser: add it to its site's "
+                f"The page origin {shown(origin)} may not call this API from a browser: add it to its site's "
                 f"origins in {SITES_SETTING} (origins match exactly: scheme, host and port)."
             )
         else:
-            status, code, message = 400, "cors_refused", f"CORS preflight refused: {', '.join(failures)} not allowed."
+            status, code, message = 400, "cors_refused", _cors_refused(headers, failures)
         body = error_response(status, code, message).body
         kept = [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"content-type", b"content-length")]
         kept += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
@@ -81,37 +91,84 @@ class PreflightRefusals:
         await send({"type": "http.response.body", "body": body})
 
 
-def _shown(value: str, limit: int = 120) -> str:
+def _cors_refused(headers: Headers, failures: list[str]) -> str:
+    """The refused preflight's method and/or headers, by name, with what is allowed."""
+    refused = []
+    if "method" in failures:
+        method = headers.get("access-control-request-method", "")
+        refused.append(f"method {shown(method, 20)} (allowed: {', '.join(CORS_METHODS)})")
+    if "headers" in failures:
+        asked = [h.strip() for h in headers.get("access-control-request-headers", "").split(",") if h.strip()]
+        allowed = _SAFELISTED | {h.lower() for h in CORS_HEADERS}
+        names = ", ".join(shown(h, 40) for h in asked if h.lower() not in allowed) or "?"
+        refused.append(f"header {names} (allowed: {', '.join(CORS_HEADERS)})")
+    return f"CORS preflight refused: {' and '.join(refused) or ', '.join(failures)} not allowed."
+
+
+def _check_preflight(headers: Headers) -> Response:
+    """The preflight of a GET /api/widget/check with extra headers: allowed from any page (it reveals nothing)."""
+    asked = headers.get("access-control-request-headers", "")
+    allow = {**_READABLE, "Access-Control-Allow-Methods": "GET", "Access-Control-Max-Age": "600"}
+    if asked:
+        allow["Access-Control-Allow-Headers"] = asked[:500]
+    return Response(status_code=204, headers=allow)
+
+
+def shown(value: str, limit: int = 120) -> str:
     """A client-chosen value fit for a log line or an error message: quoted, escaped, at most ``limit`` characters."""
     return repr(value if len(value) <= limit else value[:limit] + "...")
 
 
 class OriginLog:
-    """Logs a refused page origin once per origin and site id, so the operator learns what to add to ASSISTANT_SITES
-    without a line per request. Remembers the last ``size`` pairs (forged origins cannot grow it)."""
+    """Logs a refused page origin once per site id, so the operator learns what to add to ASSISTANT_SITES without a
+    line per request. At most ``per_origin`` site ids are logged for one origin, then one "more refused" line;
+    the last ``size`` origins are remembered (forged origins or site ids cannot grow it)."""
 
-    def __init__(self, size: int = 1024) -> None:
-        self._seen: OrderedDict[tuple[str, str | None], None] = OrderedDict()
-        self._size = size
+    def __init__(self, size: int = 1024, per_origin: int = 5) -> None:
+        self._seen: OrderedDict[str, set[str | None]] = OrderedDict()
+        self._size, self._per_origin = size, per_origin
         self._lock = threading.Lock()
 
-    def refused(self, origin: str, site: str | None, why: str) -> None:
-        key = (origin, site)
+    def _first(self, origin: str, site: str | None) -> str | None:
+        """``"site"`` when this pair is to be logged, ``"more"`` for the origin's one overflow line, else None."""
         with self._lock:
-            if key in self._seen:
-                self._seen.move_to_end(key)
-                return
-            self._seen[key] = None
+            sites = self._seen.setdefault(origin, set())
+            self._seen.move_to_end(origin)
             if len(self._seen) > self._size:
                 self._seen.popitem(last=False)
-        named = _shown(site) if site is not None else "not named (a CORS preflight carries none)"
+            if site in sites:
+                return None
+            if len(sites) < self._per_origin:
+                sites.add(site)
+                return "site"
+            if _MORE in sites:
+                return None
+            sites.add(_MORE)
+            return "more"
+
+    def refused(self, origin: str, site: str | None, why: str) -> None:
+        first = self._first(origin, site)
+        if first == "more":
+            log.warning(
+                "widget refused: page origin %s: more site ids refused (only the first %d are logged); "
+                "the setting to change is %s",
+                shown(origin),
+                self._per_origin,
+                SITES_SETTING,
+            )
+        if first != "site":
+            return
+        named = shown(site) if site is not None else "not named (a CORS preflight carries none)"
         log.warning(
             "widget refused: page origin %s, site id %s: %s; the setting to change is %s",
-            _shown(origin),
+            shown(origin),
             named,
             why,
             SITES_SETTING,
         )
+
+
+_MORE = "\0more"  # the marker of an origin whose overflow line was written (no site id has a NUL: printable)
 
 
 def site_origins(settings: Settings) -> dict[str, set[str]]:
@@ -174,23 +231,28 @@ class SiteCheck:
         if allowed is None:
             self.log.refused(origin, site, "the site id is not configured" + hint)
             return "site_not_configured", (
-                f"The site id {_shown(site)} is not configured: add it with the page origin {_shown(origin)} to "
-                f"{SITES_SETTING}{hint}."
+                f"The site id {shown(site)} (the widget's data-site) is not configured in {SITES_SETTING} on this "
+                f"server, so no page origin, {shown(origin)} included, is served: check its spelling{hint}."
             )
         self.log.refused(origin, site, f"its origins are {sorted(allowed)}{hint}")
         return "origin_not_allowed", (
-            f"The page origin {_shown(origin)} is not one of the origins of site {_shown(site)}: add it to that "
+            f"The page origin {shown(origin)} is not one of the origins of site {shown(site)}: add it to that "
             f"site's list in {SITES_SETTING} (origins match exactly: scheme, host and port){hint}."
         )
 
 
 def _hint(origin: str, own: str) -> str:
-    """What else explains a refusal of a page served by this very server."""
+    """What else explains a refusal: a page with no origin, or a page served by this very server."""
+    if origin == "null":
+        return (
+            "; 'null' is the origin of a file:// page or a sandboxed frame, which no site can list: serve the page "
+            "over http(s) from one of the site's origins"
+        )
     if origin == own:
         return "; with ASSISTANT_API_KEYS set, the server's own pages need it too"
     if _netloc(origin) == _netloc(own):  # same host, another scheme: a TLS proxy not trusted
         return (
-            f"; this server sees itself as {_shown(own)}: behind a reverse proxy, have it send X-Forwarded-Proto "
+            f"; this server sees itself as {shown(own)}: behind a reverse proxy, have it send X-Forwarded-Proto "
             "and list it in ASSISTANT_TRUSTED_PROXIES"
         )
     return ""

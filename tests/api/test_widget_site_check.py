@@ -124,7 +124,7 @@ def test_a_refused_preflight_is_a_json_error_and_its_origin_is_logged_once(
     bad_method = client.options("/api/ask", headers={"Origin": PAGE, "Access-Control-Request-Method": "DELETE"})
     assert bad_method.status_code == 400 and bad_method.json()["error"] == {
         "code": "cors_refused",
-        "message": "CORS preflight refused: method not allowed.",
+        "message": "CORS preflight refused: method 'DELETE' (allowed: GET, POST) not allowed.",
     }
     logged = _refusals(caplog)
     assert len(logged) == 1 and "'https://evil.example'" in logged[0] and "/api/ask/stream" in logged[0]
@@ -161,3 +161,63 @@ def test_the_check_foretells_whether_the_widgets_questions_would_be_answered(
                     answered = answered and preflight.headers.get("access-control-allow-origin") == page
                 header, named = (None, page) if same_origin else (page, None)
                 assert (_check(client, site, origin=header, page=named)[0] == 200) == answered, (page, site)
+
+
+def test_a_refused_preflight_names_the_header_refused(client: TestClient) -> None:
+    asked = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type,x-tracking-id"}
+    refused = client.options("/api/ask", headers={"Origin": PAGE, **asked})
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "cors_refused"
+    message = refused.json()["error"]["message"]
+    assert "'x-tracking-id'" in message and "content-type" not in message.split("(")[0]
+
+
+def test_the_checks_preflight_is_answered_for_any_page(client: TestClient) -> None:
+    """Documented as readable from any page: a page adding a header (a preflight) may still read it."""
+    asked = {"Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "x-requested-with"}
+    answer = client.options("/api/widget/check?site=aiccre", headers={"Origin": "https://evil.example", **asked})
+    assert answer.status_code == 204 and answer.headers["access-control-allow-origin"] == "*"
+    assert "GET" in answer.headers["access-control-allow-methods"]
+    assert answer.headers["access-control-allow-headers"] == "x-requested-with"
+    # Other routes' preflights keep their allow-list.
+    assert client.options("/api/ask", headers={"Origin": "https://evil.example", **PREFLIGHT}).status_code == 403
+
+
+def test_many_site_ids_from_one_origin_log_a_bounded_number_of_lines(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("WARNING", logger="assistant.api")
+    for n in range(300):
+        assert _check(client, f"site-{n}", "https://probe.example")[0] == 403
+    _check(client, "aiccre", "https://other.example")  # another origin is still logged
+    logged = _refusals(caplog)
+    from_probe = [line for line in logged if "probe.example" in line]
+    assert 2 <= len(from_probe) <= 10 and "more site ids refused" in from_probe[-1]
+    assert sum("other.example" in line for line in logged) == 1
+
+
+def test_an_unknown_site_id_is_named_without_revealing_the_configured_ones(client: TestClient) -> None:
+    status, body, _ = _check(client, "aicre", PAGE)
+    message = body["error"]["message"]
+    assert status == 403 and body["error"]["code"] == "site_not_configured"
+    assert "'aicre'" in message and "data-site" in message and "spelling" in message
+    assert "'aiccre'" not in message and "www.aiccre.it" not in message.replace(PAGE, "")
+
+
+def test_a_file_page_is_told_to_be_served_over_http(client: TestClient) -> None:
+    status, body, _ = _check(client, "aiccre", "null")
+    assert status == 403 and "file://" in body["error"]["message"] and "http(s)" in body["error"]["message"]
+
+
+def test_a_question_without_preflight_from_a_refused_origin_names_origin_site_and_setting(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A simple POST (text/plain, no preflight) reaches the guard: its 403 says what to change, logged once."""
+    caplog.set_level("WARNING", logger="assistant.api")
+    widget = {"Origin": "https://evil.example", "X-Assistant-Site": "aiccre", "Content-Type": "application/json"}
+    for _ in range(2):
+        refused = client.post("/api/ask", json={"question": "hello"}, headers=widget)
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+        message = refused.json()["error"]["message"]
+        assert "'https://evil.example'" in message and "'aiccre'" in message and "ASSISTANT_SITES" in message
+    logged = _refusals(caplog)
+    assert len(logged) == 1 and "'https://evil.example'" in logged[0] and "'aiccre'" in logged[0]

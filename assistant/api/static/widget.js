@@ -16,13 +16,14 @@
   window.__twinningAssistantLoaded = true;
 
   var API = new URL(script.src, location.href).origin;
+  var NAMED = !!script.getAttribute("data-site");  // a tag without data-site is told so, not sent to "default"
   var SITE = script.getAttribute("data-site") || "default";
   var STORE_KEY = "twinning-assistant:" + SITE;
 
   var WORDS = {
     en: { open: "Ask about twinning funding", title: "Twinning funding assistant", close: "Close",
       reset: "New conversation", placeholder: "Ask about CERV, town twinning, REALISE...", send: "Send",
-      label: "Your question", sources: "Sources", up: "Helpful", down: "Not helpful", thanks: "Thank you for the feedback.",
+      label: "Your question", sources: "Sources", up: "Helpful", down: "Not helpful", thanks: "Thank you for the feedback.", thanked: "Thank you",
       error: "Sorry, something went wrong. Please try again.", busy: "Too many questions at once. Please wait a moment.",
       welcome: "Hello! Ask me about EU town-twinning funding: CERV calls, deadlines, amounts, eligibility, CEMR.",
       you: "You", bot: "Assistant", thinking: "Looking in the documents...", source: "Source", excerpt: "Excerpt",
@@ -31,7 +32,7 @@
     fr: { open: "Questions sur le financement des jumelages", title: "Assistant financement des jumelages",
       close: "Fermer", reset: "Nouvelle conversation", placeholder: "Posez votre question sur CERV, les jumelages...",
       send: "Envoyer", label: "Votre question", sources: "Sources", up: "Utile", down: "Pas utile",
-      thanks: "Merci pour votre avis.", error: "Désolé, une erreur s'est produite. Veuillez réessayer.",
+      thanks: "Merci pour votre avis.", thanked: "Merci", error: "Désolé, une erreur s'est produite. Veuillez réessayer.",
       busy: "Trop de questions à la fois. Patientez un instant.",
       welcome: "Bonjour ! Posez-moi vos questions sur le financement européen des jumelages : appels CERV, dates limites, montants, éligibilité, CCRE.",
       you: "Vous", bot: "Assistant", thinking: "Recherche dans les documents...", source: "Source", excerpt: "Extrait",
@@ -40,7 +41,7 @@
     it: { open: "Domande sui finanziamenti per i gemellaggi", title: "Assistente finanziamenti gemellaggi",
       close: "Chiudi", reset: "Nuova conversazione", placeholder: "Chieda di CERV, gemellaggi, REALISE...",
       send: "Invia", label: "La sua domanda", sources: "Fonti", up: "Utile", down: "Non utile",
-      thanks: "Grazie per il riscontro.", error: "Spiacenti, si è verificato un errore. Riprovi.",
+      thanks: "Grazie per il riscontro.", thanked: "Grazie", error: "Spiacenti, si è verificato un errore. Riprovi.",
       busy: "Troppe domande insieme. Attenda un momento.",
       welcome: "Buongiorno! Mi chieda dei finanziamenti UE per i gemellaggi: bandi CERV, scadenze, importi, requisiti, CCRE.",
       you: "Lei", bot: "Assistente", thinking: "Cerco nei documenti...", source: "Fonte", excerpt: "Estratto",
@@ -49,7 +50,7 @@
     hu: { open: "Kérdések a testvértelepülési támogatásokról", title: "Testvértelepülési támogatási asszisztens",
       close: "Bezárás", reset: "Új beszélgetés", placeholder: "Kérdezzen a CERV-ről, testvértelepülésekről...",
       send: "Küldés", label: "Az Ön kérdése", sources: "Források", up: "Hasznos", down: "Nem hasznos",
-      thanks: "Köszönjük a visszajelzést.", error: "Sajnos hiba történt. Kérjük, próbálja újra.",
+      thanks: "Köszönjük a visszajelzést.", thanked: "Köszönjük", error: "Sajnos hiba történt. Kérjük, próbálja újra.",
       busy: "Túl sok kérdés egyszerre. Kérjük, várjon egy kicsit.",
       welcome: "Jó napot! Kérdezzen a testvértelepülési kapcsolatok uniós támogatásáról: CERV-felhívások, határidők, összegek, jogosultság, CEMR.",
       you: "Ön", bot: "Asszisztens", thinking: "Keresés a dokumentumokban...", source: "Forrás", excerpt: "Részlet",
@@ -58,7 +59,7 @@
     ro: { open: "Întrebări despre finanțarea înfrățirilor", title: "Asistent pentru finanțarea înfrățirilor",
       close: "Închide", reset: "Conversație nouă", placeholder: "Întrebați despre CERV, înfrățiri, REALISE...",
       send: "Trimite", label: "Întrebarea dumneavoastră", sources: "Surse", up: "Util", down: "Nu este util",
-      thanks: "Vă mulțumim pentru feedback.", error: "Ne pare rău, a apărut o eroare. Încercați din nou.",
+      thanks: "Vă mulțumim pentru feedback.", thanked: "Mulțumim", error: "Ne pare rău, a apărut o eroare. Încercați din nou.",
       busy: "Prea multe întrebări deodată. Așteptați puțin.",
       welcome: "Bună ziua! Întrebați-mă despre finanțarea UE pentru înfrățirea orașelor: apeluri CERV, termene, sume, eligibilitate, CEMR.",
       you: "Dvs.", bot: "Asistent", thinking: "Caut în documente...", source: "Sursa", excerpt: "Extras",
@@ -67,7 +68,7 @@
     de: { open: "Fragen zur Förderung von Städtepartnerschaften", title: "Assistent für Partnerschaftsförderung",
       close: "Schließen", reset: "Neues Gespräch", placeholder: "Fragen Sie zu CERV, Städtepartnerschaften...",
       send: "Senden", label: "Ihre Frage", sources: "Quellen", up: "Hilfreich", down: "Nicht hilfreich",
-      thanks: "Danke für Ihre Rückmeldung.", error: "Leider ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut.",
+      thanks: "Danke für Ihre Rückmeldung.", thanked: "Danke", error: "Leider ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut.",
       busy: "Zu viele Fragen auf einmal. Bitte warten Sie einen Moment.",
       welcome: "Guten Tag! Fragen Sie mich zur EU-Förderung von Städtepartnerschaften: CERV-Aufrufe, Fristen, Beträge, Förderfähigkeit, RGRE.",
       you: "Sie", bot: "Assistent", thinking: "Suche in den Dokumenten...", source: "Quelle", excerpt: "Auszug",
@@ -83,18 +84,24 @@
     ":host{all:initial}",
     "*{box-sizing:border-box;font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif}",
     ".launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;background:#003399;color:#fff;border:0;",
-    "border-radius:28px;padding:12px 20px;min-height:48px;font-size:15px;font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.3)}",
-    ".launcher:focus-visible,button:focus-visible,textarea:focus-visible,a:focus-visible{outline:3px solid #ffcc00;outline-offset:2px}",
+    "border-radius:28px;padding:12px 20px;min-height:48px;font-size:15px;font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.3);",
+    // One line whatever the language: a long label ends in an ellipsis (its whole text is the button's title).
+    "white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:min(360px,calc(100vw - 40px))}",
+    // Focus rings of at least 3:1 against what they sit on (WCAG 1.4.11): dark orange on white, yellow on blue.
+    ".launcher:focus-visible,button:focus-visible,textarea:focus-visible,a:focus-visible{outline:3px solid #c2410c;outline-offset:2px}",
+    "header button:focus-visible{outline-color:#ffcc00}",
     ".panel{position:fixed;right:20px;bottom:84px;z-index:2147483000;width:380px;max-width:calc(100vw - 24px);",
     "height:560px;max-height:calc(100vh - 110px);display:flex;flex-direction:column;background:#fff;color:#1a1a1a;",
     "border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.35);overflow:hidden;font-size:15px;line-height:1.45}",
     ".panel[hidden],[hidden]{display:none}",
     "svg{width:20px;height:20px;flex:none;pointer-events:none}",
     "header{display:flex;align-items:center;gap:8px;background:#003399;color:#fff;padding:6px 8px 6px 12px}",
-    "header h2{flex:1;margin:0;font-size:16px}",
+    "header h2{flex:1;min-width:0;margin:0;font-size:16px;line-height:1.25;display:-webkit-box;-webkit-box-orient:vertical;",
+    "-webkit-line-clamp:2;line-clamp:2;overflow:hidden;overflow-wrap:anywhere}",
     "header button{display:inline-flex;align-items:center;justify-content:center;min-width:44px;min-height:44px;",
     "background:transparent;color:#fff;border:1px solid rgba(255,255,255,.7);border-radius:6px;padding:0 10px;cursor:pointer;font-size:13px}",
     "header button.close{padding:0}",
+    "header button.reset{max-width:40%;line-height:1.15;padding:2px 8px}",
     ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:10px}",
     ".msg{padding:8px 10px;border-radius:10px;max-width:92%;word-wrap:break-word}",
     ".text{white-space:pre-wrap}",
@@ -120,6 +127,7 @@
     ".rate button:disabled{cursor:default}",
     ".rate button:disabled:not([aria-pressed=true]){opacity:.55}",
     ".rate-error{font-size:13px;color:#a00000}",
+    ".thanked{font-size:13px;font-weight:600;color:#1a5e20}",
     ".comment{display:flex;flex-direction:column;gap:6px;margin-top:6px}",
     ".comment label{font-size:13px}",
     ".comment textarea{min-height:64px}",
@@ -131,7 +139,7 @@
     "form button:disabled{background:#6b7a99;cursor:default}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}",
     "@media (max-width:480px){.panel{right:0;bottom:0;width:100vw;max-width:100vw;height:100vh;max-height:100vh;border-radius:0}",
-    ".launcher{right:12px;bottom:12px}}"
+    ".launcher{right:12px;bottom:12px;max-width:calc(100vw - 24px)}}"
   ].join("");
 
   var ICONS = {
@@ -193,14 +201,26 @@
     root.append(style);
   }
 
-  // The setting a site owner changes, named in the one console message a refused widget writes.
+  // What the site owner changes, in the one console message a refused widget writes: the script tag (no
+  // data-site, or one the server does not know) or the site's origin list. It never names other sites.
   function explain(error) {
-    var example = {};
-    example[SITE] = [location.origin];
-    console.error("twinning-assistant: not shown on this page. The assistant at " + API + " does not serve site \"" +
-      SITE + "\" on the page origin " + location.origin + ". Add that origin (exactly: scheme, host and port) to the " +
-      "site's origins in ASSISTANT_SITES on the assistant's server, e.g. ASSISTANT_SITES='" + JSON.stringify(example) +
-      "'. The server says: " + ((error && (error.message || error.code)) || "refused"));
+    var said = "twinning-assistant: not shown on this page. ", code = error && error.code;
+    if (!/^https?:$/.test(location.protocol)) {
+      said += "This page is opened as " + location.protocol + "//, which has no origin a site can list: the " +
+        "widget must be served over http(s) from one of its site's origins in ASSISTANT_SITES.";
+    } else if (!NAMED) {
+      said += "The widget's script tag has no data-site attribute: add data-site=\"SITE-ID\" with your site's id " +
+        "as configured in ASSISTANT_SITES on the assistant at " + API + ".";
+    } else if (code === "site_not_configured") {
+      said += "The site id \"" + SITE + "\" (the data-site attribute) is not configured on the assistant at " + API +
+        ": check its spelling against the id the assistant's operator gave you (ASSISTANT_SITES).";
+    } else {
+      said += "The assistant at " + API + " does not serve site \"" + SITE + "\" on the page origin " +
+        location.origin + ". ADD that origin (exactly: scheme, host and port) to the site's existing origins in " +
+        "ASSISTANT_SITES on the assistant's server, keeping the others, e.g. ASSISTANT_SITES='{\"" + SITE +
+        "\": [\"https://www.example.org\", \"" + location.origin + "\"]}'.";
+    }
+    console.error(said + " The server says: " + ((error && (error.message || error.code)) || "refused"));
   }
 
   // Is this site served on this page? A refusal (403, or 422 for a malformed site id) comes back readable; any
@@ -227,10 +247,11 @@
     var root = host.attachShadow({ mode: "open" });
     adoptStyles(root);
 
-    var launcher = el("button", { class: "launcher", type: "button", "aria-expanded": "false", "aria-controls": "ta-panel" }, T.open);
+    var launcher = el("button", { class: "launcher", type: "button", "aria-expanded": "false", "aria-controls": "ta-panel",
+      title: T.open }, T.open);
     var panel = el("section", { class: "panel", id: "ta-panel", role: "dialog", "aria-label": T.title, hidden: "" });
     var header = el("header");
-    var title = el("h2", null, T.title);
+    var title = el("h2", { title: T.title }, T.title);
     var resetBtn = el("button", { type: "button", class: "reset" }, T.reset);
     var closeBtn = iconButton("close", T.close, { class: "close" });
     header.append(title, resetBtn, closeBtn);
@@ -244,6 +265,11 @@
     root.append(launcher, panel);
 
     var explained = false;
+
+    function refused(error) {
+      if (!explained) { explained = true; explain(error); }
+      throw new Error("refused");
+    }
 
     function load() {
       try { return JSON.parse(sessionStorage.getItem(STORE_KEY) || "[]"); } catch (e) { return []; }
@@ -318,7 +344,8 @@
       var up = iconButton("up", T.up, { "aria-pressed": "false", "data-rating": "up" });
       var down = iconButton("down", T.down, { "aria-pressed": "false", "data-rating": "down", "aria-expanded": "false" });
       var status = el("span", { class: "sr", role: "status" });
-      bar.append(up, down, status);
+      var thanked = el("span", { class: "thanked", "aria-hidden": "true", hidden: "" }, T.thanked);  // status says it
+      bar.append(up, down, thanked, status);
       box.append(bar);
       var comment = null;
 
@@ -350,6 +377,8 @@
           closeComment();
           if (typing) input.focus();  // the comment box is gone: back to the question box, not to nowhere
           status.textContent = T.thanks;
+          thanked.hidden = false;
+          (rating === "up" ? up : down).after(thanked);  // shown beside the pressed thumb
         }).catch(function () {
           // Not stored (store full or read-only, offline, refused): say so, and let the reader try again.
           setState(comment ? "down" : null, false);
@@ -360,7 +389,12 @@
         });
       }
 
-      if (turn.rating) { setState(turn.rating, true); return; }
+      if (turn.rating) {
+        setState(turn.rating, true);
+        thanked.hidden = false;
+        (turn.rating === "up" ? up : down).after(thanked);
+        return;
+      }
       up.addEventListener("click", function () { closeComment(); send("up"); });
       down.addEventListener("click", function () {
         if (comment) { closeComment(); setState(null, false); return; }
@@ -373,8 +407,8 @@
         go.addEventListener("click", function () { send("down", area.value.trim()); });
         comment.append(el("label", { for: id }, T.comment), area, go);
         box.append(comment);
-        reveal(box);
-        area.focus();
+        reveal(comment);  // the whole form, its send button included, not the answer's first line
+        area.focus({ preventScroll: true });
       });
     }
 
@@ -424,15 +458,22 @@
       reply.box.setAttribute("aria-busy", "true");
       var text = "", sources = [], started = false;
       try {
-        var res = await fetch(API + "/api/ask/stream", {
-          method: "POST",
-          headers: { "Content-Type": "application/json", "X-Assistant-Site": SITE },
-          body: JSON.stringify({ question: question, history: history })
-        });
+        var res;
+        try {
+          res = await fetch(API + "/api/ask/stream", {
+            method: "POST",
+            headers: { "Content-Type": "application/json", "X-Assistant-Site": SITE },
+            body: JSON.stringify({ question: question, history: history })
+          });
+        } catch (err) {
+          // A refused CORS preflight (the site's origins changed since load) reads as a network error: ask again.
+          var refusal = await checkSite();
+          if (refusal) refused(refusal);
+          throw err;
+        }
         if (res.status === 401 || res.status === 403) {
           var body = await res.json().catch(function () { return {}; });
-          if (!explained) { explained = true; explain(body.error); }
-          throw new Error("refused");
+          refused(body.error);
         }
         if (!res.ok || !res.body) throw new Error(res.status === 429 ? "busy" : "http " + res.status);
         var reader = res.body.getReader(), decoder = new TextDecoder(), buffer = "";
