@@ -81,14 +81,20 @@ def test_origins_changed_after_load_say_not_available_and_why(browser, make_app:
     assert "ADD that origin" in said[0] and "keeping the others" in said[0]
 
 
-def test_a_tag_without_data_site_is_told_so(browser, make_app: Callable[..., FastAPI]) -> None:  # noqa: ANN001, F811
-    host = TagPage('<script src="{src}" async></script>')
+def _console_of_tag(chromium, make_app: Callable[..., FastAPI], tag: str) -> list[str]:  # noqa: ANN001
+    """The console messages of a page of another origin embedding the widget with ``tag``, against a server whose
+    one site "assoc" lists only https://www.example.org."""
+    host = TagPage(tag)
     with LiveServer(make_app(sites={"assoc": ["https://www.example.org"]})) as server:
         host.serve(server.url)
         try:
-            said = _console_of(browser, host.origin + "/")
+            return _console_of(chromium, host.origin + "/")
         finally:
             host.close()
+
+
+def test_a_tag_without_data_site_is_told_so(browser, make_app: Callable[..., FastAPI]) -> None:  # noqa: ANN001, F811
+    said = _console_of_tag(browser, make_app, '<script src="{src}" async></script>')
     assert len(said) == 1 and "no data-site attribute" in said[0]
     assert '"default"' not in said[0]
 
@@ -97,13 +103,7 @@ def test_an_unknown_site_id_is_not_configured_and_others_are_not_named(
     browser,  # noqa: ANN001, F811
     make_app: Callable[..., FastAPI],
 ) -> None:
-    host = TagPage('<script src="{src}" data-site="asoc" async></script>')
-    with LiveServer(make_app(sites={"assoc": ["https://www.example.org"]})) as server:
-        host.serve(server.url)
-        try:
-            said = _console_of(browser, host.origin + "/")
-        finally:
-            host.close()
+    said = _console_of_tag(browser, make_app, '<script src="{src}" data-site="asoc" async></script>')
     assert len(said) == 1 and '"asoc"' in said[0] and "is not configured" in said[0] and "spelling" in said[0]
     assert "assoc" not in said[0].replace("asoc", "") and "example.org" not in said[0]
 
