@@ -7,10 +7,10 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -260,6 +260,22 @@ def chat() -> None:
         turns = turns[-20:]
 
 
+def _writable(path: Path | None, option: str) -> None:
+    """Fail at once (exit 2, one line) when the report cannot be written to ``path``: a folder, or a parent folder
+    that cannot be created or written to."""
+    if path is None:
+        return
+    try:
+        if path.is_dir():
+            raise OSError("it is a folder")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise OSError("permission denied")
+    except OSError as exc:
+        typer.echo(f"error: {option} {path} cannot be written ({exc.strerror or exc})", err=True)
+        raise typer.Exit(2) from None
+
+
 @app.command("eval")
 def evaluate(
     questions: Annotated[Path, typer.Option("--questions", help="JSONL question file.")] = Path("eval/dev.jsonl"),
@@ -282,6 +298,8 @@ def evaluate(
             typer.echo("error: --retrieval must be dense, lexical or hybrid", err=True)
             raise typer.Exit(2)
         settings = settings.model_copy(update={"retrieval_mode": retrieval})
+    _writable(json_out, "--json")
+    _writable(html_out, "--html")
     try:
         items = load_questions(questions)
     except (OSError, ValueError) as exc:
@@ -295,14 +313,22 @@ def evaluate(
         main_assistant = Assistant(settings, clock=clock)
         main_assistant.warm_up()
     main = settings.retrieval_mode
-    runs = {main: run(main_assistant.ask, items, clock=clock)}
+    bar = sys.stderr.isatty()  # without a terminal, one plain line per configuration instead of a progress bar
+
+    def run_one(name: str, ask: Callable[..., Any], clock: QuestionClock | None = None) -> list[Any]:
+        """One configuration's results."""
+        if not bar:
+            typer.echo(f"evaluating {name}: {len(items)} questions", err=True)
+        return run(ask, items, progress=bar, clock=clock)
+
+    runs = {main: run_one(main, main_assistant.ask, clock)}
     if compare:
         for mode in ("hybrid", "dense", "lexical"):
             if mode not in runs:
                 update = {"retrieval_mode": mode}
                 other = Assistant(settings.model_copy(update=update), main_assistant.embeddings, clock=clock)
-                runs[mode] = run(other.ask, items, clock=clock)
-        runs["naive baseline"] = run(NaiveBaseline(settings, main_assistant.embeddings).ask, items)
+                runs[mode] = run_one(mode, other.ask, clock)
+        runs["naive baseline"] = run_one("naive baseline", NaiveBaseline(settings, main_assistant.embeddings).ask)
     meta = {
         "questions": str(questions),
         "date": time.strftime("%Y-%m-%d"),
@@ -323,8 +349,12 @@ def evaluate(
     )
     for path, render in ((json_out, lambda r: json.dumps(r, ensure_ascii=False, indent=1)), (html_out, render_html)):
         if path:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(render(report), encoding="utf-8")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(render(report), encoding="utf-8")
+            except OSError as exc:
+                typer.echo(f"error: the report cannot be written to {path} ({exc.strerror or exc})", err=True)
+                raise typer.Exit(1) from None
             typer.echo(f"report written to {path}", err=True)
 
 

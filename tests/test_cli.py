@@ -165,6 +165,22 @@ def test_eval_rejects_a_malformed_question_file(env: Path, embeddings) -> None: 
     assert result.exit_code == 2 and "missing" in result.output
 
 
+@pytest.mark.parametrize(
+    "option, path, why",
+    [
+        ("--html", "/proc/nope/r.html", "No such file or directory"),
+        ("--json", ".", "it is a folder"),
+    ],
+)
+def test_eval_refuses_a_report_path_it_cannot_write_before_evaluating(
+    env: Path, option: str, path: str, why: str
+) -> None:
+    (env / "q.jsonl").write_text("not even read\n")
+    result = CliRunner().invoke(app, ["eval", "--questions", "q.jsonl", option, path])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {option} {path} cannot be written ({why})\n"
+
+
 def test_serve_prints_the_address_it_listens_on_which_is_the_configured_one(env: Path) -> None:
     port = free_port()
     server = Command(["serve"], {**os.environ, "ASSISTANT_PORT": str(port)}, env)
@@ -207,6 +223,8 @@ def test_eval_report_says_why_a_follow_up_failed(env: Path, embeddings) -> None:
     result = CliRunner().invoke(app, ["eval", "--questions", "q.jsonl", "--json", "r.json", "--html", "r.html"])
     assert result.exit_code == 0, result.output
     assert "report written to r.json" in result.stderr and "report written to r.html" in result.stderr
+    # Without a terminal, a plain line per configuration rather than a progress bar's carriage returns.
+    assert "evaluating hybrid: 1 questions" in result.stderr and "\r" not in result.stderr
     assert "fact recall by language group: en 0.5 (1 answerable), other None (0 answerable)" in result.stderr
     failed = json.loads((env / "r.json").read_text())["results"][0]
     assert failed["history"] == history and failed["missing_facts"] == [["31 December 2099"]]

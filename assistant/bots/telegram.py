@@ -16,7 +16,7 @@ import html
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from telegram import Bot, BotCommand, Message, Update
@@ -67,13 +67,33 @@ async def bot_username(settings: Settings) -> str:
     timeout = settings.telegram_timeout
     request = HTTPXRequest(connect_timeout=timeout, read_timeout=timeout, write_timeout=timeout, pool_timeout=timeout)
     try:
-        async with Bot(token, base_url=settings.telegram_base_url, request=request) as bot:  # initialize: getMe
-            return bot.username
+        # python-telegram-bot logs a reply that is not JSON (a proxy's HTML error page) with its traceback: the
+        # one line below says it.
+        with _silenced(PTB_REQUEST_LOGGER):
+            async with Bot(token, base_url=settings.telegram_base_url, request=request) as bot:  # getMe
+                return bot.username
     except (InvalidToken, Forbidden):  # 401 or 404 (wrong, revoked or malformed token), 403
         raise BotUnavailable(TOKEN_REJECTED) from None
-    except TelegramError as exc:  # network errors, time-outs, 5xx
-        reason = redact(f"cannot reach the Telegram Bot API at {settings.telegram_base_url}: {exc}", token)
+    except TelegramError as exc:  # network errors, time-outs, 5xx, a reply that is not JSON
+        # A reply that is not JSON: its status, not the page python-telegram-bot quotes after it.
+        problem = str(exc).split(". Parsing the server response", 1)[0]
+        reason = redact(f"cannot reach the Telegram Bot API at {settings.telegram_base_url}: {problem}", token)
         raise BotUnavailable(reason) from None
+
+
+PTB_REQUEST_LOGGER = "telegram.request.BaseRequest"
+"""python-telegram-bot's logger of the Bot API's replies."""
+
+
+@contextlib.contextmanager
+def _silenced(name: str) -> Iterator[None]:
+    """The logger ``name`` off for the duration."""
+    logger = logging.getLogger(name)
+    disabled, logger.disabled = logger.disabled, True
+    try:
+        yield
+    finally:
+        logger.disabled = disabled
 
 
 def redact(message: str, token: str) -> str:

@@ -90,13 +90,43 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w:.%-]+", " ", text).split())
 
 
+# A day without its year in a normalised fact (19 september, september 19, szeptember 19.): dates with their year
+# are already in ISO form there.
+_FACT_DAY = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH_RE})\b\.?|\b({_MONTH_RE})\.?\s+(\d{{1,2}})\b\.?")
+
+
+def _day_pattern(m: re.Match[str]) -> str:
+    """A fact's day without its year as a pattern: that day and month in a full date of any year (2025-09-19) or
+    written without a year in any known spelling (19 settembre, September 19); the fact as written if not a date."""
+    day, month = (int(m[1]), _MONTH_NUMBER[m[2]]) if m[1] else (int(m[4]), _MONTH_NUMBER[m[3]])
+    if _day(month, day) is None:
+        return re.escape(m[0])
+    names = "|".join(sorted((re.escape(n) for n, i in _MONTH_NUMBER.items() if i == month), key=len, reverse=True))
+    month_name = rf"(?:{names})(?!\w)\.?"
+    return (
+        rf"(?:\d{{4}}-{month:02d}-{day:02d}(?!\d)"
+        rf"|0?{day}\.?\s+{month_name}|{month_name}\s+0?{day}(?!\d)\.?)"
+    )
+
+
+def _needle(fact: str) -> str:
+    """The pattern of a normalised fact: its text, each day without a year read as any date on that day."""
+    pattern, end = "", 0
+    for m in _FACT_DAY.finditer(fact):
+        pattern += re.escape(fact[end : m.start()]) + _day_pattern(m)
+        end = m.end()
+    return pattern + re.escape(fact[end:])
+
+
 def fact_found(alternatives: list[str], answer: str) -> bool:
-    """Whether one of the alternatives occurs in the answer (as whole words)."""
+    """Whether one of the alternatives occurs in the answer (as whole words). A fact's day without its year
+    ("19 September") is found in a date on that day of any year ("19 settembre 2025"); a fact's full date needs its
+    year."""
     haystack = f" {normalise(answer)} "
     for alt in alternatives:
         needle = normalise(alt)
         # Whole words, allowing a plural ending (a fact "grant agreement" is in "grant agreements").
-        if needle and re.search(rf"(?<![\w]){re.escape(needle)}(?:s|es)?(?![\w])", haystack):
+        if needle and re.search(rf"(?<![\w]){_needle(needle)}(?:s|es)?(?![\w])", haystack):
             return True
     return False
 

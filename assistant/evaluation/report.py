@@ -42,7 +42,7 @@ def build_report(
     return {
         "meta": meta,
         "main": main,
-        "configurations": {name: summarise(r) for name, r in runs.items()},
+        "configurations": {name: {**_counts(r), **summarise(r)} for name, r in runs.items()},
         "fact_recall_by_language_group": language_fact_recall(results),
         "by_topic": _counted(results, "topic"),
         "by_language": _counted(results, "lang"),
@@ -74,6 +74,16 @@ def build_report(
     }
 
 
+def _counts(results: list[Result]) -> dict[str, int]:
+    """The question counts of a set of results: all, answerable, unanswerable, follow-ups."""
+    return {
+        "questions": len(results),
+        "answerable": sum(r.answerable for r in results),
+        "unanswerable": sum(not r.answerable for r in results),
+        "follow_ups": sum(r.follow_up for r in results),
+    }
+
+
 def _counted(results: list[Result], key: str) -> dict[str, dict[str, Any]]:
     """``breakdown`` by ``key``, each row led by its question counts (all, answerable, unanswerable, follow-ups)."""
     groups: dict[str, list[Result]] = {}
@@ -81,18 +91,14 @@ def _counted(results: list[Result], key: str) -> dict[str, dict[str, Any]]:
         groups.setdefault(str(getattr(r, key)), []).append(r)
     rows = breakdown(results, key)
     return {
-        name: {
-            "questions": len(groups[name]),
-            "answerable": sum(r.answerable for r in groups[name]),
-            "unanswerable": sum(not r.answerable for r in groups[name]),
-            "follow_ups": sum(r.follow_up for r in groups[name]),
-            **{k: v for k, v in row.items() if k != "questions"},
-        }
+        name: {**_counts(groups[name]), **{k: v for k, v in row.items() if k != "questions"}}
         for name, row in rows.items()
     }
 
 
-def _chart(report: dict[str, Any]) -> str:
+def chart_figure(report: dict[str, Any]) -> Any:
+    """The chart of the headline metrics by configuration (a matplotlib figure, its labels on two lines so that
+    they do not overlap)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -104,12 +110,20 @@ def _chart(report: dict[str, Any]) -> str:
     for i, (name, summary) in enumerate(configs.items()):
         values = [summary.get(m) or 0 for m in HEADLINE]
         ax.bar([x + i * width for x in range(len(HEADLINE))], values, width, label=name)
-    ax.set_xticks([x + width * (len(configs) - 1) / 2 for x in range(len(HEADLINE))], HEADLINE)
+    labels = [m.replace("_", "\n") for m in HEADLINE]
+    ax.set_xticks([x + width * (len(configs) - 1) / 2 for x in range(len(HEADLINE))], labels, fontsize=9)
     ax.set_ylim(0, 1)
     ax.legend(loc="lower right", fontsize=8)
     ax.set_title("Evaluation by configuration")
-    buf = io.BytesIO()
     fig.tight_layout()
+    return fig
+
+
+def _chart(report: dict[str, Any]) -> str:
+    import matplotlib.pyplot as plt
+
+    fig = chart_figure(report)
+    buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100)
     plt.close(fig)
     return base64.b64encode(buf.getvalue()).decode()
@@ -122,6 +136,11 @@ def _table(rows: dict[str, dict[str, Any]], columns: list[str]) -> str:
         for name, values in rows.items()
     )
     return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _scroll(table: str) -> str:
+    """A table that scrolls sideways inside its box when wider than the page."""
+    return f'<div class="scroll">{table}</div>'
 
 
 def _fmt(value: Any) -> str:
@@ -159,6 +178,11 @@ def _same_doc(expected: str, doc: str) -> bool:
     return expected == doc or expected.endswith("/" + doc)
 
 
+def _corpus_path(expected: str) -> str:
+    """An expected source as the cited ones are written: its path in the corpus (corpus/faq/x.md as faq/x.md)."""
+    return expected.removeprefix("corpus/")
+
+
 def _failed_rows(failed: list[dict[str, Any]]) -> str:
     """One row a failed question, with why: the history of a follow-up before its question, the facts missing from
     the answer, the sources expected (those not among the first five retrieved marked), the sources cited, and the
@@ -169,7 +193,7 @@ def _failed_rows(failed: list[dict[str, Any]]) -> str:
         question = _lines(asked) + "<br>&rarr; " + html.escape(r["question"]) if asked else html.escape(r["question"])
         retrieved = r.get("retrieved", [])
         expected = [
-            e + ("" if any(_same_doc(e, d) for d in retrieved) else " (not retrieved in the first 5)")
+            _corpus_path(e) + ("" if any(_same_doc(e, d) for d in retrieved) else " (not retrieved in the first 5)")
             for e in r["expected_sources"]
         ]
         missing = [" / ".join(alts) for alts in r.get("missing_facts", [])]
@@ -201,24 +225,30 @@ def render_html(report: dict[str, Any]) -> str:
     main = html.escape(report["main"])
     follow_ups = {FOLLOW_UP.get(k, k): v for k, v in report["by_follow_up"].items()}
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Evaluation report</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px}}
-table{{border-collapse:collapse;margin:1rem 0}}
+<style>body{{font-family:system-ui,sans-serif;margin:2rem auto;padding:0 1rem;max-width:1200px}}
+img{{max-width:100%;height:auto}}
+.scroll{{overflow-x:auto;max-width:100%;margin:1rem 0}}
+table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:4px 8px;font-size:14px;text-align:left;vertical-align:top}}
+td{{overflow-wrap:anywhere;min-width:4em}}
 </style></head><body>
 <h1>Evaluation report</h1><ul>{meta}</ul>
 <img alt="metrics by configuration" src="data:image/png;base64,{_chart(report)}">
-<h2>Configurations</h2>{_table(report["configurations"], columns)}
-<h2>Refusals by check</h2>{_refusal_table(report["configurations"])}
-<h2>{main}: by topic</h2>{_table(report["by_topic"], columns)}
-<h2>{main}: by language</h2>{_table(report["by_language"], columns)}
-<h2>{main}: by follow-up</h2>{_table(follow_ups, columns)}
+<h2>Configurations</h2>{_scroll(_table(report["configurations"], columns))}
+<h2>Refusals by check</h2>{_scroll(_refusal_table(report["configurations"]))}
+<h2>{main}: by topic</h2>{_scroll(_table(report["by_topic"], columns))}
+<h2>{main}: by language</h2>{_scroll(_table(report["by_language"], columns))}
+<h2>{main}: by follow-up</h2>{_scroll(_table(follow_ups, columns))}
 <h2>Failed questions ({len(failed)})</h2>
-<table><tr><th>id</th><th>question (a follow-up after its history)</th><th>lang</th><th>expected</th>
-<th>facts missing</th><th>sources expected</th><th>sources cited</th><th>refused by</th><th>answer given</th></tr>
-{rows}</table>
+<p class="legend">In "facts missing", "/" separates the alternatives of one fact and a line break separates facts.</p>
+<div class="scroll"><table><tr><th>id</th><th>question (a follow-up after its history)</th><th>lang</th>
+<th>expected</th><th>facts missing</th><th>sources expected</th><th>sources cited</th><th>refused by</th>
+<th>answer given</th></tr>
+{rows}</table></div>
 <h2>{main}: numbers not in the cited sources ({len(ungrounded)})</h2>
-<table><tr><th>id</th><th>not found</th><th>answer</th></tr>{ungrounded_rows}</table>
+{_scroll(f"<table><tr><th>id</th><th>not found</th><th>answer</th></tr>{ungrounded_rows}</table>")}
 <h2>{main}: answers not in the question's language ({len(other_lang)})</h2>
-<table><tr><th>id</th><th>question's language</th><th>answer's language</th><th>answer given</th></tr>
-{lang_rows}</table>
+<div class="scroll"><table><tr><th>id</th><th>question's language</th><th>answer's language</th>
+<th>answer given</th></tr>
+{lang_rows}</table></div>
 </body></html>"""

@@ -3,12 +3,14 @@
 It answers getMe, deleteWebhook, getUpdates (long poll capped at 1 s), sendMessage, sendChatAction,
 setMyCommands, editMessageText and anything else with ``true``; tests push updates in and read what the bot
 sent. ``faults`` makes the next sendMessage calls fail: "429" (with retry_after), "502", or "hang" (answer
-only after ``hang_seconds``, past the bot's timeout). Like Telegram, it answers 401 Unauthorized to a token other
+only after ``hang_seconds``, past the bot's timeout). With ``html_502`` set, every request gets a proxy's 502 HTML
+page instead of the Bot API's JSON. Like Telegram, it answers 401 Unauthorized to a token other
 than ``token`` and 404 Not Found to a malformed one; ``revoke()`` makes it refuse the token from then on.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -40,6 +42,7 @@ class BotAPIEmulator:
         self.calls: list[str] = []
         self.faults: list[str] = []
         self.hang_seconds = 2.5
+        self.html_502 = False
         self.commands: list[dict] = []
         self._next_update = 1
         self._next_message = 1000
@@ -146,10 +149,22 @@ class BotAPIEmulator:
         except (BrokenPipeError, ConnectionResetError):
             pass
 
+    def _bad_gateway_page(self, handler: BaseHTTPRequestHandler) -> None:
+        """A reverse proxy's answer when the Bot API behind it is down: a 502 HTML page."""
+        data = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            handler.send_response(502)
+            handler.send_header("Content-Type", "text/html")
+            handler.send_header("Content-Length", str(len(data)))
+            handler.end_headers()
+            handler.wfile.write(data)
+
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         token, _, method = handler.path.removeprefix("/bot").rpartition("/")
         params = self._params(handler)
         self.calls.append(method)
+        if self.html_502:
+            return self._bad_gateway_page(handler)
         if not TOKEN_SHAPE.fullmatch(token):
             return self._reply(handler, None, 404, {"error_code": 404, "description": "Not Found"})
         if token != self.token:

@@ -157,6 +157,16 @@ def test_an_unreachable_bot_api_is_one_line_too(env: dict[str, str], tmp_path: P
     assert stderr.startswith(f"error: cannot reach the Telegram Bot API at {base}: ") and SECRET not in stderr
 
 
+def test_a_bot_api_answering_an_html_error_page_is_one_line_without_a_traceback(
+    env: dict[str, str], emulator: BotAPIEmulator, tmp_path: Path
+) -> None:
+    emulator.html_502 = True  # a proxy in front of the Bot API answers its 502 page
+    code, stdout, stderr = Command(["telegram"], env, tmp_path).finish()
+    assert code == 1 and stdout == "" and len(stderr.splitlines()) == 1, stderr
+    assert stderr == f"error: cannot reach the Telegram Bot API at {emulator.base_url}: Bad Gateway (502)"
+    assert emulator.calls == ["getMe"]
+
+
 def test_serve_in_webhook_mode_refuses_a_wrong_token_in_one_line(env: dict[str, str], tmp_path: Path) -> None:
     webhook = {
         "ASSISTANT_TELEGRAM_TOKEN": "4242:AAE-an0ther_t0ken",

@@ -21,6 +21,16 @@ from assistant.evaluation.matching import fact_found, own_words, ungrounded, val
         # An ordinal day is the day.
         ("1 July 2025", "il 1º luglio 2025"),
         ("1 July 2025", "le 1er juillet 2025"),
+        # A day without its year is found in a date on that day, whatever its year and spelling.
+        ("19 September", "The call closes on 19 September 2025."),
+        ("19 September", "Il bando scade il 19 settembre 2025."),
+        ("19 September", "A határidő 2025. szeptember 19."),
+        ("19 September", "by September 19, 2025"),
+        ("19 September", "by 19/09/2025"),
+        ("19 September", "le 19 septembre"),
+        ("szeptember 19.", "on 19 September 2025"),
+        ("1 March", "from 1 March 2025"),
+        ("1 March", "dal 1º marzo"),
     ],
 )
 def test_equal_facts_written_differently_match(fact: str, answer: str) -> None:
@@ -29,7 +39,17 @@ def test_equal_facts_written_differently_match(fact: str, answer: str) -> None:
 
 @pytest.mark.parametrize(
     "fact, answer",
-    [("2024", "the 20245 call"), ("19 September 2024", "19 September 2025"), ("4,000,000", "EUR 40,000,000")],
+    [
+        ("2024", "the 20245 call"),
+        ("19 September 2024", "19 September 2025"),
+        ("19 September 2024", "19 September"),
+        ("4,000,000", "EUR 40,000,000"),
+        ("19 September", "19 October 2025"),
+        ("1 March", "from 11 March 2025"),
+        ("1 March", "March 11, 2025"),
+        ("1 March", "on 21 March"),
+        ("1 March", "2025-03-11"),
+    ],
 )
 def test_different_facts_do_not_match(fact: str, answer: str) -> None:
     assert not fact_found([fact], answer)

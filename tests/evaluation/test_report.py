@@ -5,10 +5,13 @@ breakdown row's question counts; and where `make eval` writes it."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
-from assistant.evaluation.report import build_report, render_html
+import pytest
+
+from assistant.evaluation.report import build_report, chart_figure, render_html
 from tests.evaluation.test_metrics import refused, result
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,12 +95,69 @@ def test_each_failed_question_says_why_and_each_breakdown_row_counts_its_questio
     )
     assert "<td>4,000,000 / 4 million</td>" in follow_up  # the missing fact, not the one found
     assert (
-        "<td>corpus/cerv/calls/tt-2024.md<br>corpus/cerv/budget.md (not retrieved in the first 5)</td>"
+        "<td>cerv/calls/tt-2024.md<br>cerv/budget.md (not retrieved in the first 5)</td>"
         "<td>faq/twinning-faq.md</td>" in follow_up
     )
     refusal = failed.split("<td>false-refusal</td>")[1].split("</tr>")[0]
     assert "<td>year</td>" in refusal and "<td>none</td>" in refusal  # the check that refused it; nothing cited
     assert "correct-refusal" not in failed and "<td>fine</td>" not in failed
+
+
+def test_the_configurations_table_counts_its_questions_and_the_failed_table_explains_its_notation() -> None:
+    main = [result(id="a"), refused("year", False, id="b"), result(id="c", follow_up=True, facts_found=[False])]
+    report = build_report({"hybrid": main, "dense": main[:1]}, "hybrid", {})
+    assert {k: report["configurations"]["hybrid"][k] for k in ("answerable", "unanswerable", "follow_ups")} == {
+        "answerable": 2,
+        "unanswerable": 1,
+        "follow_ups": 1,
+    }
+
+    page = render_html(report)
+    configurations = page.split("<h2>Configurations</h2>")[1].split("</table>")[0]
+    assert "<tr><th>hybrid</th><td>3</td><td>2</td><td>1</td><td>1</td>" in configurations
+    assert "<tr><th>dense</th><td>1</td><td>1</td><td>0</td><td>0</td>" in configurations
+    assert '"/" separates the alternatives of one fact and a line break separates facts' in page
+
+
+def test_the_chart_labels_do_not_overlap() -> None:
+    import matplotlib.pyplot as plt
+
+    report = build_report({"hybrid": [result()], "dense": [result()]}, "hybrid", {})
+    fig = chart_figure(report)
+    fig.canvas.draw()
+    boxes = [label.get_window_extent() for label in fig.axes[0].get_xticklabels()]
+    plt.close(fig)
+    assert len(boxes) == 8
+    assert all(left.x1 < right.x0 for left, right in zip(boxes, boxes[1:], strict=False))
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="Debian chromium is not installed (make test)"
+)
+def test_the_page_fits_a_1280_pixel_window_its_wide_tables_scrolling_in_their_box(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    long = "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/" + "x" * 80
+    main = [
+        result(id=f"q{i}", lang="fr", answer_lang="en", ungrounded=["5000000"], facts_found=[False], answer=long)
+        for i in range(3)
+    ]
+    configs = {name: main for name in ("hybrid", "dense-only-with-a-long-configuration-name", "bm25")}
+    page_file = tmp_path / "report.html"
+    page_file.write_text(render_html(build_report(configs, "hybrid", {"questions": long})), encoding="utf-8")
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(page_file.as_uri())
+        width = page.evaluate("document.documentElement.scrollWidth")
+        tables = page.evaluate("[...document.querySelectorAll('.scroll')].map(d => d.scrollWidth > d.clientWidth)")
+        browser.close()
+    assert width <= 1280
+    assert any(tables)  # the breakdown tables are wider than the page: they scroll inside their box
 
 
 def _make_eval(*variables: str) -> subprocess.CompletedProcess[str]:
