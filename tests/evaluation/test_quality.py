@@ -27,13 +27,13 @@ FLOORS = {
     "fact_recall_en": 0.86,
     "refusal_accuracy": 0.80,
     "fact_recall_other": 0.80,
-    # Since issue 16 (seventh session; 1.00, 1.00 and 0.058 on test in the eighth): non-English questions answered
+    # Since issue 16 (seventh session; 1.00, 1.00 and 0.043 on test in the ninth): non-English questions answered
     # in their own language, answers whose numbers and dates are all in a cited sentence, and at most this many
     # false refusals (each about one question from today's level).
     "answer_language": 0.90,
     "grounded_numbers": 0.98,
 }
-CEILINGS = {"false_refusals": 0.08}
+CEILINGS = {"false_refusals": 0.06}
 
 
 @pytest.fixture(scope="module")
