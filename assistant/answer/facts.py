@@ -569,11 +569,18 @@ def _number_of(value: Value) -> int | None:
 def _disclose(stated: list[CitedValue], lang: str, draft: Draft) -> None:
     """Other values than the leading one, each as another source's, cited."""
     lead = stated[0]
+    lead_site = cited_source(Passage(lead.chunk, 1.0), lead.position).site
     for other in stated[1:]:
         if other.attribute != lead.attribute or other.text == lead.text:
             continue
         site = cited_source(Passage(other.chunk, 1.0), other.position).site
+        if site == lead_site and _day(other.value) is not None and _day(other.value) == _day(lead.value):
+            continue  # the lead's own source giving the same day with its hour: no other source, no other value
         draft.notes.append((message(lang, "other_value", source=site, value=other.text), [other]))
+
+
+def _day(value: Value) -> dt.date | None:
+    return value.date if isinstance(value, DateValue | DeadlineValue) else None
 
 
 def _operate(query: Query, calls: list[Call], leads: list[CitedValue], lang: str, draft: Draft) -> None:

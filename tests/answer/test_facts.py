@@ -210,3 +210,35 @@ def test_the_next_call_after_the_last_one_held_is_refused_with_the_latest_deadli
     direct, _, _ = answer.answer.partition("\n\n")
     assert "hold no call after" in direct and "19 September 2024" in direct and "contact point" in direct
     assert answer.sources and "19 September 2024" in answer.sources[0].snippet
+
+
+def test_the_leads_own_source_giving_its_hour_is_no_other_source() -> None:
+    import datetime as dt
+    import json
+
+    from assistant.answer.drafts import CitedValue, Draft
+    from assistant.answer.facts import _disclose
+    from assistant.calls.models import DeadlineValue
+    from assistant.ingest.splitting import Chunk
+
+    sources = {
+        "a": {"url": "https://a.example/call", "title": "A", "kind": "secondary", "confidence": "medium"},
+        "b": {"url": "https://b.example/call", "title": "B", "kind": "secondary", "confidence": "medium"},
+    }
+    chunk = Chunk(
+        "c",
+        "Most sources give 17 September 2025. Source A gives 17:00. Source B gives 19 September 2025.",
+        {"doc_id": "c.md", "sentence_sources": json.dumps([["a"], ["a"], ["b"]]), "sources": json.dumps(sources)},
+    )
+
+    def cited(position: int, text: str, value: DeadlineValue) -> CitedValue:
+        return CitedValue("deadline", None, text, None, chunk, position, "", (0, 0), value)  # type: ignore[arg-type]
+
+    day, later = dt.date(2025, 9, 17), dt.date(2025, 9, 19)
+    lead = cited(0, "17 September 2025", DeadlineValue(date=day, source="a"))
+    same = cited(1, "17 September 2025 at 17:00", DeadlineValue(date=day, time=dt.time(17), source="a"))
+    other = cited(2, "19 September 2025", DeadlineValue(date=later, source="b"))
+    draft = Draft()
+    _disclose([lead, same, other], "en", draft)
+    # The lead's own source adding the hour of the same day is no other source; another source's other day is told.
+    assert [text for text, _ in draft.notes] == ["Another source (b.example) gives 19 September 2025."]
