@@ -192,14 +192,14 @@ class FactAnswerer:
                 draft.computed.append(str(received - eligible))
         if (query.operation == "difference" or "count" in query.intents) and len(dated) >= 2:
             # "How many days between the deadline and the results?": a count over two dates is their difference.
-            first, last = sorted(s.value.date for s in dated[:2] if isinstance(s.value, DateValue | DeadlineValue))
+            first, last = sorted(d for s in dated[:2] if (d := _day(s.value)) is not None)
             days = (last - first).days
             draft.notes.append((message(lang, "compare_days", days=days), []))
             draft.computed.append(str(days))
         elif ("count" in query.intents or query.elapsed) and len(dated) == 1 and len(attributes) == 1:
             # "How many days are left before the deadline?", "how many days ago did it close?": a count asked of one
             # date alone is the days between it and today.
-            date = dated[0].value.date if isinstance(dated[0].value, DateValue | DeadlineValue) else None
+            date = _day(dated[0].value)
             if date is not None:
                 days, today = (date - now.date()).days, format_date(now, lang)
                 key = "days_until" if days >= 0 else "days_since"
@@ -579,7 +579,8 @@ def _disclose(stated: list[CitedValue], lang: str, draft: Draft) -> None:
         draft.notes.append((message(lang, "other_value", source=site, value=other.text), [other]))
 
 
-def _day(value: Value) -> dt.date | None:
+def _day(value: Value | None) -> dt.date | None:
+    """The day of a date or deadline value; None for other values."""
     return value.date if isinstance(value, DateValue | DeadlineValue) else None
 
 

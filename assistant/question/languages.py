@@ -83,7 +83,8 @@ def detect_language(text: str, default: str = "en") -> str:
     English: without one, the conversation's language (``default``) stays."""
     folded = fold(text)
     words = [w for w in folded.split() if any(c.isalpha() for c in w)]
-    hits = {lang: len(english_terms(text, lang)) for lang in DOMAIN_TERMS}
+    terms = {lang: english_terms(text, lang) for lang in DOMAIN_TERMS}
+    hits = {lang: len(found) for lang, found in terms.items()}
     if len(words) < 2:
         return default
     tokens = set(re.findall(r"[a-z]+", folded))
@@ -110,7 +111,7 @@ def detect_language(text: str, default: str = "en") -> str:
     # Italian both write "italiano"; English: the words the glossaries map to, "remembrance", "deadline"), its
     # function words, its letters.
     names = _country_names()
-    own_terms = {lang: sum(t not in names for t in english_terms(text, lang)) for lang in DOMAIN_TERMS}
+    own_terms = {lang: sum(t not in names for t in found) for lang, found in terms.items()}
     evidence = {lang: own_terms.get(lang, 0) + (lang in lettered) + (lang in marked) for lang in LANGUAGES}
     evidence["en"] += len(tokens & _english_domain_words())
     if len(words) <= SHORT and any(evidence.values()):
