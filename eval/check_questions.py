@@ -28,8 +28,8 @@ EVAL = Path(__file__).resolve().parent
 sys.path.insert(0, str(EVAL.parent))  # run as a script from anywhere: the project's own package
 from assistant.corpus.markers import strip_markers  # noqa: E402
 
-# Tuning-side questions outside the dev/test split: dev-extra, dev-check, dev-check2, dev-check4, dev-check5 and
-# dev-check6 (tuned on), dev-check3 and dev-check7 (checks of generalisation, never tuned on; see README).
+# Tuning-side questions outside the dev/test split: dev-extra, dev-check, dev-check2 and dev-check4 to dev-check7
+# (tuned on once read), dev-check3 (a check of generalisation, never tuned on; see README).
 EXTRA_FILES = (
     "dev-extra.jsonl",
     "dev-check.jsonl",

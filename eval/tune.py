@@ -47,6 +47,7 @@ FILES = (
     "eval/dev-check4.jsonl",
     "eval/dev-check5.jsonl",
     "eval/dev-check6.jsonl",
+    "eval/dev-check7.jsonl",
 )
 
 

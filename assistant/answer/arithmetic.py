@@ -1,14 +1,15 @@
 """The difference of two amounts the quoted sentences state, when the question asks for its amount.
 
-"How much more did the Parliament approve than the Commission proposed?", "how much of the 14 million was not
-used?": the registry computes such answers for call facts (``answer/facts.py``); for figures found only in passages
-the extractive composer asks this module. It computes only when the operands are unambiguous: exactly two different
-euro amounts between the question's own figures and the first two quoted sentences that state an amount (a
-sentence stating a range, or a third figure anywhere among them, and nothing is computed), and only for a question
-asking the amount of a difference ("how much more", "by how much", "left over": ``difference_amount`` in the
-lexicons), not one merely comparing ("compare", "vs": which figure is which is then not known) or adding ("together"
-asks a sum as often as it says "jointly"). The result is written with its operands ("EUR 14,000,000 − EUR
-13,958,147 = EUR 41,853"), so the reader sees what was computed.
+"How much more did the Parliament approve than the Commission proposed?", "how much of the 14 million was not used?":
+the registry computes such answers for call facts (``answer/facts.py``); for figures found only in passages the
+extractive composer asks this module. It computes only when the operands are unambiguous: exactly two different euro
+amounts between the question's own figures and the first two of the best four quoted sentences that each state one new
+amount (repeats of a figure at hand are passed over, a later sentence stating two figures is no operand; when the best
+sentence states a range, or a third figure appears among them, nothing is computed), and only for a question asking the
+amount of a difference ("how much more", "by how much", "left over": ``difference_amount`` in the lexicons), not one
+merely comparing ("compare", "vs": which figure is which is then not known) or adding ("together" asks a sum as often as
+it says "jointly"). The result is written with its operands ("EUR 14,000,000 − EUR 13,958,147 = EUR 41,853"), so the
+reader sees what was computed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from assistant.dates import format_amount
 from assistant.question.lexicon import asks_difference_amount
 from assistant.question.query import Query
 
+# How many of the quoted sentences, best first, may state the operands.
+_READ = 4
+
 
 def operate(query: Query, sentences: list[str]) -> tuple[str, str] | None:
     """The sentence giving the difference asked for, and the computed value as written; None when the question
@@ -26,11 +30,19 @@ def operate(query: Query, sentences: list[str]) -> tuple[str, str] | None:
     if not asks_difference_amount(query.text, query.language):
         return None
     found: list[int] = [int(v) for v in values(query.text)["amount"]]
-    stating = [amounts for s in sentences if (amounts := values(s)["amount"])][:2]
-    if any(len(amounts) > 1 for amounts in stating):  # a range, or two figures in one sentence: which is which?
-        return None
-    for amounts in stating:
-        found += [int(v) for v in amounts]
+    stating = 0
+    for sentence in sentences[:_READ]:
+        amounts = {int(v) for v in values(sentence)["amount"]}
+        if not amounts or amounts <= set(found):  # no figure, or a repeat of one already at hand
+            continue
+        if len(amounts) > 1:  # a range, or two figures in one sentence: which is which?
+            if not stating:
+                return None  # the best sentence itself: its figures are what is asked about
+            continue  # a later one: not an operand
+        found += amounts
+        stating += 1
+        if stating == 2:
+            break
     operands = sorted(set(found), reverse=True)
     if len(operands) != 2 or not stating:
         return None

@@ -43,6 +43,7 @@ from assistant.answer.localise import in_language
 from assistant.answer.messages import message
 from assistant.dates import days_until, deadlines, format_date
 from assistant.question.glossary import DOMAIN_TERMS
+from assistant.question.intents import words
 from assistant.question.languages import domain_words
 from assistant.question.lexicon import elapsed_words, names_days
 from assistant.question.places import countries_named, covers_country, strip_countries
@@ -131,6 +132,10 @@ _NUMBER_WORDS = re.compile(
 )
 
 
+_TIME_UNITS = frozenset(t for w in words("time_units") for t in tokens(w))
+# A share in per cent ("26%", "27.26 percent") and a telephone number (written with its country code).
+_PERCENT = re.compile(r"\d\s?%|\bper ?cent\b", re.I)
+_PHONE = re.compile(r"(?<![\w+])\+\d{1,3}[\s./()-]*\d(?:[\s./()-]*\d){5,}")
 _NO_MAXIMUM = re.compile(r"\bno (maximum|ceiling|cap|upper limit)\b", re.I)
 
 
@@ -162,19 +167,24 @@ _WITHIN_PERIOD = re.compile(
 )
 
 
-def _fits_intent(
+def _intent_checks(
     sentence: str,
     intents: list[str],
     years: frozenset[str] = frozenset(),
     counted: frozenset[str] = frozenset(),
     outcomes: tuple[str, ...] = (),
-) -> bool:
-    """Whether a sentence holds what the question asks for: every specific need (a date, an amount of the
-    right kind, a count) must be met; "who" counts only when nothing more specific is asked."""
-    checks = []
+    between_dates: bool = False,
+    several: bool = False,
+) -> dict[str, bool]:
+    """Whether a sentence meets each specific need of the question (a date or time, an amount of the right kind, a
+    count, a share, a telephone number), by intent; "who" is judged only when nothing more specific is asked.
+    ``between_dates``: the count asked is of days (weeks, months, years) between dates ("how many days did
+    applicants wait, compared with ...?"), computed from dates rather than stated. ``several``: the question asks
+    several things (``Query.parts``): a date and, apart, its time of day, each answered by its own sentence."""
+    checks: dict[str, bool] = {}
     if "time" in intents:
-        checks.append(bool(re.search(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s?(am|pm)\b", sentence, re.I)))
-    elif "date" in intents:
+        checks["time"] = bool(re.search(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s?(am|pm)\b", sentence, re.I))
+    if "date" in intents and ("time" not in intents or several):  # "when is the deadline, and at what time?"
         # A full date, or a year the question did not itself name ("When was CEMR founded?" -> 1951), of the event
         # asked about (a call's opening is not its deadline).
         # A period ("2014-2020") dates nothing.
@@ -182,7 +192,7 @@ def _fits_intent(
         event = next((_EVENT_WORDS[i] for i in intents if i in _EVENT_WORDS), None)
         # A period counted from an event ("within 2 months of the meeting") answers a deadline as a date does.
         within = "date_close" in intents and bool(_WITHIN_PERIOD.search(sentence))
-        checks.append((dated and (event is None or bool(event.search(sentence)))) or within)
+        checks["date"] = (dated and (event is None or bool(event.search(sentence)))) or within
     if "amount" in intents:
         amount = bool(_AMOUNT.search(sentence))
         if "budget" in intents:
@@ -192,14 +202,19 @@ def _fits_intent(
             amount = (amount and bool(_MAXIMUM_WORDS.search(sentence))) or bool(_NO_MAXIMUM.search(sentence))
         elif "per_project" in intents:
             amount = amount and bool(_PER_PROJECT_WORDS.search(sentence))
-        checks.append(amount)
+        checks["amount"] = amount
     if "count" in intents:
         outcome = not outcomes or any(OUTCOMES[o].search(sentence) for o in outcomes)
-        checks.append(outcome and _has_count(sentence, counted))
+        checks["count"] = outcome and _has_count(sentence, counted)
+        if between_dates:  # days or months between two dates: a sentence with a date holds one end
+            checks["count"] = checks["count"] or bool(_FULL_DATE.search(sentence))
+    if "share" in intents:
+        checks["share"] = bool(_PERCENT.search(sentence))
+    if "phone" in intents:
+        checks["phone"] = bool(_PHONE.search(sentence))
     if not checks and "who" in intents:
-        checks.append(bool(_WHO.search(sentence)))
-    # A question asking for a date and an amount is answered by sentences holding either.
-    return not checks or any(checks) if len(checks) > 1 else not checks or checks[0]
+        checks["who"] = bool(_WHO.search(sentence))
+    return checks
 
 
 class ExtractiveComposer:
@@ -293,11 +308,18 @@ class ExtractiveComposer:
         judged = Judged(query, scored, weights, passages, self.thresholds, now)
         if gate := first_refusal(SELECTION_GATES, judged):
             return [], gate.name, gate.nearby(judged)
-        chosen = self._choose(query, scored, weights)
+        known = frozenset(t for t in weights if index.idf(t))
+        chosen = self._choose(query, scored, weights, known)
         if query.countries:
             # A question about a country ("the contact point in Germany") is answered by a sentence about it, and
             # the other countries' sentences ("the contact point in France") are no part of the answer.
             chosen = chosen[:1] + [s for s in chosen[1:] if not about_other_countries(s.text, query.countries)]
+            # A question asking several things leads with the first chosen sentence about a country asked ("Could
+            # Hungarian towns take part in 2001? What were the deadlines?": the candidate countries, then the
+            # deadlines); one asking one thing is answered by its best sentence or refused (the country gate).
+            about = next((s for s in chosen if any(covers_country(s.text, c) for c in query.countries)), None)
+            if len(query.parts) > 1 and about is not None and about is not chosen[0]:
+                chosen = [about, *(s for s in chosen if s is not about)]
         judged.chosen = _lead_with_knowledge(chosen, query)
         if gate := first_refusal(ANSWER_GATES, judged):
             return [], gate.name, gate.nearby(judged)
@@ -338,6 +360,8 @@ class ExtractiveComposer:
         counted |= frozenset().union(*(query.related.get(t, frozenset()) for t in counted))
         related = query.related
         outcomes = outcomes_asked(query.search_text) if "count" in query.intents else ()
+        between_dates = bool(counted) and counted <= _TIME_UNITS and query.operation == "difference"
+        several = len(query.parts) > 1
         out: list[Scored] = []
         seen: set[str] = set()
         for rank, passage in enumerate(passages):
@@ -346,13 +370,16 @@ class ExtractiveComposer:
                 if key in seen:
                     continue
                 seen.add(key)
-                fits = _fits_intent(sentence, query.intents, years, counted, outcomes)
+                checks = _intent_checks(sentence, query.intents, years, counted, outcomes, between_dates, several)
+                fits = not checks or any(checks.values())
                 if not fits and counted and query.language != "en":
                     # What a question in another language counts may have no English word ("câte cifre"): the
                     # sentence's aligned translation in that language can still hold the count ("9 cifre").
                     doc_id = str(passage.metadata.get("doc_id", ""))
                     translated = index.sentence_translations.translate(doc_id, sentence, query.language)
-                    fits = translated is not None and _fits_intent(translated, query.intents, years, counted)
+                    if translated is not None:
+                        checks = _intent_checks(translated, query.intents, years, counted)
+                        fits = not checks or any(checks.values())
                 covered = {t for t in weights if t in found or related.get(t, frozenset()) & found}
                 overlap = sum(w * (1.0 if t in covered else 0.5 if t in header else 0.0) for t, w in weights.items())
                 overlap /= total
@@ -368,12 +395,18 @@ class ExtractiveComposer:
                 matched = frozenset(t for t in covered if weights[t] > 0)
                 sims = passage.sentence_similarities
                 similarity = float(sims[position]) if sims is not None and position < len(sims) else None
-                out.append(Scored(sentence, passage, rank, score, overlap, fits, position, matched, found, similarity))
+                unmet = frozenset(name for name, met in checks.items() if not met)
+                out.append(
+                    Scored(sentence, passage, rank, score, overlap, fits, position, matched, found, similarity, unmet)
+                )
         _add_similarity(out, self.thresholds.semantic_weight)
         out.sort(key=lambda s: s.score, reverse=True)
         return out, weights
 
-    def _choose(self, query: Query, scored: list[Scored], weights: dict[str, float]) -> list[Scored]:
+    def _choose(
+        self, query: Query, scored: list[Scored], weights: dict[str, float], known: frozenset[str] = frozenset()
+    ) -> list[Scored]:
+        """The sentences that answer, best first. ``known``: the question's terms the documents use."""
         limit = self.max_list if "list" in query.intents else self.max_sentences
         best = scored[0].score
         chosen: list[Scored] = []
@@ -385,6 +418,27 @@ class ExtractiveComposer:
             if any(_similar(s, c) for c in chosen):
                 continue
             chosen.append(s)
+        # Questions run together ("the deadline and the min nr of countries"): each part no chosen sentence answers
+        # gets the best sentence that does, right after the answers before it.
+        for at, part in enumerate(_part_terms(query, weights, known)[1:], 1):
+            covered = frozenset().union(*(c.terms for c in chosen))
+            if _share(part, covered, weights) >= 0.5:
+                continue
+            answering = next(
+                (
+                    s
+                    for s in scored[:25]
+                    if s not in chosen
+                    and _share(part, s.terms, weights) >= 0.5
+                    and s.score >= 0.4 * best
+                    and same_year(s, query)
+                    and same_call(s, query)
+                    and not any(_similar(s, c) for c in chosen)
+                ),
+                None,
+            )
+            if answering is not None:
+                chosen.insert(min(at, len(chosen)), answering)
         # Questions with several parts: add sentences that cover question terms no chosen sentence covers (the
         # years of a question naming several are covered year by year below).
         total = sum(weights.values()) or 1.0
@@ -456,7 +510,13 @@ class ExtractiveComposer:
         # Words of the question's own language that the glossary knows are vocabulary, not names ("Rețele de
         # orașe", "Städtepartnerschaften").
         vocabulary = {t for w in domain_words(text, query.language) for t in tokens(w)}
-        unknown = {t for t in names if not index.doc_freq.get(t) and t not in countries and t not in vocabulary}
+        # So are the words the documents' aligned translations use in that language ("Memoria Europea").
+        vocabulary |= index.translated_terms(query.language) if query.language != "en" else frozenset()
+        unknown = {
+            t
+            for t in names
+            if not index.doc_freq.get(t) and t not in countries and t not in vocabulary and not index.starts_a_word(t)
+        }
         if not _in_capitals(text):
             known = index.acronyms | _KNOWN_TERMS
             unknown |= {fold(a) for a in re.findall(r"\b[A-Z]{4,}\b", text) if fold(a) not in known}
@@ -651,6 +711,19 @@ _VALUE_WORDS = GATE_CUES | frozenset(tokens("total overall whole available alloc
 class _Disclosed(Scored):
     """A chosen sentence whose sources are all secondary and that gives another value than an official one
     answering the same thing: ``_cite`` shows it after the answer, as another source's."""
+
+
+def _part_terms(query: Query, weights: dict[str, float], known: frozenset[str]) -> list[frozenset[str]]:
+    """The weighted terms the documents use of each part of a question asking several things (``Query.parts``)."""
+    if len(query.parts) < 2:
+        return []
+    return [frozenset(t for t in content_tokens(p) if weights.get(t, 0.0) > 0 and t in known) for p in query.parts]
+
+
+def _share(terms: frozenset[str], covered: frozenset[str], weights: dict[str, float]) -> float:
+    """How much of ``terms``' weight ``covered`` holds (1 when there are none)."""
+    total = sum(weights[t] for t in terms)
+    return sum(weights[t] for t in terms & covered) / total if total else 1.0
 
 
 def _by_authority(chosen: list[Scored], query: Query, weights: dict[str, float], keep: float) -> list[Scored]:

@@ -54,6 +54,7 @@ class Scored:
     terms: frozenset[str] = frozenset()
     words: frozenset[str] = frozenset()  # all its tokens (for near repeats)
     similarity: float | None = None  # the model's cosine of the question and this sentence (its own scale)
+    unmet: frozenset[str] = frozenset()  # the intents asked whose need it does not meet (it may meet another's)
 
 
 @dataclass(frozen=True)
@@ -160,13 +161,21 @@ def _date(day: str, month: str, year: str) -> dt.date | None:
         return None
 
 
+def _cue_tokens(intents: set[str] | frozenset[str]) -> set[str]:
+    return {t for name in intents for cue in INTENT_CUES.get(name, ()) for t in tokens(cue)}
+
+
 def gate_overlap(best: Scored, weights: dict[str, float], query: Query) -> float:
     """The best sentence's coverage for the refusal decision: a sentence that holds what is asked also answers the
     question's cue words ("closed on 18 April 2024" answers "deadline", "EUR 60,000" answers "amount")."""
     if not (best.fits_intent and query.intents):
         return best.overlap
     total = sum(weights.values()) or 1.0
-    return best.overlap + sum(w for t, w in weights.items() if t in GATE_CUES and t not in best.terms) / total
+    # Only the cue words of what it holds: a sentence with a date answers "when", not "what share" of a question
+    # asking both.
+    unanswered = _cue_tokens(best.unmet) - _cue_tokens(set(query.intents) - best.unmet)
+    credited = GATE_CUES - unanswered
+    return best.overlap + sum(w for t, w in weights.items() if t in credited and t not in best.terms) / total
 
 
 def dates_in(text: str) -> list[dt.date]:
@@ -268,9 +277,19 @@ def _weak(j: Judged) -> bool:
 EXACT_INTENTS = exact_intents()
 
 
+# How many of the best sentences may hold what a question asking several things asks by its intents.
+_PARTS_READ = 5
+
+
 def _misfit(j: Judged) -> bool:
     exact = bool(EXACT_INTENTS & set(j.query.intents))
-    return not j.best.fits_intent and (exact or j.best.overlap < j.thresholds.misfit_overlap)
+    if not j.best.fits_intent:
+        if len(j.query.parts) > 1 and any(s.fits_intent for s in j.scored[:_PARTS_READ]):
+            return False  # a question asking several things: the best sentence may answer another of them
+        return exact or j.best.overlap < j.thresholds.misfit_overlap
+    # A question asking one thing is not answered by a sentence holding another detail it names in passing ("what
+    # percentage is paid when the agreement is signed?": a date is no percentage).
+    return len(j.query.parts) <= 1 and bool(EXACT_INTENTS & j.best.unmet)
 
 
 def _country_missing(j: Judged) -> bool:
@@ -318,7 +337,8 @@ SELECTION_GATES: tuple[Gate, ...] = (
         _misfit,
         _near_best,
         "The best sentence does not hold what is asked (a date, an amount of the right kind, a count), when that is "
-        "an exact detail or the sentence covers little (``misfit_overlap``).",
+        "an exact detail or the sentence covers little (``misfit_overlap``); or, for a question asking one thing, it "
+        "holds another detail the question names but not the exact one asked (a date, not a percentage).",
     ),
     Gate(
         "year",

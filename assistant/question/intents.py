@@ -34,7 +34,7 @@ INTENTS: dict[str, Intent] = {
         Intent("upcoming", "a call still open or coming, with its deadline"),
         Intent("date", "a date (or a year) of the event asked about"),
         Intent("date_open", "the day a call opens"),
-        Intent("date_close", "the day a call closes: its deadline"),
+        Intent("date_close", "the day a call closes: its deadline", exact=True),
         Intent("date_results", "when applicants hear the results"),
         Intent("time", "a time of day (17:00 CET)", exact=True),
         Intent("amount", "a sum of money"),
@@ -44,11 +44,13 @@ INTENTS: dict[str, Intent] = {
         Intent("count", "a number of the things counted", exact=True),
         Intent("who", "who may apply, took part or received a grant"),
         Intent("list", "the items asked for (strands, priorities, countries)"),
+        Intent("share", "a share in per cent (26%)", exact=True),
+        Intent("phone", "a telephone number", exact=True),
     )
 }
 
 # The intents a question holds by a cue alone, in the order ``detect`` lists them; the others refine these.
-CUED = ("upcoming", "date", "amount", "count", "who", "list")
+CUED = ("upcoming", "date", "amount", "count", "who", "list", "share", "phone")
 
 # Which date a date question asks about: the first of these whose cues it holds.
 DATE_EVENTS = ("date_results", "date_open", "date_close")
@@ -100,6 +102,13 @@ def _sized_grant() -> re.Pattern[str]:
     return re.compile(rf"(?:{_any(words('size'))})(\s+[\w-]+){{0,2}}?\s+(?:{_any(words('sized'))})")
 
 
+@cache
+def _negated() -> re.Pattern[str]:
+    # A negation, an optional article, then the cue of a kind of amount it denies.
+    kinds = "|".join(cue_pattern(c) for name in ("per_project", "maximum", "budget") for c in cues(name))
+    return re.compile(rf"(?:{_any(words('negation'))})\s+(?:(?:the|a|an|le|la|il|el|der|die|das)\s+)?(?:{kinds})")
+
+
 def detect(folded: str) -> list[str]:
     """The intents of a folded question (with the English terms of its domain words), in a fixed order."""
     # A budget line or heading is a place in the EU budget, not an amount: its first word is no cue.
@@ -107,26 +116,34 @@ def detect(folded: str) -> list[str]:
     found = [name for name in CUED if pattern(name).search(folded)]
     if "amount" not in found and _sized_grant().search(folded):  # "the maximum twinning grant"
         found.append("amount")
-    if "amount" in found and "count" in found:
-        # "combien de projets", "cuantos": an amount cue that is only the start of a count cue asks no amount.
-        counts = [m.span() for m in pattern("count").finditer(folded)]
-        amounts = [m.span() for m in pattern("amount").finditer(folded)]
-        if all(any(a <= x and y <= b for a, b in counts) for x, y in amounts):
-            found.remove("amount")
+    # A cue that is only part of another intent's cue asks nothing of its own: "combien de projets", "cuantos" ask
+    # no amount; "the phone number of" asks no count.
+    for inner, outer in (("amount", "count"), ("count", "phone")):
+        if inner in found and outer in found and _inside(inner, outer, folded):
+            found.remove(inner)
     if pattern("time").search(folded):  # a time of day is asked of a date
         found += [i for i in ("date", "time") if i not in found]
     if "date" in found and "upcoming" not in found:
         # Which date: a call's opening, its closing, or when results came out (each must be what is answered).
         found += [event for event in DATE_EVENTS if pattern(event).search(folded)][:1]
     if "amount" in found:
-        # Which amount: what one project gets (and whether its maximum is asked), else the call's whole budget.
-        if pattern("per_project").search(folded):
+        # Which amount: what one project gets (and whether its maximum is asked), else the call's whole budget; a
+        # denied cue asks nothing ("not per project, the whole call").
+        affirmed = _negated().sub(" ", folded)
+        if pattern("per_project").search(affirmed):
             found.append("per_project")
-            if pattern("maximum").search(folded):
+            if pattern("maximum").search(affirmed):
                 found.append("maximum")
-        elif pattern("budget").search(folded):
+        elif pattern("budget").search(affirmed):
             found.append("budget")
     return found
+
+
+def _inside(inner: str, outer: str, folded: str) -> bool:
+    """Whether every cue of intent ``inner`` in a folded text lies inside a cue of intent ``outer``."""
+    outers = [m.span() for m in pattern(outer).finditer(folded)]
+    inners = [m.span() for m in pattern(inner).finditer(folded)]
+    return all(any(a <= x and y <= b for a, b in outers) for x, y in inners)
 
 
 def named_cues(folded: str) -> list[str]:

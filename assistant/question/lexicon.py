@@ -28,7 +28,17 @@ PRIORITY: dict[str, tuple[str, ...]] = {
 Operation = Literal["difference", "sum"]
 # The word lists of the intent rules (assistant/question/intents.py).
 IntentWords = Literal[
-    "size", "sized", "budget_place", "upcoming_context", "duration", "money", "smallest", "qualifiers", "call_words"
+    "size",
+    "sized",
+    "budget_place",
+    "upcoming_context",
+    "duration",
+    "money",
+    "smallest",
+    "qualifiers",
+    "call_words",
+    "negation",
+    "time_units",
 ]
 
 
@@ -52,6 +62,11 @@ class Lexicon(BaseModel):
     day_words: list[str] = []
     # Words joining two years into a range ("2021 to 2026", "dal 2021 al 2026", "von 2021 bis 2026").
     year_range: list[str] = []
+    # Folded words of courtesy that may follow thanks, a greeting or a goodbye in a message that asks nothing
+    # ("thank you very much for your help", "Danke, schönes Wochenende noch!").
+    courtesy: list[str] = []
+    # Folded question words ("where", "pourquoi", "wie"): a follow-up asking with one asks its own thing.
+    interrogatives: list[str] = []
 
     @field_validator("intents")
     @classmethod
@@ -181,3 +196,17 @@ def cue_kinds(text: str, lang: str, key: Literal["relative", "operation"]) -> li
 def cue(text: str, lang: str, key: Literal["relative", "operation"]) -> str | None:
     """The first cue kind of ``key`` that ``text`` names (in its language or in English), or None."""
     return next(iter(cue_kinds(text, lang, key)), None)
+
+
+@cache
+def courtesy_words() -> frozenset[str]:
+    """The courtesy words of all languages (a message may thank in one and wish in another)."""
+    from assistant.question.languages import LANGUAGES  # the languages module reads these files too
+
+    return frozenset(w for lang in LANGUAGES for w in lexicon(lang).courtesy)
+
+
+def asks_with_own_word(text: str, lang: str) -> bool:
+    """Whether ``text`` holds a question word of ``lang`` or English ("where's their HQ?", "wo ist der Sitz?")."""
+    found = set(fold(text).replace("'", " ").split())
+    return bool(found & (set(lexicon(lang).interrogatives) | set(lexicon("en").interrogatives)))

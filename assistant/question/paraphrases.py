@@ -85,6 +85,8 @@ PARAPHRASES: dict[str, str] = {
     "outcome": "results",
     "waiting list": "reserve list",
     # people and bodies
+    "hq": "headquarters",
+    "head office": "headquarters",
     "young people": "young",  # not the participants in general
     "people": "participants",
     "attendees": "participants",

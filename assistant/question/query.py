@@ -15,7 +15,16 @@ from typing import Protocol
 
 from assistant.question.intents import CUED, cues, detect, named_cues, settle
 from assistant.question.languages import LANGUAGES, detect_language, english_terms, english_word
-from assistant.question.lexicon import asks_elapsed, cue, cue_kinds, without_cues, year_ranges
+from assistant.question.lexicon import (
+    asks_elapsed,
+    asks_with_own_word,
+    courtesy_words,
+    cue,
+    cue_kinds,
+    lexicon,
+    without_cues,
+    year_ranges,
+)
 from assistant.question.paraphrases import related_terms
 from assistant.question.places import countries_named, names_a_country, strip_countries
 from assistant.question.text import STOPWORDS, content_tokens, fold, words
@@ -192,7 +201,7 @@ def _count_cue() -> re.Pattern[str]:
     alternatives = "|".join(
         re.escape(c := cue.rstrip("* ")) + (r"\s*" if c.endswith("'") else r"\s+") for cue in cues("count")
     )
-    return re.compile(rf"\b(?:{alternatives})([a-z\s-]+)")
+    return re.compile(rf"\b(?:{alternatives})([a-z0-9\s-]+)")
 
 
 # Auxiliaries that end what a count in another language counts ("combien de jeunes ont participé").
@@ -202,20 +211,26 @@ _FOREIGN_VERBS = frozenset(
 )
 
 
-# "And" and "or" of the seven languages, which join two words of what a count counts.
-_AND_OR = frozenset("and or et ou e o y und oder es vagy si sau".split())
+# "And" ("n" in chat) and "or" of the seven languages, which join two words of what a count counts.
+_AND_OR = frozenset("and n or et ou e o y und oder es vagy si sau".split())
 
 
 def counted_terms(question: str, lang: str) -> list[str]:
-    """What a "how many" question counts: the content words right after its cue, up to the first function
-    word, in English ("how many TT projects were funded" -> tt, projects; "cuántos proyectos" -> projects).
+    """What a "how many" question counts: the content words right after its cue (a year passed over), up to the
+    first function word, in English ("how many TT projects were funded" -> tt, projects; "how many NT 2023
+    proposals" -> nt, proposals; "cuántos proyectos" -> projects).
     Empty when the cue is followed by a verb ("how many were given")."""
-    match = _count_cue().search(fold(question))
+    folded = fold(question)
+    for pattern in CALL_PATTERNS:  # a call's name is one word of what is counted ("networks of towns proposals")
+        folded = re.sub(pattern, lambda m: m.group(0).replace(" ", "-"), folded)
+    match = _count_cue().search(folded)
     if not match:
         return []
     out: list[str] = []
     for word in match.group(1).split()[:4]:
-        if word in _AND_OR and out:  # "how many TT and NT projects": both name what is counted
+        if word in _AND_OR and not out:  # "how many n worth how much": nothing named is counted
+            break
+        if word in _AND_OR or word.isdigit():  # "how many TT and NT projects", "how many NT 2023 proposals"
             continue
         if word in STOPWORDS or (lang != "en" and word in _FOREIGN_VERBS):
             break
@@ -272,6 +287,8 @@ class Query:
     asked: str = ""
     # Whether it asks how long ago something happened ("how many years ago ...?"): a date, counted to today.
     elapsed: bool = False
+    # The questions run together in the asking sentences (``asked_parts``), each with its English terms.
+    parts: tuple[str, ...] = ()
 
     @property
     def search_text(self) -> str:
@@ -313,14 +330,16 @@ def _entities(text: str) -> tuple[list[int], list[str], list[str]]:
 def small_talk_kind(text: str) -> str | None:
     """'greeting', 'thanks', 'bye' or 'about' when the whole message is small talk; else None."""
     folded = " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
-    if not folded or len(folded.split()) > 6:
+    if not folded or len(folded.split()) > 10:
         return None
     for kind, phrases in _SMALL_TALK.items():
         for phrase in phrases:
-            if folded == phrase or (folded.startswith(phrase + " ") and len(folded.split()) <= len(phrase.split()) + 2):
-                rest = folded[len(phrase) :].split()
-                if all(w in {"there", "all", "you", "so", "much", "a", "lot", "again", "everyone", "!"} for w in rest):
-                    return kind
+            if folded == phrase:
+                return kind
+            if not folded.startswith(phrase + " "):
+                continue
+            if all(w in courtesy_words() for w in folded[len(phrase) :].split()):
+                return kind
     return None
 
 
@@ -381,6 +400,12 @@ def _merge(question: str, previous: str, lang: str = "en") -> str:
     # Its subject words: not its call, year or relative year ("et celui de l'annee derniere ?" names no subject).
     bare = without_cues(question, lang, "relative")
     subject = [w for w in words(_strip(bare, [*CALL_PATTERNS, _YEAR.pattern])) if w not in _FILLER]
+    own = [w for w in subject if w not in STOPWORDS and w not in lexicon(lang).interrogatives]
+    if own and not own_intents and asks_with_own_word(question, lang) and not _ANAPHORA.search(fold(question)):
+        # Its own question about the same body or call ("where's their HQ?" after "who is CEMR's president?"):
+        # carry only the previous question's names, not what it asked about ("how was it calculated?" asks about
+        # what was asked before).
+        return " ".join([question, *_context(_strip(previous, remove))]).strip()
     if len([w for w in subject if w not in STOPWORDS]) >= 2:
         # A new subject ("And the Union values strand?"): carry what the previous question asked for (its cue
         # words: "how much") and its names, not its old subject.
@@ -406,6 +431,25 @@ def asked_part(text: str) -> str:
         return text
     asking = [s for s in sentences if "?" in s]
     return " ".join(asking or sentences[-1:])
+
+
+# Where a question joins two questions: a question mark or semicolon, or "and" (in the languages whose word for it
+# is not also a common name part) before the second question's words.
+_PART_BREAK = re.compile(r"[?;]|,?\s+\b(?:and|et|und|és|și|şi)\b\s+", re.I)
+
+
+def asked_parts(text: str) -> tuple[str, ...]:
+    """The questions run together in the asking sentences ("nt 2022 deadline and min nr of countries", "who is
+    the contact point, and can they apply for us?"): each part with words of content, in order, not the answers a
+    question offers ("Midi ou 17h ?"); one part when the question asks one thing."""
+    parts = [p.strip(" ,.") for p in _PART_BREAK.split(asked_part(text))]
+    return tuple(p for p in parts if any(not t.isdigit() for t in content_tokens(p)) and not _offered(p))
+
+
+def _offered(part: str) -> bool:
+    """Whether a part only offers answers to choose from ("Midi ou 17h ?", "80%? 90%?", "by post or online?")."""
+    found = words(fold(part))
+    return len(found) <= 4 and bool(set(found) & _AND_OR - {"and", "n", "et", "e", "y", "und", "es", "si"})
 
 
 # The topics that are calls with a year (a range of years names each year's call).
@@ -483,6 +527,7 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         relatives=relatives,
         asked=asked_part(question),
         elapsed=elapsed,
+        parts=tuple(" ".join([p, *english_terms(p, lang)]) for p in asked_parts(question)),
         operation=operation,
     )
 

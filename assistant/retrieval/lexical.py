@@ -14,7 +14,7 @@ from assistant.calls import CallRegistry
 from assistant.calls.registry import ProgrammeFacts
 from assistant.dates import Deadline, deadlines
 from assistant.ingest.splitting import Chunk
-from assistant.question.text import stem, words
+from assistant.question.text import content_tokens, stem, words
 from assistant.retrieval.translations import SentenceTranslations
 from assistant.retrieval.vectors import ChunkVectors
 
@@ -74,6 +74,7 @@ class LexicalIndex:
         self.acronyms = frozenset(w.lower() for c in chunks for w in _ACRONYM.findall(c.text))
         self._deletions = _deletions(self.vocabulary)
         self.median_idf = self._median_idf()
+        self._translated_terms: dict[str, frozenset[str]] = {}
 
     @classmethod
     def from_collection(cls, collection: Any, page: int = 5000) -> LexicalIndex:
@@ -101,6 +102,21 @@ class LexicalIndex:
 
     def __len__(self) -> int:
         return len(self.chunks)
+
+    def starts_a_word(self, stem: str) -> bool:
+        """Whether some word of the documents starts with ``stem`` (5 letters or more): a place named in another
+        form ("Gorizia" in "Il Goriziano") or a name's inflection is not unknown to them."""
+        return len(stem) >= 5 and any(w.startswith(stem) for w in self.vocabulary)
+
+    def translated_terms(self, lang: str) -> frozenset[str]:
+        """The content tokens of the aligned translations in ``lang``: the words the documents use in that language
+        ("Memoria Europea", "Estrellas de Oro"), so that a question's capitalised term of its own language is not
+        taken for a name no document holds."""
+        if lang not in self._translated_terms:
+            self._translated_terms[lang] = frozenset(
+                t for c in self.translations if c.metadata.get("language") == lang for t in content_tokens(c.text)
+            )
+        return self._translated_terms[lang]
 
     @cached_property
     def calls(self) -> CallRegistry:

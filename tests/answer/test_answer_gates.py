@@ -120,9 +120,9 @@ def test_options_offered_do_not_make_a_refusal() -> None:
     ],
 )
 def test_a_period_counted_from_an_event_answers_a_deadline(sentence: str, fits: bool) -> None:
-    from assistant.answer.extractive import _fits_intent
+    from assistant.answer.extractive import _intent_checks
 
-    assert _fits_intent(sentence, ["date", "date_close"]) is fits
+    assert _intent_checks(sentence, ["date", "date_close"]) == {"date": fits}
 
 
 SUBMIT = Chunk(
@@ -413,3 +413,33 @@ def test_a_close_sentence_about_the_call_asked_leads_over_one_about_another_call
     question = "Can our twinning committee apply to the 2026 town twinning call itself, and must it register first?"
     answer = _composer_answers(ExtractiveComposer(), question, chunks)
     assert answer.answered and answer.answer.startswith("Twinning committees can apply"), answer.answer
+
+
+GRANTS = [
+    Chunk(f"g{i}", text, {"doc_id": f"g{i}"})
+    for i, text in enumerate(
+        [
+            "The maximum Europe for Citizens town twinning grant in 2014-2020 was EUR 25,000.",
+            "Under Europe for Citizens 2014-2020, a town twinning project could receive at most EUR 25,000.",
+            "In 2014-2020 Europe for Citizens capped each town twinning grant at a maximum of EUR 25,000.",
+            "The maximum town twinning grant under Europe for Citizens 2007-2013 was EUR 25,000.",
+            "The maximum grant per project in the 2023 Town Twinning call was EUR 50,745.",
+            "A Europe for Citizens town twinning project in 2014-2020 could last at most 21 days.",
+        ]
+    )
+]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Under Europe for Citizens 2014-2020, what was the maximum town twinning grant and how long could a project "
+        "last?",
+        "max town twinning grant under europe for citizens 2014-2020? how long could a project last?",
+    ],
+)
+def test_each_question_run_together_gets_its_answer(question: str) -> None:
+    # Several sentences give the maximum grant asked first and fill the answer; the one that says how long a
+    # project lasts answers the second question and is quoted too.
+    answer = _composer_answers(ExtractiveComposer(), question, GRANTS)
+    assert answer.answered and "EUR 25,000" in answer.answer and "21 days" in answer.answer, answer.answer

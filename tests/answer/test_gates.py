@@ -120,3 +120,77 @@ def test_the_future_gate_reads_what_is_asked_not_the_context() -> None:
     question = "Our association turns 35 next year. When was the first twinning congress held?"
     answer = _ask(question, ["The first twinning congress was held on 3 May 1951."])
     assert answer.answered and answer.refused_by is None, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong", "right"),
+    [
+        # A share needs a percentage; a telephone number needs one (a mailbox is not one).
+        (
+            "What percentage of the PIC registration fee is paid when the form is signed?",
+            ["The PIC registration fee was set in 2021 and is paid when the form is signed."],
+            ["Of the PIC registration fee, 40% is paid when the form is signed."],
+        ),
+        (
+            "What is the phone number of the PIC helpdesk?",
+            ["The PIC helpdesk answers at PIC-HELP@ec.europa.eu."],
+            ["The PIC helpdesk answers at +32 2 299 11 11."],
+        ),
+    ],
+)
+def test_an_exact_detail_asked_alone_needs_a_sentence_that_holds_it(
+    question: str, wrong: list[str], right: list[str]
+) -> None:
+    # The first question also says "when": a sentence with a year holds a date, not the percentage asked.
+    refused = _ask(question, wrong)
+    assert not refused.answered and refused.refused_by == "intent", refused.answer
+    assert _ask(question, right).answered
+
+
+def test_a_place_named_in_another_form_is_no_unknown_name() -> None:
+    # "Gorizia" is written in the documents only inside "Goriziano": the question is answered, not refused.
+    sentences = ["The Il Goriziano article gives 19 September 2025 as the deadline of the PIC call."]
+    answer = _ask("What deadline did the Gorizia article give for the PIC call?", sentences)
+    assert answer.answered and answer.refused_by is None, answer.answer
+
+
+def test_a_term_of_the_questions_language_that_the_translations_use_is_no_unknown_name() -> None:
+    # "Estrellas de Oro" is not English, but the documents' Spanish translation writes it: not an unknown name.
+    english = Chunk("gs", "In 2006, 11 Golden Stars of Town Twinning were awarded.", {"doc_id": "gs.md"})
+    spanish = Chunk(
+        "es-gs",
+        "En 2006 se concedieron 11 Estrellas de Oro del hermanamiento.",
+        {"doc_id": "es/gs.md", "translation_of": "gs.md", "language": "es"},
+    )
+    question = analyse("¿Cuántas Estrellas de Oro del hermanamiento se dieron en 2006?")
+    assert question.language == "es"
+    passages = [Passage(english, 1.0, 0.5)]
+    now = fixed_clock(2026, 1, 1)()
+    without = COMPOSER.compose(question, passages, LexicalIndex([english, ELSEWHERE]), now)
+    assert without.refused_by == "unknown_name"
+    answer = COMPOSER.compose(question, passages, LexicalIndex([english, ELSEWHERE], translations=[spanish]), now)
+    assert answer.answered and "11" in answer.answer, answer.answer
+
+
+def test_a_date_asked_with_its_time_is_answered_when_only_the_date_is_known() -> None:
+    # Two questions run together: the day answers the first even though no sentence gives the hour.
+    sentences = ["The PIC call closes on 3 May 2027.", "The PIC call's closing time is set by the agency."]
+    answer = _ask("When does the PIC call close, and at what time?", sentences)
+    assert answer.answered and "3 May 2027" in answer.answer, answer.answer
+    # Asked alone, the hour is an exact detail no sentence holds.
+    refused = _ask("At what time does the PIC call close?", sentences)
+    assert not refused.answered and refused.refused_by == "intent", refused.answer
+
+
+def test_a_sentence_about_the_country_asked_leads() -> None:
+    # The deadlines rank first, but a question naming a country is answered first by the sentence about it.
+    sentences = [
+        "The 2001 PIC call had three deadlines: 22 December 2000, 9 March 2001 and 10 August 2001.",
+        "Candidate countries such as Poland and Malta were eligible in the 2001 PIC call.",
+    ]
+    answer = _ask(
+        "Were candidate countries such as Poland eligible for the 2001 PIC call, and what were the deadlines?",
+        sentences,
+    )
+    assert answer.answered and answer.answer.startswith("Candidate countries such as Poland"), answer.answer
+    assert "10 August 2001" in answer.answer

@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.answer.facts import asked_attributes
-from assistant.question.query import analyse, small_talk_kind
+from assistant.question.query import analyse, asked_parts, counted_terms, small_talk_kind
 
 TT_2024 = [
     {"role": "user", "content": "When is the 2024 Town Twinning deadline?"},
@@ -114,6 +114,10 @@ def test_language_hint_wins() -> None:
         ("Köszönöm", "thanks"),
         ("bye", "bye"),
         ("who are you?", "about"),
+        # Courtesy words (the lexicons' ``courtesy``) after thanks or a goodbye ask nothing.
+        ("Danke, schönes Wochenende noch!", "thanks"),
+        ("thank you very much for your help", "thanks"),
+        ("Muchas gracias, buen fin de semana", "thanks"),
     ],
 )
 def test_small_talk_is_recognised(text: str, kind: str) -> None:
@@ -121,7 +125,16 @@ def test_small_talk_is_recognised(text: str, kind: str) -> None:
     assert analyse(text).small_talk == kind
 
 
-@pytest.mark.parametrize("text", ["Hi, when is the 2024 deadline?", "thanks, and what about networks of towns?"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, when is the 2024 deadline?",
+        "thanks, and what about networks of towns?",
+        "hi, what is cerv",
+        "thanks for the 2024 deadline",
+        "Danke, und das Budget für 2025",
+    ],
+)
 def test_questions_with_small_talk_words_are_still_questions(text: str) -> None:
     assert small_talk_kind(text) is None
 
@@ -134,6 +147,22 @@ def test_follow_up_with_a_new_subject_drops_the_old_one() -> None:
     q = analyse("And the Union values strand?", history)
     assert "amount" in q.intents
     assert "engagement" not in q.standalone and "Union values strand" in q.standalone
+
+
+@pytest.mark.parametrize(
+    ("previous", "question", "kept", "dropped"),
+    [
+        # Its own question word and subject about the same body: only the body's name is carried.
+        ("who is CEMR's president?", "where's their HQ?", "CEMR", "president"),
+        # "it" is what was asked before: the whole question is carried.
+        ("What was the maximum grant under Europe for Citizens 2007-2013?", "how was it calculated?", "maximum", ""),
+    ],
+)
+def test_a_follow_up_asking_its_own_question_keeps_only_the_names(
+    previous: str, question: str, kept: str, dropped: str
+) -> None:
+    standalone = analyse(question, [{"role": "user", "content": previous}, {"role": "assistant", "content": "."}])
+    assert kept in standalone.standalone and (not dropped or dropped not in standalone.standalone.lower())
 
 
 @pytest.mark.parametrize(
@@ -209,7 +238,9 @@ def test_words_near_money_do_not_make_an_amount_question(text: str) -> None:
         ("Ki a kapcsolattartó Németországban?", ["germany"]),
         ("Can our partner in Jordan apply, or only towns in Chad?", ["jordan", "chad"]),
         ("Is the jordan river near our Partner town in Chad?", ["chad"]),  # a country name is capitalised
-        ("can a town in bosnia apply? is a turkey dinner a cost?", ["bosnia"]),  # lower case: names count
+        ("can a town in bosnia apply? is a dinner a cost?", ["bosnia"]),  # lower case: names count
+        # An English name CLDR replaced ("Türkiye") is still the country (demonyms.yaml).
+        ("Could a Polish or Turkish town take part? Turkey was a candidate country.", ["poland", "turkiye"]),
         # Adjectives (demonyms.yaml), written in lower case in most of the languages, but not a language's name.
         ("Un comune serbo e uno albanese possono partecipare insieme?", ["serbia", "albania"]),
         ("Une ville française et une commune allemande peuvent-elles candidater ?", ["france", "germany"]),
@@ -363,3 +394,44 @@ def test_a_range_of_call_years_names_each_year(question: str, years: list[int]) 
 def test_how_long_ago_asks_for_a_date_not_a_count(question: str) -> None:
     query = analyse(question)
     assert query.elapsed and "date" in query.intents and "count" not in query.intents
+
+
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("nt 2022 deadline and min nr of countries", ("nt 2022 deadline", "min nr of countries")),
+        (
+            "We're a town in Portugal. Who is the contact point, and can they apply for us?",
+            ("Who is the contact point", "can they apply for us"),
+        ),
+        ("in wie vielen sprachen gibts twinning.org? und hat der RGRE ein handbuch?", None),
+        ("When is the 2024 deadline?", ("When is the 2024 deadline",)),
+        # The answers a question offers are no question of their own.
+        (
+            "À quelle heure ferme l'appel 2026 le 23 septembre ? Midi ou 17h ?",
+            ("À quelle heure ferme l'appel 2026 le 23 septembre",),
+        ),
+        (
+            "What co-financing rate applies to a TT 2026 grant - 80%? 90%?",
+            ("What co-financing rate applies to a TT 2026 grant - 80%",),
+        ),
+    ],
+)
+def test_questions_run_together_are_parted(text: str, parts: tuple[str, ...] | None) -> None:
+    found = asked_parts(text)
+    assert found == parts if parts is not None else len(found) == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("how many TT projects were funded", ["tt", "projects"]),
+        # A year is passed over: what is counted comes after it.
+        ("How many NT 2023 proposals ended up on the reserve list?", ["nt", "proposals", "ended"]),
+        # "n" is chat for "and": a cue followed by it names nothing counted.
+        ("nt 2023 reserve list how many n worth how much", []),
+        ("how many were given", []),
+    ],
+)
+def test_what_a_count_counts(question: str, counted: list[str]) -> None:
+    assert counted_terms(question, "en") == counted

@@ -151,6 +151,30 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["Did the listing change?", "Is Kiel a partner town?"],
     ),
+    "share": (
+        [
+            "What percentage of the lump sum is paid up front?",
+            "Quel pourcentage des projets était italien ?",
+            "Che percentuale era coordinata da comuni italiani?",
+            "Hány százaléka jutott a harmadik ágnak?",
+            "Ce procent din buget?",
+            "Wie viel Prozent der Mittel?",
+            "¿Qué porcentaje del presupuesto?",
+        ],
+        ["What is the funding rate?", "Can we share the grant with our partner?"],  # "not applicable"; a verb
+    ),
+    "phone": (
+        [
+            "What's the phone number of the EACEA helpdesk?",
+            "Quel est le numéro de téléphone de l'EACEA ?",
+            "Numero di telefono del punto di contatto?",
+            "Mi a telefonszáma?",
+            "Care este numărul de telefon?",
+            "Telefonnummer der Kontaktstelle?",
+            "¿Cuál es el teléfono de la EACEA?",
+        ],
+        ["What's the e-mail address of EACEA?", "Can we phrase the project differently?"],
+    ),
 }
 
 CASES = [
@@ -200,7 +224,22 @@ def test_settle_rules(
 
 
 def test_exact_intents() -> None:
-    assert exact_intents() == {"time", "count", "maximum"}
+    assert exact_intents() == {"date_close", "time", "count", "maximum", "share", "phone"}
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        # A cue inside another intent's cue asks nothing of its own: "the phone number of" counts nothing.
+        ("What's the phone number of EACEA?", ["phone"]),
+        ("How many phone calls did EACEA take?", ["count", "phone"]),
+        # A denied kind of amount is not the one asked: "not per project, the whole call" asks the budget.
+        ("how much was in the TT 2023 pot overall? not per project, the whole call", ["amount", "budget"]),
+        ("How much can one project get, not the total?", ["amount", "per_project"]),
+    ],
+)
+def test_cues_inside_other_cues_and_denied_cues(question: str, expected: list[str]) -> None:
+    assert detect(fold(question)) == expected
 
 
 @pytest.mark.parametrize(
