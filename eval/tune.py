@@ -26,6 +26,7 @@ GRID = {
     "relative_keep": [0.55],
     "semantic_weight": [0.0, 0.5, 1.0],
     "similarity_overlap": [0.6, 1.01],
+    "part_overlap": [0.8, 1.01],
 }
 # The similarity thresholds are on the embedding model's own scale (MiniLM: unrelated text about 0; e5: about 0.7),
 # so their candidates are quantiles of the top similarity that answerable tuning questions get with this model:

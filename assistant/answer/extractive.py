@@ -36,6 +36,7 @@ from assistant.answer.gates import (
     first_refusal,
     gate_overlap,
     of_year,
+    part_share,
     same_call,
     same_year,
 )
@@ -305,11 +306,12 @@ class ExtractiveComposer:
             if on_call:
                 scored.remove(on_call[0])
                 scored.insert(0, on_call[0])
-        judged = Judged(query, scored, weights, passages, self.thresholds, now)
+        known = frozenset(t for t in weights if index.idf(t))
+        parts = _part_terms(query, weights, known)
+        judged = Judged(query, scored, weights, passages, self.thresholds, now, parts=parts)
         if gate := first_refusal(SELECTION_GATES, judged):
             return [], gate.name, gate.nearby(judged)
-        known = frozenset(t for t in weights if index.idf(t))
-        chosen = self._choose(query, scored, weights, known)
+        chosen = self._choose(query, scored, weights, parts)
         if query.countries:
             # A question about a country ("the contact point in Germany") is answered by a sentence about it, and
             # the other countries' sentences ("the contact point in France") are no part of the answer.
@@ -404,9 +406,10 @@ class ExtractiveComposer:
         return out, weights
 
     def _choose(
-        self, query: Query, scored: list[Scored], weights: dict[str, float], known: frozenset[str] = frozenset()
+        self, query: Query, scored: list[Scored], weights: dict[str, float], parts: list[frozenset[str]] = ()
     ) -> list[Scored]:
-        """The sentences that answer, best first. ``known``: the question's terms the documents use."""
+        """The sentences that answer, best first. ``parts``: the weighted terms the documents use of each question
+        run together in the question (``_part_terms``)."""
         limit = self.max_list if "list" in query.intents else self.max_sentences
         best = scored[0].score
         chosen: list[Scored] = []
@@ -420,16 +423,16 @@ class ExtractiveComposer:
             chosen.append(s)
         # Questions run together ("the deadline and the min nr of countries"): each part no chosen sentence answers
         # gets the best sentence that does, right after the answers before it.
-        for at, part in enumerate(_part_terms(query, weights, known)[1:], 1):
+        for at, part in enumerate(parts[1:], 1):
             covered = frozenset().union(*(c.terms for c in chosen))
-            if _share(part, covered, weights) >= 0.5:
+            if part_share(part, covered, weights) >= 0.5:
                 continue
             answering = next(
                 (
                     s
                     for s in scored[:25]
                     if s not in chosen
-                    and _share(part, s.terms, weights) >= 0.5
+                    and part_share(part, s.terms, weights) >= 0.5
                     and s.score >= 0.4 * best
                     and same_year(s, query)
                     and same_call(s, query)
@@ -718,12 +721,6 @@ def _part_terms(query: Query, weights: dict[str, float], known: frozenset[str]) 
     if len(query.parts) < 2:
         return []
     return [frozenset(t for t in content_tokens(p) if weights.get(t, 0.0) > 0 and t in known) for p in query.parts]
-
-
-def _share(terms: frozenset[str], covered: frozenset[str], weights: dict[str, float]) -> float:
-    """How much of ``terms``' weight ``covered`` holds (1 when there are none)."""
-    total = sum(weights[t] for t in terms)
-    return sum(weights[t] for t in terms & covered) / total if total else 1.0
 
 
 def _by_authority(chosen: list[Scored], query: Query, weights: dict[str, float], keep: float) -> list[Scored]:

@@ -78,6 +78,10 @@ class Thresholds:
     # The coverage at which the best sentence answers even when no passage reaches ``min_similarity`` (a short
     # question in its own words: "who or what is the LEAR on the F&T portal?"). 1.01: the similarity gate alone.
     similarity_overlap: float = 1.01
+    # The share of one of a question's parts (``Query.parts``: questions run together) that the best sentence must
+    # cover to answer when its coverage of the whole question is too low ("ncp sweden?? and do they send the
+    # application for us": the contact point answers the first). 1.01: the whole question's coverage alone.
+    part_overlap: float = 1.01
 
     @classmethod
     def for_model(cls, model_name: str) -> Thresholds:
@@ -221,6 +225,7 @@ class Judged:
     thresholds: Thresholds
     now: dt.datetime
     chosen: list[Scored] = field(default_factory=list)
+    parts: list[frozenset[str]] = field(default_factory=list)  # the weighted terms of each part, when several
 
     @property
     def best(self) -> Scored:
@@ -263,10 +268,22 @@ def _dissimilar(j: Judged) -> bool:
     return j.top_similarity < t.min_similarity and gate_overlap(j.best, j.weights, j.query) < t.similarity_overlap
 
 
+def part_share(terms: frozenset[str], covered: frozenset[str], weights: dict[str, float]) -> float:
+    """How much of ``terms``' weight ``covered`` holds (1 when there are none)."""
+    total = sum(weights[t] for t in terms)
+    return sum(weights[t] for t in terms & covered) / total if total else 1.0
+
+
+def _best_part(j: Judged) -> float:
+    """The best sentence's coverage of the part of the question it answers best (0 for a question of one part)."""
+    return max((part_share(p, j.best.terms, j.weights) for p in j.parts if len(p) >= 2), default=0.0)
+
+
 def _weak(j: Judged) -> bool:
     t = j.thresholds
     return (
         gate_overlap(j.best, j.weights, j.query) < t.min_overlap
+        and _best_part(j) < t.part_overlap
         and (not j.similarities or j.top_similarity < t.strong_similarity)
         and (j.best.similarity is None or j.best.similarity < t.sentence_similarity)
     )
@@ -328,9 +345,9 @@ SELECTION_GATES: tuple[Gate, ...] = (
         "coverage",
         _weak,
         _near_best,
-        "The best sentence covers too little of the question's weighted terms (``min_overlap``), and neither the "
-        "passage nor the sentence is similar enough to answer in other words (``strong_similarity``, "
-        "``sentence_similarity``).",
+        "The best sentence covers too little of the question's weighted terms (``min_overlap``) and of each of the "
+        "questions run together in it (``part_overlap``), and neither the passage nor the sentence is similar "
+        "enough to answer in other words (``strong_similarity``, ``sentence_similarity``).",
     ),
     Gate(
         "intent",

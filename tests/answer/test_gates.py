@@ -194,3 +194,18 @@ def test_a_sentence_about_the_country_asked_leads() -> None:
     )
     assert answer.answered and answer.answer.startswith("Candidate countries such as Poland"), answer.answer
     assert "10 August 2001" in answer.answer
+
+
+def test_a_sentence_answering_one_of_the_questions_run_together_is_not_refused_for_coverage() -> None:
+    question = "pic contact point sweden?? and do they submit the application form on our behalf or must we send it"
+    sentences = ["In Sweden, the PIC contact point is MUCF, the youth agency."]
+    chunks = [Chunk(f"c{i}", s, {"doc_id": f"d{i}"}) for i, s in enumerate(sentences)]
+    passages = [Passage(c, 1.0, 0.5) for c in chunks]
+    index = LexicalIndex([*chunks, ELSEWHERE])
+    now = fixed_clock(2026, 1, 1)()
+    # A coverage threshold the sentence misses for the whole question: refused unless a part counts.
+    whole = ExtractiveComposer(Thresholds(min_overlap=0.9)).compose(analyse(question), passages, index, now)
+    assert whole.refused_by == "coverage", whole.answer
+    parts = ExtractiveComposer(Thresholds(min_overlap=0.9, part_overlap=0.8))
+    parts = parts.compose(analyse(question), passages, index, now)
+    assert parts.answered and "MUCF" in parts.answer, parts.answer
