@@ -48,7 +48,7 @@ from assistant.question.intents import words
 from assistant.question.languages import domain_words
 from assistant.question.lexicon import elapsed_words, names_days
 from assistant.question.places import countries_named, covers_country, strip_countries
-from assistant.question.query import OUTCOMES, PERIOD, Query, outcomes_asked
+from assistant.question.query import OUTCOMES, PERIOD, Query, outcomes_asked, years_named
 from assistant.question.text import NUMBER_WORDS, content_tokens, fold, tokens
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
@@ -399,7 +399,19 @@ class ExtractiveComposer:
                 similarity = float(sims[position]) if sims is not None and position < len(sims) else None
                 unmet = frozenset(name for name, met in checks.items() if not met)
                 out.append(
-                    Scored(sentence, passage, rank, score, overlap, fits, position, matched, found, similarity, unmet)
+                    Scored(
+                        sentence,
+                        passage,
+                        rank,
+                        score,
+                        overlap,
+                        fits,
+                        position,
+                        matched,
+                        found,
+                        similarity,
+                        unmet=unmet,
+                    )
                 )
         _add_similarity(out, self.thresholds.semantic_weight)
         out.sort(key=lambda s: s.score, reverse=True)
@@ -494,7 +506,8 @@ class ExtractiveComposer:
         if not _in_capitals(text):
             names += re.findall(r"\b[A-Z]{4,}\b", text)
         found = [t for n in names for t in content_tokens(n)]
-        return [t for t in found if t not in _KNOWN_TERMS] + YEARISH_ALL.findall(text)
+        # Years as questions name them (a number such as the 1901 of "association loi 1901" is part of a name).
+        return [t for t in found if t not in _KNOWN_TERMS] + [str(y) for y in years_named(text, periods=True)]
 
     def _unknown_terms(self, query: Query, index: LexicalIndex) -> list[str]:
         """Names, ids and years in the question that no document contains (Interreg, Erasmus, 2031, ...), and

@@ -177,9 +177,10 @@ class FactAnswerer:
                 _disclose(stated, lang, draft)
             if query.operation and attribute in _NUMERIC and len(calls) >= 2:
                 _operate(query, calls, [s[0] for s in stated_per_call], lang, draft)
-            elif query.operation == "difference" and attribute == "grant_range":
-                for stated in stated_per_call:
-                    _spread(stated, lang, draft)
+            elif query.operation == "difference" and attribute == "grant_range" and len(calls) == 1:
+                # "the difference between the smallest and the largest grant": one call's spread (two calls' ranges
+                # have no one difference)
+                _spread(stated_per_call[0], lang, draft)
             if attribute in _DATE_ATTRIBUTE.values() and len(calls) == 1:
                 dated.append(stated_per_call[0][0])
             elif attribute in _DATE_ATTRIBUTE.values() and len(calls) == 2 and len(attributes) == 1:

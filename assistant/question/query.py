@@ -315,14 +315,22 @@ def topics_named(text: str) -> list[str]:
     return _topics(fold(text))
 
 
+def years_named(text: str, periods: bool = False) -> list[int]:
+    """The years a text names as a question reads them (1980-2049 written out, "tt 25"), not other numbers (1901 in
+    "association loi 1901" is part of a name); a programme period ("2021-2027") names no call year, unless
+    ``periods`` (its years are still years the documents may lack: "the 2028-2034 budget")."""
+    folded = fold(text)
+    # "2021-2027" or "2014-2020" names a programme period, not a call year.
+    years = [int(y) for y in dict.fromkeys(_YEAR.findall(folded if periods else PERIOD.sub(" ", folded)))]
+    # "CERV 24", "tt'25", "NT 2026": a call's year written with two digits.
+    return years + [2000 + int(y) for y in _SHORT_YEAR.findall(folded) if 2000 + int(y) not in years]
+
+
 def _entities(text: str) -> tuple[list[int], list[str], list[str]]:
     folded = fold(text)
     # Calls named in any supported language ("redes de ciudades", "gemellaggio") count as the call.
     topics = _topics(" ".join([folded, *(t for lang in LANGUAGES[1:] for t in english_terms(text, lang))]))
-    # "2021-2027" or "2014-2020" names a programme period, not a call year.
-    years = [int(y) for y in dict.fromkeys(_YEAR.findall(PERIOD.sub(" ", folded)))]
-    # "CERV 24", "tt'25", "NT 2026": a call's year written with two digits.
-    years += [2000 + int(y) for y in _SHORT_YEAR.findall(folded) if 2000 + int(y) not in years]
+    years = years_named(text)
     call_ids = [c.upper() for c in dict.fromkeys(CALL_ID.findall(folded))]
     return years, topics, call_ids
 

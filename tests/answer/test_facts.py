@@ -242,3 +242,10 @@ def test_the_leads_own_source_giving_its_hour_is_no_other_source() -> None:
     _disclose([lead, same, other], "en", draft)
     # The lead's own source adding the hour of the same day is no other source; another source's other day is told.
     assert [text for text, _ in draft.notes] == ["Another source (b.example) gives 19 September 2025."]
+
+
+def test_the_spread_of_one_calls_grants_is_computed(service: Assistant) -> None:
+    # The gap between its smallest and largest grant (for two calls no one spread is "the difference": the fixture
+    # holds one call's grant range only, so that case is checked on the real corpus, docs/status.md).
+    one = service.ask("What's the difference between the smallest and the largest grant in TT 2024?")
+    assert one.answered and "42,290" in one.answer, one.answer

@@ -3,7 +3,8 @@
 import pytest
 
 from assistant.answer.facts import asked_attributes
-from assistant.question.query import analyse, asked_parts, counted_terms, small_talk_kind
+from assistant.question.places import countries_named
+from assistant.question.query import analyse, asked_parts, counted_terms, small_talk_kind, years_named
 
 TT_2024 = [
     {"role": "user", "content": "When is the 2024 Town Twinning deadline?"},
@@ -435,3 +436,32 @@ def test_questions_run_together_are_parted(text: str, parts: tuple[str, ...] | N
 )
 def test_what_a_count_counts(question: str, counted: list[str]) -> None:
     assert counted_terms(question, "en") == counted
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("Can an association loi 1901 apply for TT 2024?", [2024]),
+        ("What did Europe for Citizens 2014-2020 fund? And tt 25?", [2025]),
+    ],
+)
+def test_years_are_read_as_questions_name_them(text: str, years: list[int]) -> None:
+    assert years_named(text) == years
+
+
+def test_a_periods_years_are_years_the_documents_may_lack() -> None:
+    assert years_named("the 2028-2034 EU budget") == []  # no call year
+    assert years_named("the 2028-2034 EU budget", periods=True) == [2028, 2034]
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("Can an association under French law apply?", []),  # a country's law, not a country asked about
+        ("Une association de droit français peut-elle candidater ?", []),
+        ("Can a French town apply?", ["france"]),
+    ],
+)
+def test_a_countrys_law_is_no_country(text: str, countries: list[str]) -> None:
+    lang = "fr" if "droit" in text else "en"
+    assert countries_named(text, lang) == countries
