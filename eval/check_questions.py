@@ -39,6 +39,7 @@ EXTRA_FILES = (
     "dev-check5.jsonl",
     "dev-check6.jsonl",
     "dev-check7.jsonl",
+    "dev-check8.jsonl",
 )
 ROOT = EVAL.parent
 KEYS = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}
