@@ -24,7 +24,13 @@ from assistant.corpus.kinds import rank
 from assistant.dates import format_date
 from assistant.ingest.splitting import Chunk
 from assistant.question.lexicon import asks_eligibility
-from assistant.question.places import countries_named, country_label, covers_country, is_member_state
+from assistant.question.places import (
+    countries_named,
+    country_label,
+    covers_country,
+    is_member_state,
+    is_overseas,
+)
 from assistant.question.query import Query
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
@@ -54,6 +60,17 @@ def countries_asked(query: Query) -> list[str]:
     municipality in Bosnia and Herzegovina. Could we apply with a Croatian town?" asks about both), and a
     follow-up's."""
     return list(dict.fromkeys([*query.countries, *countries_named(query.text, query.language)]))
+
+
+def unknown_to_records(query: Query, index: LexicalIndex) -> list[str]:
+    """The countries a question names when none is a Member State and the sources say nothing of any of them ("can
+    a Swiss town take part?"), else []: the documents hold no answer."""
+    countries = countries_asked(query)
+    if not countries or any(is_member_state(c) or is_overseas(c) for c in countries):
+        return []  # (the overseas territories are spoken of as a group: the call's rule may hold them)
+    if any(index.programme.statuses(country_label(c, "en")) for c in countries):
+        return []
+    return countries
 
 
 def eligibility_draft(

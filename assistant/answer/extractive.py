@@ -48,7 +48,7 @@ from assistant.question.intents import words
 from assistant.question.languages import domain_words
 from assistant.question.lexicon import elapsed_words, names_days
 from assistant.question.places import countries_named, covers_country, strip_countries
-from assistant.question.query import OUTCOMES, PERIOD, Query, outcomes_asked, years_named
+from assistant.question.query import OUTCOMES, PERIOD, Query, asked_part, outcomes_asked, years_named
 from assistant.question.text import NUMBER_WORDS, content_tokens, fold, tokens
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
@@ -137,6 +137,10 @@ _TIME_UNITS = frozenset(t for w in words("time_units") for t in tokens(w))
 # A share in per cent ("26%", "27.26 percent") and a telephone number (written with its country code).
 _PERCENT = re.compile(r"\d\s?%|\bper ?cent\b", re.I)
 _PHONE = re.compile(r"(?<![\w+])\+\d{1,3}[\s./()-]*\d(?:[\s./()-]*\d){5,}")
+# A web address: a URL, or a domain name ("cervitalia.info", "ec.europa.eu"), not an e-mail address's.
+_WEB = re.compile(
+    r"\bhttps?://|\bwww\.|(?<![@\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:eu|info|org|com|net|int|[a-z]{2})\b(?!\.\w)", re.I
+)
 _NO_MAXIMUM = re.compile(r"\bno (maximum|ceiling|cap|upper limit)\b", re.I)
 
 
@@ -178,8 +182,8 @@ def _intent_checks(
     several: bool = False,
 ) -> dict[str, bool]:
     """Whether a sentence meets each specific need of the question (a date or time, an amount of the right kind, a
-    count, a share, a telephone number), by intent; "who" is judged only when nothing more specific is asked.
-    ``between_dates``: the count asked is of days (weeks, months, years) between dates ("how many days did
+    count, a share, a telephone number, a web address), by intent; "who" is judged only when nothing more specific
+    is asked. ``between_dates``: the count asked is of days (weeks, months, years) between dates ("how many days did
     applicants wait, compared with ...?"), computed from dates rather than stated. ``several``: the question asks
     several things (``Query.parts``): a date and, apart, its time of day, each answered by its own sentence."""
     checks: dict[str, bool] = {}
@@ -213,6 +217,8 @@ def _intent_checks(
         checks["share"] = bool(_PERCENT.search(sentence))
     if "phone" in intents:
         checks["phone"] = bool(_PHONE.search(sentence))
+    if "website" in intents:
+        checks["website"] = bool(_WEB.search(sentence))
     if not checks and "who" in intents:
         checks["who"] = bool(_WHO.search(sentence))
     return checks
@@ -512,8 +518,9 @@ class ExtractiveComposer:
     def _unknown_terms(self, query: Query, index: LexicalIndex) -> list[str]:
         """Names, ids and years in the question that no document contains (Interreg, Erasmus, 2031, ...), and
         acronyms the documents never write in capitals ("LIFE" is not the "life" of "democratic life"). Only the
-        sentences that ask count: a long question's context ("a town in Umbria, twinned since 1994") is not asked."""
-        text = query.asked or query.text
+        sentences that ask count: a long question's context ("a town in Umbria, twinned since 1994") is not asked,
+        even the sentence before a short question ("We are a commune in Brittany ... What's the deadline?")."""
+        text = asked_part(query.text, lead=False) if query.asked else query.text
         # Country names are not unknown names, however many words they have ("Bosnia ed Erzegovina").
         names = self._names(strip_countries(text), query.language)
         # A country the corpus never names ("Polish", "Hungary") is judged by the country rule of ``compose``.
@@ -678,6 +685,11 @@ def _elapsed(chosen: list[Scored], query: Query, now: dt.datetime) -> tuple[str,
     return None
 
 
+# "or" between a question's last two options, in the seven languages; the most words the last option may have.
+_OR = re.compile(r"\s(?:or|ou|o|oder|vagy|sau)\s", re.I)
+_OR_WORDS = 4
+
+
 def _offered_tokens(text: str) -> frozenset[str]:
     """The tokens of the options a question offers ("by post, by email, or online?", "80%? 90%?"): the answer
     names one of them, not all."""
@@ -691,6 +703,8 @@ def _offered_tokens(text: str) -> frozenset[str]:
             while i >= 0 and len(parts[i].split()) <= 4:
                 i -= 1
             out.update(t for p in parts[i + 1 : last + 1] for t in tokens(p))
+        elif "?" in sentence and len(options := _OR.split(parts[-1])) > 1 and len(options[-1].split()) <= _OR_WORDS:
+            out.update(tokens(options[-1]))  # "is it paid as a lump sum or on real costs?": the answer names one
         elif len(parts) >= 2 and len(parts[-1].split()) <= 2 and re.search(r"\d", parts[-1]):
             out.update(tokens(parts[-1]))  # "... grant - 80%?"
         elif len(sentence.split()) <= 2 and re.search(r"\d", sentence):

@@ -23,8 +23,13 @@ from typing import get_args
 from assistant.answer.answer import Answer
 from assistant.answer.citations import CitationBook, cited_source, doc_order, values
 from assistant.answer.drafts import CitedValue, Draft, Value, call_name, sentences_citing
-from assistant.answer.eligibility import PARTNERSHIP_CALLS, asks_about_countries, eligibility_draft
-from assistant.answer.gates import FUTURE, YEARISH_ALL
+from assistant.answer.eligibility import (
+    PARTNERSHIP_CALLS,
+    asks_about_countries,
+    eligibility_draft,
+    unknown_to_records,
+)
+from assistant.answer.gates import COUNTRY, FUTURE, YEARISH_ALL
 from assistant.answer.localise import in_language
 from assistant.answer.messages import message
 from assistant.calls.models import AmountValue, CallFacts, CallType, CountValue, DateValue, DeadlineValue
@@ -36,7 +41,7 @@ from assistant.question.intents import pattern as intent_pattern
 from assistant.question.intents import word_pattern
 from assistant.question.intents import words as intent_words
 from assistant.question.languages import english_terms
-from assistant.question.places import countries_named
+from assistant.question.places import countries_named, country_label
 from assistant.question.query import CALL_ID, CALL_PATTERNS, PERIOD, Query, outcomes_asked, topics_named
 from assistant.question.text import NUMBER_WORDS, content_tokens, fold
 from assistant.retrieval.hybrid import Passage
@@ -84,6 +89,9 @@ def asked_attributes(query: Query) -> list[str]:
         maximum = bool(intent_pattern("maximum").search(own)) and not smallest
         if not (budget or per_project or maximum or smallest):  # the question's own words name none: its intents
             budget, per_project, maximum = "budget" in intents, "per_project" in intents, "maximum" in intents
+            # Calls compared by an amount of no named kind ("how much more does NT have this year than last
+            # year?"): their budgets.
+            budget = budget or (query.operation is not None and not (per_project or maximum))
         if budget:
             out.append("budget")
         if maximum and (per_project or not budget):
@@ -134,7 +142,11 @@ class FactAnswerer:
         if (query.relative == "next" or (query.relative == "open" and types)) and set(attributes) <= _CLOCKED:
             return self._clock_draft(query, index, registry, types, now)
         # A call named and nothing else asked ("CERV-2024-CITIZENS-TOWN-TT", "tt 2024?"): its key facts.
-        summary = not attributes and _names_only(query) and bool(query.call_ids or (types and query.years))
+        named_only = not attributes and _names_only(query)
+        if named_only and not types and not query.call_ids and len(query.years) == 1:
+            # A year alone ("2024", "et 2025 ?" with no conversation): the calls of that year.
+            types = [t for t in CALL_TYPES if registry.find(t, query.years[0])]  # type: ignore[arg-type]
+        summary = named_only and bool(query.call_ids or (types and query.years))
         if summary:
             attributes = list(SUMMARY)
         elif not attributes:
@@ -273,10 +285,15 @@ class FactAnswerer:
             return message(lang, "fact_grant_max", call=name, high=lead.text), [lead]
         return message(lang, f"fact_{attribute}", call=name, count=lead.text), [lead]
 
-    def _eligibility_draft(self, query: Query, index: LexicalIndex, now: dt.datetime) -> Draft | None:
+    def _eligibility_draft(self, query: Query, index: LexicalIndex, now: dt.datetime) -> Draft | Answer | None:
         """Whether towns of the countries named can take part in the call asked (its year's, or the latest one),
-        from its partnership rule and the countries' status that year (``answer/eligibility.py``)."""
+        from its partnership rule and the countries' status that year (``answer/eligibility.py``); a refusal when
+        none is a Member State and the sources say nothing of any of them."""
         registry, lang = index.calls, query.language
+        if unknown := unknown_to_records(query, index):
+            # No country named is a Member State and the sources say nothing of any: no rule answers for them.
+            said = " ".join(message(lang, "elig_never", country=country_label(c, lang)) for c in unknown)
+            return _refusal(query, said, COUNTRY)
         kind = next(t for t in query.topics if t in PARTNERSHIP_CALLS)
         calls = _calls_asked(query, registry, [kind], now)
         if calls is None:
@@ -364,7 +381,7 @@ class FactAnswerer:
         """A call type and year from the programme's start on that the registry does not hold ("the 2028 call"):
         say so, and which calls it holds (an earlier year, "the 2001 twinning call", is left to the passages)."""
         first = CallFacts.model_fields["year"].metadata[0].ge  # the programme's first year
-        years = query.years or _clock_years(query, now)
+        years = _years_asked(query, now)
         if not (types and years) or query.call_ids or not all(y >= first for y in years):
             return None
         registry = index.calls
@@ -517,12 +534,21 @@ def _calls_asked(query: Query, registry: CallRegistry, types: list[str], now: dt
     if not types:
         return None
     if query.years:
-        return [c for t in types for y in sorted(query.years) for c in registry.find(t, y)]  # type: ignore[arg-type]
+        years = _years_asked(query, now)
+        return [c for t in types for y in years for c in registry.find(t, y)]  # type: ignore[arg-type]
     if query.relatives == ("latest",):
         latest = [c for t in types for c in registry.relative("latest", now, t)]  # type: ignore[arg-type]
         return sorted(latest, key=lambda c: c.facts.year) or None
     years = _clock_years(query, now)
     return [c for t in types for y in years for c in registry.find(t, y)] if years else None  # type: ignore[arg-type]
+
+
+def _years_asked(query: Query, now: dt.datetime) -> list[int]:
+    """The years a question asks about, oldest first: those written out, and those named by the clock beside them
+    ("last year's budget compared to 2024") or alone ("this year's deadline")."""
+    if query.years and not query.clock_and_years:
+        return sorted(query.years)
+    return sorted({*query.years, *_clock_years(query, now)})
 
 
 def _clock_years(query: Query, now: dt.datetime) -> list[int]:

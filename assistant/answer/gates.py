@@ -110,11 +110,12 @@ _DAY_MONTH_YEAR = re.compile(
 
 
 def same_year(best: Scored, query: Query) -> bool:
-    """A question naming a year is answered by a sentence of that year: in its document's metadata, or said in
-    the sentence; a sentence of a document about another year, or naming only other years, is not the answer."""
-    if not query.years:
+    """A question naming a year (not only in its context: ``Query.asked_years``) is answered by a sentence of that
+    year: in its document's metadata, or said in the sentence; a sentence of a document about another year, or
+    naming only other years, is not the answer."""
+    if not query.asked_years:
         return True
-    years = {str(y) for y in query.years}
+    years = {str(y) for y in query.asked_years}
     said = set(YEARISH_ALL.findall(best.text))
     if said & years:
         return True
@@ -326,12 +327,15 @@ def _past_only(j: Judged) -> bool:
 
 
 def _year_unanswered(j: Judged) -> bool:
-    return bool(j.query.years) and not any(of_year(s, y) for s in j.chosen for y in j.query.years)
+    return bool(j.query.asked_years) and not any(of_year(s, y) for s in j.chosen for y in j.query.asked_years)
 
 
 # The name of the refusal of a question about the next event that only past dates answer (the gate below, and the
 # registry's "no call after the latest one").
 FUTURE = "future"
+# The name of the refusal of a question about countries the documents do not speak of (the gate below, and the
+# registry's eligibility answer for countries of which the sources say nothing).
+COUNTRY = "country"
 
 SELECTION_GATES: tuple[Gate, ...] = (
     Gate(
@@ -373,7 +377,7 @@ SELECTION_GATES: tuple[Gate, ...] = (
 
 ANSWER_GATES: tuple[Gate, ...] = (
     Gate(
-        "country",
+        COUNTRY,
         _country_missing,
         lambda j: j.chosen[:1],
         "The question names countries and the chosen sentences do not speak of each of them.",

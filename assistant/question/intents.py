@@ -46,11 +46,12 @@ INTENTS: dict[str, Intent] = {
         Intent("list", "the items asked for (strands, priorities, countries)"),
         Intent("share", "a share in per cent (26%)", exact=True),
         Intent("phone", "a telephone number", exact=True),
+        Intent("website", "a web address (cervitalia.info)"),
     )
 }
 
 # The intents a question holds by a cue alone, in the order ``detect`` lists them; the others refine these.
-CUED = ("upcoming", "date", "amount", "count", "who", "list", "share", "phone")
+CUED = ("upcoming", "date", "amount", "count", "who", "list", "share", "phone", "website")
 
 # Which date a date question asks about: the first of these whose cues it holds.
 DATE_EVENTS = ("date_results", "date_open", "date_close")

@@ -71,6 +71,9 @@ _CEDILLA = str.maketrans("șțȘȚ", "şţŞŢ")
 
 # A question of at most SHORT words keeps the conversation's language unless another scores SHORT_MARGIN higher.
 SHORT = 6
+# An English name of several capitalised words ("Networks of Towns", "Europe for Citizens") inside a question in
+# another language: its "of" and "for" are no sign that the question is English.
+_ENGLISH_NAME = re.compile(r"\b[A-Z][\w-]*(?:\s+(?:of|for|and|the)\s+[A-Z][\w-]*)+")
 SHORT_MARGIN = 0.5
 
 
@@ -87,7 +90,7 @@ def detect_language(text: str, default: str = "en") -> str:
     hits = {lang: len(found) for lang, found in terms.items()}
     if len(words) < 2:
         return default
-    tokens = set(re.findall(r"[a-z]+", folded))
+    tokens = set(re.findall(r"[a-z]+", fold(_ENGLISH_NAME.sub(" ", text))))
     english_words = _ENGLISH_ONLY & tokens
     if text.isascii() and not any(hits.values()) and len(english_words) >= 2:
         return "en"  # plainly English (no accents, no foreign domain term, English function words): no detector

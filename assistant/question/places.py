@@ -24,6 +24,9 @@ from assistant.question.text import fold
 # The 27 EU Member States (ISO 3166 codes; Greece is "GR"): a sentence about "Member States" covers them.
 EU_MEMBERS = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())
 _MEMBER_STATES = re.compile(r"\bmember states?\b")
+# The overseas countries and territories linked to Member States (Annex II TFEU; ISO 3166 codes): programmes such as
+# CERV speak of them as a group ("EU Member States, including their OCTs"), never one by one.
+OVERSEAS = frozenset("GL NC PF TF WF PM BL AW CW SX BQ".split())
 
 # CLDR territory codes that are not countries a question would name as one (unions, unknown region, pseudo).
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
@@ -187,6 +190,12 @@ def _country_words(country: str) -> re.Pattern[str]:
     """The country's name or its English adjective ("france", "french"), as whole words."""
     names = [country, *english_adjectives(country)]
     return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+
+
+def is_overseas(country: str) -> bool:
+    """Whether ``country`` (a folded English name from ``countries_named``) is an overseas country or territory."""
+    english = Locale("en").territories
+    return country in {_english(english[code]) for code in OVERSEAS}
 
 
 def is_member_state(country: str) -> bool:

@@ -37,13 +37,14 @@ class Vocabulary(Protocol):
     def correct(self, word: str) -> str | None: ...
 
 
-# Folded patterns for the calls and bodies a question can name -> the corpus topic they belong to.
+# Folded patterns for the calls and bodies a question can name -> the corpus topic they belong to ("nt22" names
+# the call and its year).
 CALL_PATTERNS: dict[str, str] = {
-    r"\bnetworks?[- ]of[- ](?:towns?|cities)\b|\bnetworks? calls?\b|\bnt\b|\bcitizens-town-nt\b|town-nt": (
+    r"\bnetworks?[- ]of[- ](?:towns?|cities)\b|\bnetworks? calls?\b|\bnt(?=\b|2\d\b)|\bcitizens-town-nt\b|town-nt": (
         "networks-of-towns"
     ),
-    r"\btown[- ]?twinn?ing\b|\btwinn?ing (?:calls?|projects?)\b|\btt\b|town-tt": "town-twinning",
-    r"\bremembrance\b|\brem\b|\bcitizens-rem": "remembrance",
+    r"\btown[- ]?twinn?ing\b|\btwinn?ing (?:calls?|projects?)\b|\btt(?=\b|2\d\b)|town-tt": "town-twinning",
+    r"\bremembrance\b|\brem(?=\b|2\d\b)|\bcitizens-rem": "remembrance",
     r"\brealis[ez]e?\b|\bcemr\b|\bccre\b|\brgre\b|\bcmre\b": "cemr",
 }
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
@@ -281,6 +282,12 @@ class Query:
     # The years named by the clock when the question names two ("this year compared to last year": this, last);
     # else just ``relative``.
     relatives: tuple[str, ...] = ()
+    # Whether the asking sentences name a year both written out and by the clock ("last year's budget compared to
+    # 2024"): both are asked.
+    clock_and_years: bool = False
+    # The years named only in a long question's context ("we have been twinned since 1994 ... what was the grant
+    # range under Europe for Citizens?"): an answer need not be of them (``asked_years``).
+    context_years: list[int] = field(default_factory=list)
     # An operation asked on values of several calls or years ("the difference", "together"): lexicon.Operation.
     operation: str | None = None
     # The sentences that ask (``asked_part``): a long question's context about the town is not what is asked.
@@ -289,6 +296,11 @@ class Query:
     elapsed: bool = False
     # The questions run together in the asking sentences (``asked_parts``), each with its English terms.
     parts: tuple[str, ...] = ()
+
+    @property
+    def asked_years(self) -> list[int]:
+        """The years an answer must be of: those named, less those named only in the context."""
+        return [y for y in self.years if y not in self.context_years]
 
     @property
     def search_text(self) -> str:
@@ -351,6 +363,10 @@ def small_talk_kind(text: str) -> str | None:
     return None
 
 
+# How many words of its own, besides what it asks, a question naming nothing may have and still be a follow-up.
+_ELLIPTIC_WORDS = 3
+
+
 def is_follow_up(text: str, history_present: bool) -> bool:
     """Whether a question leans on earlier turns (starts with "and", points back, or names too little)."""
     if not history_present:
@@ -359,8 +375,17 @@ def is_follow_up(text: str, history_present: bool) -> bool:
     if _FOLLOW_UP_START.match(folded) or _ANAPHORA.search(folded):
         return True
     content = [t for t in words(folded) if t not in _FILLER]
-    years, topics, _ = _entities(text)
-    return len(content) <= 4 and not (topics and detect(folded))
+    years, topics, call_ids = _entities(text)
+    if len(content) <= 4 and not (topics and detect(folded)):
+        return True
+    # A question that names nothing (no year, call, country or name) and says little besides what it asks (its
+    # cues: "how many got funded, and for how much in total?") asks about the conversation's subject.
+    asked = named_cues(folded)
+    cue_words = {w for c in asked for w in words(c)}
+    own = [w for w in content if w not in STOPWORDS and w not in cue_words]
+    names = _context(text)
+    elliptic = bool(asked) and len(own) <= _ELLIPTIC_WORDS
+    return elliptic and not (years or topics or call_ids or names or names_a_country(text))
 
 
 def _strip(text: str, patterns: list[str]) -> str:
@@ -431,14 +456,24 @@ def _context(text: str) -> list[str]:
     return list(dict.fromkeys(c for c in context if c))
 
 
-def asked_part(text: str) -> str:
+# The fewest content words the asking sentences need to say what they ask about by themselves.
+_ASKING_WORDS = 3
+
+
+def asked_part(text: str, lead: bool = True) -> str:
     """The sentences of a question that ask: those with a question mark, else the last one. "We are a town of 8,000
-    in Umbria, twinned since 1994. ... What were they?" asks only its last sentence; the rest is context."""
+    in Umbria, twinned since 1994. ... What were they?" asks only its last sentence; the rest is context. With
+    ``lead``, asking sentences that say too little by themselves ("Is that possible?") come with the one before."""
     sentences = split_sentences(" ".join(text.split()))
     if len(sentences) <= 1:
         return text
-    asking = [s for s in sentences if "?" in s]
-    return " ".join(asking or sentences[-1:])
+    first = next((i for i, s in enumerate(sentences) if "?" in s), len(sentences) - 1)
+    asking = [s for s in sentences[first:] if "?" in s] or sentences[-1:]
+    said = " ".join(asking)
+    if lead and first and len(content_tokens(said)) < _ASKING_WORDS:
+        # "... We want to apply through our twinning committee. Is that possible?": the sentence before says what.
+        asking = [sentences[first - 1], *asking]
+    return " ".join(asking)
 
 
 # Where a question joins two questions: a question mark or semicolon, or "and" (in the languages whose word for it
@@ -450,7 +485,7 @@ def asked_parts(text: str) -> tuple[str, ...]:
     """The questions run together in the asking sentences ("nt 2022 deadline and min nr of countries", "who is
     the contact point, and can they apply for us?"): each part with words of content, in order, not the answers a
     question offers ("Midi ou 17h ?"); one part when the question asks one thing."""
-    parts = [p.strip(" ,.") for p in _PART_BREAK.split(asked_part(text))]
+    parts = [p.strip(" ,.") for p in _PART_BREAK.split(asked_part(text, lead=False))]
     return tuple(p for p in parts if any(not t.isdigit() for t in content_tokens(p)) and not _offered(p))
 
 
@@ -488,7 +523,12 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
     if set(topics) & _CALL_TYPES and operation != "difference":
         # "The NT budgets from 2021 to 2026": each year's call ("how did it grow from 2024 to 2026?" compares two).
         years = sorted({*years, *year_ranges(standalone, lang)})
-    own_intents = detect(" ".join([fold(question), *english_terms(question, lang)]))
+    # What it asks for, read in its asking sentences ("we got lost on the EU website. Who is the contact point?"
+    # asks for no website); the whole question when they name nothing.
+    asking = asked_part(question)
+    own_intents = detect(" ".join([fold(asking), *english_terms(asking, lang)])) or detect(
+        " ".join([fold(question), *english_terms(question, lang)])
+    )
     intents, counted = settle(
         own_intents or detect(fold(search)), question, lang, english, counted_terms(question, lang)
     )
@@ -514,6 +554,12 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
     # "This year compared to last year" names two years by the clock; a follow-up's own cue replaces its history's.
     yearly = [c for c in cue_kinds(question, lang, "relative") if c in _CLOCK_YEARS]
     relatives = tuple(sorted(yearly, key=_CLOCK_YEARS.index)) if len(yearly) >= 2 else (relative,) if relative else ()
+    own_clock = [c for c in cue_kinds(asking, lang, "relative") if c in _CLOCK_YEARS]
+    clock_and_years = bool(own_clock and years_named(asking))
+    if clock_and_years:
+        relatives = tuple(sorted(own_clock, key=_CLOCK_YEARS.index))
+    named = set(years_named(asking))
+    context_years = [] if follow_up or asking == question else [y for y in years if y not in named]
     return Query(
         text=question,
         standalone=standalone,
@@ -533,7 +579,9 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         follow_up=follow_up,
         relative=relative,
         relatives=relatives,
-        asked=asked_part(question),
+        clock_and_years=clock_and_years,
+        context_years=context_years,
+        asked=asking,
         elapsed=elapsed,
         parts=tuple(" ".join([p, *english_terms(p, lang)]) for p in asked_parts(question)),
         operation=operation,

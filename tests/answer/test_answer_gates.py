@@ -97,6 +97,10 @@ def test_chat_words_no_sentence_holds_do_not_make_a_refusal(embeddings) -> None:
         ("Do we send it to our contact point, who forwards it, or directly to Brussels?", {"forward", "direct"}),
         ("What co-financing rate applies to a TT 2026 grant - 80%? 90%?", {"80", "90"}),
         ("What is the TT 2026 grant per project?", set()),
+        # The last of two options joined by "or" (in any of the seven languages), when it is short.
+        ("is TT paid as a lump sum or on real costs?? our finance guy asks", {"real", "cost"}),
+        ("La date limite est-elle en mars ou en septembre ?", {"septembr"}),
+        ("Who signs the grant or contract for our network of towns in the CERV programme?", set()),
     ],
 )
 def test_the_options_a_question_offers_are_read(question: str, offered: set[str]) -> None:
@@ -123,6 +127,21 @@ def test_a_period_counted_from_an_event_answers_a_deadline(sentence: str, fits: 
     from assistant.answer.extractive import _intent_checks
 
     assert _intent_checks(sentence, ["date", "date_close"]) == {"date": fits}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fits"),
+    [
+        ('In Italy, "CERV Italia" (cervitalia.info) is the official Italian CERV contact point.', True),
+        ("The call page is at https://ec.europa.eu/info/funding-tenders.", True),
+        ("For questions, EACEA indicates the mailbox EACEA-CERV@ec.europa.eu.", False),  # an e-mail address
+        ("The call closed at 17.00 CET on 19 September 2024.", False),
+    ],
+)
+def test_a_web_address_answers_a_question_for_a_website(sentence: str, fits: bool) -> None:
+    from assistant.answer.extractive import _intent_checks
+
+    assert _intent_checks(sentence, ["website"]) == {"website": fits}
 
 
 SUBMIT = Chunk(

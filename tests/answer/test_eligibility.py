@@ -125,11 +125,19 @@ def test_an_unknown_status_gives_the_rule_without_a_verdict() -> None:
     assert answer.answer.startswith("A project under the Town Twinning 2024 call")
 
 
-def test_countries_the_sources_never_speak_of_get_no_verdict() -> None:
-    # Switzerland and Norway have no CERV record here: no "No" is made up from CLDR's list of territories.
+def test_countries_the_sources_never_speak_of_are_refused() -> None:
+    # Switzerland and Norway have no CERV record here: no "No" is made up from CLDR's list of territories, and the
+    # call's rule alone does not answer whether they take part.
     answer = _ask("Can a Swiss and a Norwegian town do a TT 2024 project together?")
+    assert not answer.answered and answer.refused_by == "country"
+    assert answer.answer.startswith("The documents do not say whether Switzerland takes part in CERV.")
+    assert "Norway" in answer.answer
+
+
+def test_an_overseas_territory_is_not_refused_as_unknown() -> None:
+    # The sources speak of the overseas countries and territories as a group: the call's rule is given.
+    answer = _ask("Can a town in French Polynesia take part in a TT 2024 project?")
     assert answer.answered and answer.answer.startswith("A project under the Town Twinning 2024 call")
-    assert "The documents do not state whether Switzerland takes part in CERV in 2024" in answer.answer
 
 
 def test_the_answer_is_in_the_question_language() -> None:

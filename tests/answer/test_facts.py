@@ -182,6 +182,24 @@ def test_this_year_compared_to_last_year_reads_both_calls(in_january_2025: Assis
     assert "EUR 6,000,000" in answer.computed and len(answer.sources) == 2
 
 
+@pytest.mark.parametrize(("question", "deadline"), [("2024", "19 September 2024"), ("2025?", "27 March 2025")])
+def test_a_year_alone_gets_the_key_facts_of_that_years_calls(service: Assistant, question: str, deadline: str) -> None:
+    answer = service.ask(question)
+    assert answer.answered and deadline in answer.answer.partition("\n\n")[0]
+
+
+def test_calls_compared_by_an_amount_of_no_named_kind_compare_their_budgets(in_january_2025: Assistant) -> None:
+    answer = in_january_2025.ask("How much more does networks of towns have this year than town twinning last year?")
+    assert answer.answered and "EUR 6,000,000" in answer.computed
+
+
+def test_a_year_by_the_clock_beside_a_year_written_out_reads_both(in_january_2025: Assistant) -> None:
+    # "Last year" (2024, the Town Twinning call) is asked beside 2025 (the Networks of Towns call): both budgets.
+    answer = in_january_2025.ask("Last year's town twinning budget compared to the 2025 networks of towns budget?")
+    assert answer.answered and "4,000,000" in answer.answer and "10,000,000" in answer.answer
+    assert len(answer.sources) == 2
+
+
 @pytest.mark.parametrize(
     ("question", "days", "words"),
     [

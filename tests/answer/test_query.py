@@ -4,7 +4,15 @@ import pytest
 
 from assistant.answer.facts import asked_attributes
 from assistant.question.places import countries_named
-from assistant.question.query import analyse, asked_parts, counted_terms, small_talk_kind, years_named
+from assistant.question.query import (
+    analyse,
+    asked_part,
+    asked_parts,
+    counted_terms,
+    is_follow_up,
+    small_talk_kind,
+    years_named,
+)
 
 TT_2024 = [
     {"role": "user", "content": "When is the 2024 Town Twinning deadline?"},
@@ -36,6 +44,52 @@ def test_follow_up_swaps_the_year_and_keeps_the_call() -> None:
 def test_follow_up_with_its_own_subject_keeps_the_context() -> None:
     q = analyse("and the budget?", TT_2024)
     assert (q.years, q.topics, q.intents) == ([2024], ["town-twinning"], ["amount", "budget"])
+
+
+NT_2023 = [
+    {"role": "user", "content": "How many proposals did NT 2023 get?"},
+    {"role": "assistant", "content": "109 were submitted, 104 of them eligible."},
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "follows"),
+    [
+        # Naming nothing and saying little besides what it asks: the conversation's subject.
+        ("how many got funded, and for how much in total?", True),
+        # A subject of its own ("proposals scored"), or a name of its own: a new question.
+        ("How are twinning proposals scored under the award criteria?", False),
+        ("How many towns in Sweden took part overall?", False),
+        ("How much did REALISE give to each association in total?", False),
+    ],
+)
+def test_a_question_naming_nothing_follows_the_conversation(question: str, follows: bool) -> None:
+    assert is_follow_up(question, True) is follows
+    if follows:
+        query = analyse(question, NT_2023)
+        assert query.years == [2023] and query.topics == ["networks-of-towns"]
+
+
+def test_years_named_only_in_the_context_are_not_asked() -> None:
+    query = analyse(
+        "Our town led a Europe for Citizens network in 2018 with nine partners. Under Europe for Citizens "
+        "2014-2020, how many countries did a network of towns need?"
+    )
+    assert query.years == [2018] and query.asked_years == []
+    asked = analyse("We were twinned in 1994. What was the deadline of the 2024 town twinning call?")
+    assert asked.asked_years == [2024]
+
+
+def test_what_is_asked_for_is_read_in_the_asking_sentences() -> None:
+    text = "Last time we got lost on the EU website. Who is the CERV contact point in Portugal?"
+    assert "website" not in analyse(text).intents
+    assert "website" in analyse("Which website does the contact point in Portugal have?").intents
+
+
+def test_an_asking_sentence_that_says_too_little_takes_the_sentence_before() -> None:
+    text = "We are a town of 4,000. We want to apply through our twinning committee. Is that possible?"
+    assert asked_part(text) == "We want to apply through our twinning committee. Is that possible?"
+    assert asked_part("We are a town of 4,000. What was the TT 2024 deadline?") == "What was the TT 2024 deadline?"
 
 
 @pytest.mark.parametrize("question", ["What if our council already has one?", "What if we don't have one yet?"])
@@ -96,6 +150,9 @@ IT_TURN = [{"role": "user", "content": "Qual è il budget delle reti di città 2
         ("remembrance 25 ddl?", [], "en"),  # English domain words
         ("where is cemr hq", [], "en"),
         ("Merci beaucoup, bonne journée !", [], "fr"),  # nothing of its own: lingua decides
+        # An English call name's "of" inside another language's question is no English function word.
+        ("Mekkora volt a 2025-ös Networks of Towns felhívás költségvetése?", [], "hu"),
+        ("What was the budget of Networks of Towns 2025?", [], "en"),
     ],
 )
 def test_short_questions_get_their_language(text: str, history: list[dict[str, str]], lang: str) -> None:
@@ -329,6 +386,19 @@ def test_how_long_in_another_language_is_no_amount() -> None:
 )
 def test_a_call_year_written_with_two_digits_after_the_call_is_read(question: str, years: list[int]) -> None:
     assert analyse(question).years == years
+
+
+@pytest.mark.parametrize(
+    ("question", "year", "topic"),
+    [
+        ("nt22 how many networks got funded", 2022, "networks-of-towns"),
+        ("tt24 deadline?", 2024, "town-twinning"),
+        ("rem25 ddl", 2025, "remembrance"),
+    ],
+)
+def test_a_call_and_its_year_written_as_one_word_name_both(question: str, year: int, topic: str) -> None:
+    query = analyse(question)
+    assert query.years == [year] and query.topics == [topic]
 
 
 @pytest.mark.parametrize(

@@ -175,6 +175,18 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["What's the e-mail address of EACEA?", "Can we phrase the project differently?"],
     ),
+    "website": (
+        [
+            "ncp italy website?",
+            "Quel est le site web de CERV Italia ?",
+            "Qual è il sito web del punto di contatto?",
+            "Mi a honlapja?",
+            "Care este site-ul punctului de contact?",
+            "Wie lautet die Webseite der Kontaktstelle?",
+            "¿Cuál es la página web del punto de contacto?",
+        ],
+        ["What's the e-mail address of EACEA?", "Where is the site of the congress?"],
+    ),
 }
 
 CASES = [
