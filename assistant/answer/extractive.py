@@ -48,7 +48,7 @@ from assistant.question.intents import words
 from assistant.question.languages import domain_words
 from assistant.question.lexicon import elapsed_words, names_days
 from assistant.question.places import countries_named, covers_country, strip_countries
-from assistant.question.query import OUTCOMES, PERIOD, Query, asked_part, outcomes_asked, years_named
+from assistant.question.query import OUTCOMES, PERIOD, Query, asked_outcomes, asked_part, years_named
 from assistant.question.text import NUMBER_WORDS, content_tokens, fold, tokens
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
@@ -367,7 +367,7 @@ class ExtractiveComposer:
         counted = frozenset(t for term in query.counted for t in tokens(term))
         counted |= frozenset().union(*(query.related.get(t, frozenset()) for t in counted))
         related = query.related
-        outcomes = outcomes_asked(query.search_text) if "count" in query.intents else ()
+        outcomes = asked_outcomes(query) if "count" in query.intents else ()
         between_dates = bool(counted) and counted <= _TIME_UNITS and query.operation == "difference"
         several = len(query.parts) > 1
         out: list[Scored] = []

@@ -42,7 +42,7 @@ from assistant.question.intents import word_pattern
 from assistant.question.intents import words as intent_words
 from assistant.question.languages import english_terms
 from assistant.question.places import countries_named, country_label
-from assistant.question.query import CALL_ID, CALL_PATTERNS, PERIOD, Query, outcomes_asked, topics_named
+from assistant.question.query import CALL_ID, CALL_PATTERNS, PERIOD, Query, asked_outcomes, topics_named
 from assistant.question.text import NUMBER_WORDS, content_tokens, fold
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
@@ -102,7 +102,7 @@ def asked_attributes(query: Query) -> list[str]:
         out.append("deadline")  # "how many days was the call open?": from its opening to its deadline
     if "count" in intents and not _qualified(query):
         # Each outcome counted ("how many were submitted and how many funded?").
-        outcomes = outcomes_asked(query.search_text)
+        outcomes = asked_outcomes(query)
         if "ineligible" in outcomes:  # "how many were not eligible?": the received and the eligible, subtracted
             outcomes = ("received", "eligible", *(o for o in outcomes if o not in ("received", "eligible")))
         out += list(dict.fromkeys(_COUNT_OF_OUTCOME[o] for o in outcomes if o in _COUNT_OF_OUTCOME))
@@ -197,7 +197,7 @@ class FactAnswerer:
                 dated.append(stated_per_call[0][0])
             elif attribute in _DATE_ATTRIBUTE.values() and len(calls) == 2 and len(attributes) == 1:
                 dated += [stated[0] for stated in stated_per_call]  # "how many days apart were the two deadlines?"
-        if "ineligible" in outcomes_asked(query.search_text) and len(calls) == 1:
+        if "ineligible" in asked_outcomes(query) and len(calls) == 1:
             counts = {s.attribute: s.number for _, cited in draft.lines for s in cited}
             received, eligible = counts.get("proposals_received"), counts.get("proposals_eligible")
             if received is not None and eligible is not None and received >= eligible:

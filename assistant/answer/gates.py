@@ -266,7 +266,23 @@ def _near_best(j: Judged) -> list[Scored]:
 
 def _dissimilar(j: Judged) -> bool:
     t = j.thresholds
-    return j.top_similarity < t.min_similarity and gate_overlap(j.best, j.weights, j.query) < t.similarity_overlap
+    low = j.top_similarity < t.min_similarity and gate_overlap(j.best, j.weights, j.query) < t.similarity_overlap
+    return low and not defines_acronym(j.best.text, j.query)
+
+
+# An acronym of three or more capitals ("LEAR", "PIC", "EACEA").
+_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
+
+
+def defines_acronym(sentence: str, query: Query) -> bool:
+    """Whether a sentence spells out an acronym the question asks about, "LEAR (Legal Entity Appointed
+    Representative)" or "Participant Identification Code (PIC)": it says what the acronym is, however little else
+    of the question it holds."""
+    for acronym in set(_ACRONYM.findall(query.asked or query.text)):
+        a = re.escape(acronym)
+        if re.search(rf"\b{a}\s*\((?:[A-Z][\w'-]*\s*){{2,}}\)|\((?:the\s+)?{a}\)", sentence):
+            return True
+    return False
 
 
 def part_share(terms: frozenset[str], covered: frozenset[str], weights: dict[str, float]) -> float:
@@ -283,7 +299,8 @@ def _best_part(j: Judged) -> float:
 def _weak(j: Judged) -> bool:
     t = j.thresholds
     return (
-        gate_overlap(j.best, j.weights, j.query) < t.min_overlap
+        not defines_acronym(j.best.text, j.query)
+        and gate_overlap(j.best, j.weights, j.query) < t.min_overlap
         and _best_part(j) < t.part_overlap
         and (not j.similarities or j.top_similarity < t.strong_similarity)
         and (j.best.similarity is None or j.best.similarity < t.sentence_similarity)
@@ -343,7 +360,8 @@ SELECTION_GATES: tuple[Gate, ...] = (
         _dissimilar,
         _near_best,
         "No retrieved passage is similar enough to the question (``min_similarity``), and the best sentence does "
-        "not cover the question's words well enough to answer anyway (``similarity_overlap``).",
+        "not cover the question's words well enough to answer anyway (``similarity_overlap``), nor spell out an "
+        "acronym the question asks about.",
     ),
     Gate(
         "coverage",
@@ -351,7 +369,8 @@ SELECTION_GATES: tuple[Gate, ...] = (
         _near_best,
         "The best sentence covers too little of the question's weighted terms (``min_overlap``) and of each of the "
         "questions run together in it (``part_overlap``), and neither the passage nor the sentence is similar "
-        "enough to answer in other words (``strong_similarity``, ``sentence_similarity``).",
+        "enough to answer in other words (``strong_similarity``, ``sentence_similarity``); a sentence spelling out "
+        'an acronym the question asks about answers ("LEAR (Legal Entity Appointed Representative)").',
     ),
     Gate(
         "intent",

@@ -99,8 +99,9 @@ def word_pattern(key: IntentWords) -> re.Pattern[str]:
 
 @cache
 def _sized_grant() -> re.Pattern[str]:
-    # A size, up to two words, then what is sized: "the maximum twinning grant", "the lowest amounts".
-    return re.compile(rf"(?:{_any(words('size'))})(\s+[\w-]+){{0,2}}?\s+(?:{_any(words('sized'))})")
+    # A size, up to three words, then what is sized: "the maximum twinning grant", "the lowest amounts", "the largest
+    # possible TT 2024 grant".
+    return re.compile(rf"(?:{_any(words('size'))})(\s+[\w-]+){{0,3}}?\s+(?:{_any(words('sized'))})")
 
 
 @cache

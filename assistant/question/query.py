@@ -244,7 +244,8 @@ def counted_terms(question: str, lang: str) -> list[str]:
 # count of proposals received does not answer how many were funded.
 OUTCOMES = {
     "received": re.compile(r"\b(submitted|receiv\w*|came in|sent in|handed in)\b", re.I),
-    "eligible": re.compile(r"\beligib", re.I),
+    # Proposals found eligible, not the eligible countries, costs or activities a rule speaks of.
+    "eligible": re.compile(r"\beligib\w*\b(?!\s+(?:countr|costs?\b|activit|entit|organi[sz]|expen))", re.I),
     # Proposals that were not eligible: received minus eligible.
     "ineligible": re.compile(
         r"\b(not (?:to be |been |being )?eligible|ineligible|inadmissible|not admissible)\b", re.I
@@ -258,6 +259,15 @@ OUTCOMES = {
 def outcomes_asked(question: str) -> tuple[str, ...]:
     """The outcomes a count question names ("how many were funded" -> funded)."""
     return tuple(name for name, pattern in OUTCOMES.items() if pattern.search(question))
+
+
+def asked_outcomes(query: Query) -> tuple[str, ...]:
+    """The outcomes a count question asks about: those its asking sentences name (with their English terms), not
+    its context ("we were declared ineligible. How many countries ...?"); a follow-up naming none, its
+    conversation's."""
+    asked = query.asked or query.text
+    own = outcomes_asked(" ".join([asked, *english_terms(asked, query.language)]))
+    return own or (outcomes_asked(query.search_text) if query.follow_up else ())
 
 
 @dataclass
@@ -286,7 +296,8 @@ class Query:
     # 2024"): both are asked.
     clock_and_years: bool = False
     # The years named only in a long question's context ("we have been twinned since 1994 ... what was the grant
-    # range under Europe for Citizens?"): an answer need not be of them (``asked_years``).
+    # range under Europe for Citizens?") or in the answers it offers ("cerv ends when? 2027?"): an answer need not be
+    # of them (``asked_years``).
     context_years: list[int] = field(default_factory=list)
     # An operation asked on values of several calls or years ("the difference", "together"): lexicon.Operation.
     operation: str | None = None
@@ -558,8 +569,11 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
     clock_and_years = bool(own_clock and years_named(asking))
     if clock_and_years:
         relatives = tuple(sorted(own_clock, key=_CLOCK_YEARS.index))
-    named = set(years_named(asking))
-    context_years = [] if follow_up or asking == question else [y for y in years if y not in named]
+    # The years it asks about: those of its asking sentences' questions, not of their context or of the answers
+    # they offer ("cerv ends when? 2027?").
+    parts = asked_parts(question)
+    named = set(years_named(" ".join(parts) if parts else asking))
+    context_years = [] if follow_up else [y for y in years if y not in named]
     return Query(
         text=question,
         standalone=standalone,
@@ -583,7 +597,7 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         context_years=context_years,
         asked=asking,
         elapsed=elapsed,
-        parts=tuple(" ".join([p, *english_terms(p, lang)]) for p in asked_parts(question)),
+        parts=tuple(" ".join([p, *english_terms(p, lang)]) for p in parts),
         operation=operation,
     )
 

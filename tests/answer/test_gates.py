@@ -209,3 +209,18 @@ def test_a_sentence_answering_one_of_the_questions_run_together_is_not_refused_f
     parts = ExtractiveComposer(Thresholds(min_overlap=0.9, part_overlap=0.8))
     parts = parts.compose(analyse(question), passages, index, now)
     assert parts.answered and "MUCF" in parts.answer, parts.answer
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "defines"),
+    [
+        ("Contact the organisation's LEAR (Legal Entity Appointed Representative) first.", "Who is the LEAR?", True),
+        ("An organisation needs a Participant Identification Code (PIC).", "what does PIC mean", True),
+        ("Contact the organisation's LEAR before registering.", "Who is the LEAR?", False),  # named, not spelt out
+        ("An organisation needs a Participant Identification Code (PIC).", "Who is the LEAR?", False),
+    ],
+)
+def test_a_sentence_spelling_out_the_acronym_asked_defines_it(sentence: str, question: str, defines: bool) -> None:
+    from assistant.answer.gates import defines_acronym
+
+    assert defines_acronym(sentence, analyse(question)) is defines

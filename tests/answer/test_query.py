@@ -78,6 +78,9 @@ def test_years_named_only_in_the_context_are_not_asked() -> None:
     assert query.years == [2018] and query.asked_years == []
     asked = analyse("We were twinned in 1994. What was the deadline of the 2024 town twinning call?")
     assert asked.asked_years == [2024]
+    # A year only offered as the answer is not asked either.
+    offered = analyse("cerv ends when? 2027?")
+    assert offered.years == [2027] and offered.asked_years == []
 
 
 def test_what_is_asked_for_is_read_in_the_asking_sentences() -> None:
@@ -535,3 +538,31 @@ def test_a_periods_years_are_years_the_documents_may_lack() -> None:
 def test_a_countrys_law_is_no_country(text: str, countries: list[str]) -> None:
     lang = "fr" if "droit" in text else "en"
     assert countries_named(text, lang) == countries
+
+
+@pytest.mark.parametrize(
+    ("question", "outcomes"),
+    [
+        ("How many proposals were eligible, and how many funded?", ("eligible", "funded")),
+        ("how many eligible proposals did NT 2023 get", ("eligible",)),
+        # The eligible countries or costs of a rule are no proposals found eligible.
+        ("How many eligible countries did a 2021 network need?", ()),
+        ("What are the eligible costs of a TT project?", ()),
+    ],
+)
+def test_the_outcomes_a_count_names(question: str, outcomes: tuple[str, ...]) -> None:
+    from assistant.question.query import outcomes_asked
+
+    assert outcomes_asked(question) == outcomes
+
+
+def test_outcomes_named_only_in_the_context_are_not_counted() -> None:
+    from assistant.question.query import asked_outcomes
+
+    text = "We suspect we were declared ineligible in 2021. How many proposals were funded in the 2021 NT call?"
+    assert asked_outcomes(analyse(text)) == ("funded",)
+    history = [
+        {"role": "user", "content": "How many TT 2022 proposals were funded?"},
+        {"role": "assistant", "content": "192."},
+    ]
+    assert asked_outcomes(analyse("And in 2023?", history)) == ("funded",)

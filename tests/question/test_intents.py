@@ -73,6 +73,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "Wie hoch ist der Betrag?",
             "¿Cuál es el importe?",
             "What is the maximum twinning grant?",  # a size, then what is sized
+            "What's the gap between the smallest and the largest possible TT 2024 grant?",  # up to three words apart
         ],
         [
             "Which budget line funds town twinning?",  # a place in the EU budget
