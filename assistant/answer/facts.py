@@ -544,11 +544,13 @@ def _calls_asked(query: Query, registry: CallRegistry, types: list[str], now: dt
 
 
 def _years_asked(query: Query, now: dt.datetime) -> list[int]:
-    """The years a question asks about, oldest first: those written out, and those named by the clock beside them
-    ("last year's budget compared to 2024") or alone ("this year's deadline")."""
-    if query.years and not query.clock_and_years:
-        return sorted(query.years)
-    return sorted({*query.years, *_clock_years(query, now)})
+    """The years a question asks about, oldest first: those written out (in its asking sentences when they name any:
+    "advising towns that took part in NT 2024 ... what is the 2026 NT budget?" asks about 2026), and those named by
+    the clock beside them ("last year's budget compared to 2024") or alone ("this year's deadline")."""
+    years = query.asked_years or query.years
+    if years and not query.clock_and_years:
+        return sorted(years)
+    return sorted({*years, *_clock_years(query, now)})
 
 
 def _clock_years(query: Query, now: dt.datetime) -> list[int]:

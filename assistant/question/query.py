@@ -378,8 +378,9 @@ def small_talk_kind(text: str) -> str | None:
 _ELLIPTIC_WORDS = 3
 
 
-def is_follow_up(text: str, history_present: bool) -> bool:
-    """Whether a question leans on earlier turns (starts with "and", points back, or names too little)."""
+def is_follow_up(text: str, history_present: bool, lang: str = "en") -> bool:
+    """Whether a question leans on earlier turns (starts with "and", points back, names too little, or compares
+    one year with the conversation's)."""
     if not history_present:
         return False
     folded = " ".join(re.sub(r"[^\w\s-]", " ", fold(text)).split())
@@ -387,6 +388,8 @@ def is_follow_up(text: str, history_present: bool) -> bool:
         return True
     content = [t for t in words(folded) if t not in _FILLER]
     years, topics, call_ids = _entities(text)
+    if len(years) == 1 and cue(text, lang, "operation") == "difference":
+        return True  # "how much more did NT get in 2022?": than in the year asked about before
     if len(content) <= 4 and not (topics and detect(folded)):
         return True
     # A question that names nothing (no year, call, country or name) and says little besides what it asks (its
@@ -418,9 +421,9 @@ def condense(question: str, history: list[dict[str, str]], lang: str = "en") -> 
             content = turn["content"].strip()
             if small_talk_kind(content):
                 continue
-            follows = previous is not None and is_follow_up(content, True)
+            follows = previous is not None and is_follow_up(content, True, lang)
             previous = _merge(content, previous, lang) if follows else content
-    if previous is None or not is_follow_up(question, True):
+    if previous is None or not is_follow_up(question, True, lang):
         return question, False
     return _merge(question, previous, lang), True
 
@@ -428,7 +431,10 @@ def condense(question: str, history: list[dict[str, str]], lang: str = "en") -> 
 def _merge(question: str, previous: str, lang: str = "en") -> str:
     years, topics, call_ids = _entities(question)
     remove: list[str] = []
-    if years or call_ids:
+    if PERIOD.search(fold(question)):  # "And the 2014-2020 one?" after a question about 2007-2013
+        remove.append(PERIOD.pattern)
+    if (years or call_ids) and cue(question, lang, "operation") is None:
+        # Another year replaces the conversation's; one compared with it ("how much more in 2022?") joins it.
         remove.append(r"\b(19[89]\d|20[0-4]\d)\b")
     if topics or call_ids:
         remove += [p for p, topic in CALL_PATTERNS.items() if topic not in ("cemr",) or "cemr" in topics]
@@ -498,6 +504,12 @@ def asked_parts(text: str) -> tuple[str, ...]:
     question offers ("Midi ou 17h ?"); one part when the question asks one thing."""
     parts = [p.strip(" ,.") for p in _PART_BREAK.split(asked_part(text, lead=False))]
     return tuple(p for p in parts if any(not t.isdigit() for t in content_tokens(p)) and not _offered(p))
+
+
+def _only_numbers(text: str) -> bool:
+    """Whether a question's piece holds numbers and no words ("2027" of "cerv ends when? 2027?")."""
+    found = content_tokens(text)
+    return bool(found) and all(t.isdigit() for t in found)
 
 
 def _offered(part: str) -> bool:
@@ -572,7 +584,8 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
     # The years it asks about: those of its asking sentences' questions, not of their context or of the answers
     # they offer ("cerv ends when? 2027?").
     parts = asked_parts(question)
-    named = set(years_named(" ".join(parts) if parts else asking))
+    said = " ".join(q for q in asked_part(question, lead=False).split("?") if not _only_numbers(q)) or asking
+    named = {*years_named(said), *year_ranges(said, lang)}
     context_years = [] if follow_up else [y for y in years if y not in named]
     return Query(
         text=question,

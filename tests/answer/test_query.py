@@ -81,6 +81,9 @@ def test_years_named_only_in_the_context_are_not_asked() -> None:
     # A year only offered as the answer is not asked either.
     offered = analyse("cerv ends when? 2027?")
     assert offered.years == [2027] and offered.asked_years == []
+    # Years listed or ranged in the asking sentence are all asked.
+    assert analyse("Compare the NT budgets for 2024, 2025 and 2026.").asked_years == [2024, 2025, 2026]
+    assert analyse("I advise towns. List the NT budgets from 2021 to 2023?").asked_years == [2021, 2022, 2023]
 
 
 def test_what_is_asked_for_is_read_in_the_asking_sentences() -> None:
@@ -566,3 +569,28 @@ def test_outcomes_named_only_in_the_context_are_not_counted() -> None:
         {"role": "assistant", "content": "192."},
     ]
     assert asked_outcomes(analyse("And in 2023?", history)) == ("funded",)
+
+
+def test_a_follow_up_naming_another_period_replaces_the_conversations() -> None:
+    history = [
+        {"role": "user", "content": "What was the Europe for Citizens 2007-2013 budget?"},
+        {"role": "assistant", "content": "EUR 215 million."},
+    ]
+    query = analyse("And the 2014-2020 one?", history)
+    assert "2014-2020" in query.standalone and "2007" not in query.standalone
+
+
+def test_a_follow_up_comparing_another_year_keeps_the_conversations() -> None:
+    history = [
+        {"role": "user", "content": "What was the NT 2021 budget?"},
+        {"role": "assistant", "content": "EUR 4,200,000."},
+    ]
+    compared = analyse("how much more did NT get in 2022?", history)
+    assert compared.follow_up and sorted(compared.years) == [2021, 2022]
+    replaced = analyse("and the NT budget in 2022?", history)
+    assert replaced.years == [2022]
+
+
+def test_a_hungarian_verb_of_funding_is_read_as_funded() -> None:
+    query = analyse("Hány pályázat érkezett a 2023-as Networks of Towns felhívásra, és hányat támogattak?")
+    assert "funded" in query.english
