@@ -61,3 +61,22 @@ def test_a_history_question_about_twinning_is_not_steered_to_the_calls(service: 
     # "town twinning" without a year or call id is the subject, not the call: the history page answers.
     answer = service.ask("When did the EU first start funding town twinning?")
     assert answer.answered and "1989" in answer.answer
+
+
+def test_a_phrase_is_named_only_when_its_words_are_written_together() -> None:
+    index = LexicalIndex(
+        [Chunk("a", "EACEA's Department B covers Creativity, Citizenship and Joint Operations across Europe.", {})]
+    )
+    assert index.names("joint operations") and index.names("Joint  Operations")
+    assert not index.names("creative europe") and not index.names("citizenship europe")
+
+
+def test_another_programme_the_documents_never_name_is_an_unknown_name() -> None:
+    chunks = [
+        Chunk("a", "EACEA's Department B covers Creativity, Citizenship and Joint Operations across Europe.", {}),
+        Chunk("b", "The deadline of the 2024 Town Twinning call was 19 September 2024.", {"year": 2024}),
+    ]
+    passages = [Passage(c, 1.0 / (i + 1), 0.5) for i, c in enumerate(chunks)]
+    question = "what's the deadline for creative europe cooperation projects this round"
+    answer = ExtractiveComposer().compose(analyse(question), passages, LexicalIndex(chunks), fixed_clock(2026, 12, 1)())
+    assert not answer.answered and answer.refused_by == "unknown_name"

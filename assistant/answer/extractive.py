@@ -545,7 +545,7 @@ class ExtractiveComposer:
             unknown |= {fold(a) for a in re.findall(r"\b[A-Z]{4,}\b", text) if fold(a) not in known}
         # Other EU programmes, named alike in every language (German capitalises every noun, so its names are
         # not found by capitals).
-        unknown |= {t for m in _OTHER_PROGRAMMES.findall(fold(text)) for t in tokens(m) if not index.doc_freq.get(t)}
+        unknown |= {t for m in _OTHER_PROGRAMMES.findall(fold(text)) if not index.names(m) for t in tokens(m)}
         return sorted(unknown)
 
     # -- output ------------------------------------------------------------------------------------------------

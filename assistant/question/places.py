@@ -27,6 +27,7 @@ _MEMBER_STATES = re.compile(r"\bmember states?\b")
 # The overseas countries and territories linked to Member States (Annex II TFEU; ISO 3166 codes): programmes such as
 # CERV speak of them as a group ("EU Member States, including their OCTs"), never one by one.
 OVERSEAS = frozenset("GL NC PF TF WF PM BL AW CW SX BQ".split())
+_OVERSEAS_WORDS = re.compile(r"\boverseas countries and territories\b|\bocts?\b")
 
 # CLDR territory codes that are not countries a question would name as one (unions, unknown region, pseudo).
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
@@ -178,10 +179,13 @@ def _members() -> frozenset[str]:
 
 def covers_country(text: str, country: str) -> bool:
     """Whether an English ``text`` speaks of ``country`` (a folded English name from ``countries_named``): it
-    names it, or it speaks of the EU Member States and the country is one."""
+    names it, or it speaks of the EU Member States and the country is one, or of the overseas countries and
+    territories and the country is one."""
     folded = fold(text)
     if _country_words(country).search(folded):
         return True
+    if is_overseas(country) and _OVERSEAS_WORDS.search(folded):
+        return True  # "EU Member States (including overseas countries and territories)"
     return country in _members() and _MEMBER_STATES.search(folded) is not None
 
 

@@ -458,8 +458,9 @@ def _merge(question: str, previous: str, lang: str = "en") -> str:
         return " ".join([question, *_context(_strip(previous, remove))]).strip()
     if len([w for w in subject if w not in STOPWORDS]) >= 2:
         # A new subject ("And the Union values strand?"): carry what the previous question asked for (its cue
-        # words: "how much") and its names, not its old subject.
-        asked = named_cues(fold(previous))
+        # words: "how much"), unless it asks with its own question word ("why do those numbers differ?"), and its
+        # names, not its old subject.
+        asked = [] if asks_with_own_word(question, lang) else named_cues(fold(previous))
         return " ".join([question, *dict.fromkeys(asked), *_context(_strip(previous, remove))]).strip()
     return f"{question} {_strip(fold(previous), remove)}".strip()
 

@@ -52,6 +52,7 @@ class LexicalIndex:
         self.translations = translations or []
         self.translation_ids = frozenset(c.id for c in self.translations)
         self.by_id = {c.id: c for c in chunks}
+        self._phrases: dict[str, bool] = {}
         self.vectors = vectors
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
         self._bm25 = bm25s.BM25()
@@ -107,6 +108,14 @@ class LexicalIndex:
         """Whether some word of the documents starts with ``stem`` (5 letters or more): a place named in another
         form ("Gorizia" in "Il Goriziano") or a name's inflection is not unknown to them."""
         return len(stem) >= 5 and any(w.startswith(stem) for w in self.vocabulary)
+
+    def names(self, phrase: str) -> bool:
+        """Whether some document writes ``phrase`` (folded words, in order: "creative europe"), not only its words
+        apart ("creativity" and "Europe")."""
+        if phrase not in self._phrases:
+            needle = f" {' '.join(words(phrase))} "
+            self._phrases[phrase] = any(needle in f" {' '.join(words(c.text))} " for c in self.chunks)
+        return self._phrases[phrase]
 
     def translated_terms(self, lang: str) -> frozenset[str]:
         """The content tokens of the aligned translations in ``lang``: the words the documents use in that language

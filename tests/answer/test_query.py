@@ -594,3 +594,19 @@ def test_a_follow_up_comparing_another_year_keeps_the_conversations() -> None:
 def test_a_hungarian_verb_of_funding_is_read_as_funded() -> None:
     query = analyse("Hány pályázat érkezett a 2023-as Networks of Towns felhívásra, és hányat támogattak?")
     assert "funded" in query.english
+
+
+def test_a_follow_up_asking_why_does_not_carry_what_was_asked_before() -> None:
+    history = [
+        {"role": "user", "content": "How many twinning links are there in Europe?"},
+        {"role": "assistant", "content": "Sources differ: about 30,000 versus some 17,000."},
+    ]
+    query = analyse("why do those numbers differ so much?", history)
+    assert query.follow_up and "count" not in query.intents and "how many" not in query.standalone
+
+
+def test_an_overseas_territory_is_spoken_of_with_the_overseas_countries_and_territories() -> None:
+    from assistant.question.places import covers_country
+
+    text = "Applicants had to be established in an EU Member State (including overseas countries and territories)."
+    assert covers_country(text, "french polynesia") and not covers_country(text, "switzerland")
