@@ -49,6 +49,7 @@ FILES = (
     "eval/dev-check5.jsonl",
     "eval/dev-check6.jsonl",
     "eval/dev-check7.jsonl",
+    "eval/dev-check8.jsonl",
 )
 
 
