@@ -46,7 +46,7 @@ from assistant.dates import days_until, deadlines, format_date
 from assistant.question.glossary import DOMAIN_TERMS
 from assistant.question.intents import words
 from assistant.question.languages import domain_words
-from assistant.question.lexicon import elapsed_words, names_days
+from assistant.question.lexicon import elapsed_words, home_places, names_days
 from assistant.question.places import countries_named, covers_country, strip_countries
 from assistant.question.query import OUTCOMES, PERIOD, Query, asked_outcomes, asked_part, years_named
 from assistant.question.text import NUMBER_WORDS, content_tokens, fold, tokens
@@ -535,6 +535,8 @@ class ExtractiveComposer:
         vocabulary = {t for w in domain_words(text, query.language) for t in tokens(w)}
         # So are the words the documents' aligned translations use in that language ("Memoria Europea").
         vocabulary |= index.translated_terms(query.language) if query.language != "en" else frozenset()
+        # The asker's own place ("il nostro comune in Puglia", "a commune in Brittany") is where they are.
+        vocabulary |= {t for w in home_places(text) for t in tokens(w)}
         unknown = {
             t
             for t in names

@@ -67,6 +67,9 @@ class Lexicon(BaseModel):
     courtesy: list[str] = []
     # Folded question words ("where", "pourquoi", "wie"): a follow-up asking with one asks its own thing.
     interrogatives: list[str] = []
+    # Folded words that introduce the asker's own place ("our town in", "nostro comune in", "provincia di"): the
+    # name that follows is where they are, not something asked about.
+    home_place: list[str] = []
 
     @field_validator("intents")
     @classmethod
@@ -199,6 +202,17 @@ def cue(text: str, lang: str, key: Literal["relative", "operation"]) -> str | No
 
 
 @cache
+def home_places(text: str) -> set[str]:
+    """The words ``text`` names as the asker's own place, in any of the seven languages ("a town in Brittany",
+    "il nostro comune in Puglia", "provincia di Udine": brittany, puglia, udine)."""
+    folded = fold(text)
+    cues = [c for lang in LANGUAGES for c in lexicon(lang).home_place]
+    if not cues:
+        return set()
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\s+([^\W\d_][\w-]*)")
+    return {m.group(1) for m in pattern.finditer(folded)}
+
+
 def courtesy_words() -> frozenset[str]:
     """The courtesy words of all languages (a message may thank in one and wish in another)."""
     from assistant.question.languages import LANGUAGES  # the languages module reads these files too

@@ -610,3 +610,21 @@ def test_an_overseas_territory_is_spoken_of_with_the_overseas_countries_and_terr
 
     text = "Applicants had to be established in an EU Member State (including overseas countries and territories)."
     assert covers_country(text, "french polynesia") and not covers_country(text, "switzerland")
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("Un comune albanese può partecipare insieme al nostro comune in Puglia?", {"puglia"}),
+        ("We are a small commune in Brittany with a partner village in Galicia.", {"brittany", "galicia"}),
+        ("Sono il sindaco di un comune di 6.000 abitanti in provincia di Udine.", {"udine"}),
+        ("Wir sind eine Gemeinde in Rheinland-Pfalz.", {"rheinland-pfalz"}),
+        # A place the question asks about is no home: "a hotel in Brussels", "our twin town Kraków".
+        ("Can you recommend a hotel near the office in Brussels?", set()),
+        ("Our delegation is visiting our twin town Kraków in May.", set()),
+    ],
+)
+def test_the_askers_own_place_is_read(text: str, places: set[str]) -> None:
+    from assistant.question.lexicon import home_places
+
+    assert home_places(text) == places
