@@ -170,9 +170,10 @@ def _number(text: str) -> str:
 
 def values(text: str) -> set[str]:
     """The values a text states, whatever their spelling: dates as 2024-09-19 (a day without its year as --09-19),
-    hours as 17:00, amounts and other numbers as whole numbers or decimals (4000000, 1.5). Citation markers, URLs and
-    e-mail addresses are not read."""
-    text = fold(_CITATION.sub(" ", _EMAIL.sub(" ", _URL.sub(" ", text))))
+    hours as 17:00, amounts and other numbers as whole numbers or decimals (4000000, 1.5); an ordinal day is the day.
+    Citation markers, URLs and e-mail addresses are not read."""
+    # An ordinal day ("1er janvier 2023", "1º luglio") is the day, as in ``normalise``.
+    text = fold(_ORDINAL_DAY.sub(r"\1", _CITATION.sub(" ", _EMAIL.sub(" ", _URL.sub(" ", text)))))
     found: set[str] = set()
 
     def take(pattern: re.Pattern[str], value: Callable[[re.Match[str]], str | None]) -> None:

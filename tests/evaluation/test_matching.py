@@ -66,6 +66,8 @@ def test_different_facts_do_not_match(fact: str, answer: str) -> None:
         ("1,5 milliards", {"1500000000"}),
         ("19 September 2024", {"2024-09-19"}),
         ("19 septembre 2024", {"2024-09-19"}),
+        ("à partir du 1er janvier 2023", {"2023-01-01"}),  # an ordinal day is the day
+        ("dal 1º luglio 2025", {"2025-07-01"}),
         ("2024. szeptember 19.", {"2024-09-19"}),
         ("am 19. September 2024", {"2024-09-19"}),
         ("September 19, 2024", {"2024-09-19"}),
