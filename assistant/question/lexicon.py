@@ -205,12 +205,14 @@ def cue(text: str, lang: str, key: Literal["relative", "operation"]) -> str | No
 def home_places(text: str) -> set[str]:
     """The words ``text`` names as the asker's own place, in any of the seven languages ("a town in Brittany",
     "il nostro comune in Puglia", "provincia di Udine": brittany, puglia, udine)."""
-    folded = fold(text)
-    cues = [c for lang in LANGUAGES for c in lexicon(lang).home_place]
-    if not cues:
-        return set()
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\s+([^\W\d_][\w-]*)")
-    return {m.group(1) for m in pattern.finditer(folded)}
+    return {m.group(1) for m in _home_place().finditer(fold(text))}
+
+
+@cache
+def _home_place() -> re.Pattern[str]:
+    """The ``home_place`` cues of all seven languages, then the place's word."""
+    cues = sorted({c for lang in LANGUAGES for c in lexicon(lang).home_place}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\s+([^\W\d_][\w-]*)")
 
 
 def courtesy_words() -> frozenset[str]:
