@@ -24,7 +24,7 @@ from pathlib import Path
 from assistant.question.intents import exact_intents
 from assistant.question.places import countries_named, covers_country
 from assistant.question.query import CALL_ID, INTENT_CUES, PERIOD, Query, topics_named
-from assistant.question.text import fold, tokens
+from assistant.question.text import fold, tokens, words
 from assistant.retrieval.hybrid import CALL_TOPICS, Passage
 
 NO_KNOWLEDGE = re.compile(
@@ -270,19 +270,15 @@ def _dissimilar(j: Judged) -> bool:
     return low and not defines_acronym(j.best.text, j.query)
 
 
-# An acronym of three or more capitals ("LEAR", "PIC", "EACEA").
-_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
+# An acronym spelt out: "LEAR (Legal Entity Appointed Representative)" or "Participant Identification Code (PIC)".
+_SPELT_OUT = re.compile(r"\b([A-Z]{3,})\s*\((?:[A-Z][\w'-]*\s*){2,}\)|\((?:the\s+)?([A-Z]{3,})\)")
 
 
 def defines_acronym(sentence: str, query: Query) -> bool:
-    """Whether a sentence spells out an acronym the question asks about, "LEAR (Legal Entity Appointed
-    Representative)" or "Participant Identification Code (PIC)": it says what the acronym is, however little else
-    of the question it holds."""
-    for acronym in set(_ACRONYM.findall(query.asked or query.text)):
-        a = re.escape(acronym)
-        if re.search(rf"\b{a}\s*\((?:[A-Z][\w'-]*\s*){{2,}}\)|\((?:the\s+)?{a}\)", sentence):
-            return True
-    return False
+    """Whether a sentence spells out an acronym the question asks about, however the question writes it ("LEAR",
+    "wat is a lear"): it says what the acronym is, however little else of the question it holds."""
+    asked = set(words(query.asked or query.text))
+    return any(fold(m[1] or m[2]) in asked for m in _SPELT_OUT.finditer(sentence))
 
 
 def part_share(terms: frozenset[str], covered: frozenset[str], weights: dict[str, float]) -> float:

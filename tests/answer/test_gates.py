@@ -218,6 +218,9 @@ def test_a_sentence_answering_one_of_the_questions_run_together_is_not_refused_f
         ("An organisation needs a Participant Identification Code (PIC).", "what does PIC mean", True),
         ("Contact the organisation's LEAR before registering.", "Who is the LEAR?", False),  # named, not spelt out
         ("An organisation needs a Participant Identification Code (PIC).", "Who is the LEAR?", False),
+        # However the question writes it.
+        ("Contact the organisation's LEAR (Legal Entity Appointed Representative) first.", "wat is a lear", True),
+        ("An organisation needs a Participant Identification Code (PIC).", "Was ist eine PIC?", True),
     ],
 )
 def test_a_sentence_spelling_out_the_acronym_asked_defines_it(sentence: str, question: str, defines: bool) -> None:
