@@ -196,10 +196,15 @@ def _country_words(country: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
 
 
+@lru_cache(maxsize=1)
+def _overseas() -> frozenset[str]:
+    english = Locale("en").territories
+    return frozenset(_english(english[code]) for code in OVERSEAS)
+
+
 def is_overseas(country: str) -> bool:
     """Whether ``country`` (a folded English name from ``countries_named``) is an overseas country or territory."""
-    english = Locale("en").territories
-    return country in {_english(english[code]) for code in OVERSEAS}
+    return country in _overseas()
 
 
 def is_member_state(country: str) -> bool:
