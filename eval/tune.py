@@ -4,7 +4,10 @@ check file eval/dev-check3.jsonl, nor on a newer check file not yet read).
 Usage: .venv/bin/python eval/tune.py   (needs the corpus ingested: `assistant ingest`; with the embedding model's
 settings, e.g. ASSISTANT_EMBEDDING_MODEL=multilingual-e5-small and its own ASSISTANT_DATA_DIR, to tune for that
 model: the best values go into assistant/answer/thresholds.json under the model's name)
-Retrieval runs once per question; only composition is repeated per setting, so a grid takes seconds.
+Retrieval runs once per question; only composition is repeated per setting (a few seconds each). The search is
+coordinate descent from the current thresholds: each threshold in turn takes its best candidate while the others
+stay, until a round changes nothing (tens of settings, minutes). `--grid` tries every combination instead (over two
+thousand settings: hours on two cores).
 Prints the best settings by a score that weighs fact recall, refusal accuracy and answering (1 - false refusals)
 equally: fact recall alone barely sees a false refusal, whose "nearby" text often holds the facts.
 """
@@ -13,6 +16,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from assistant.answer.extractive import FREQUENT_WORDS, ExtractiveComposer, Thresholds
@@ -108,9 +113,13 @@ def main() -> None:
         fr = false_refusals / answerable
         return (r + a + 1.0 - fr) / 3, r, a, fr, {**setting, "frequent_words": n}
 
-    results = [
-        score(dict(zip(grid, values, strict=True)), FREQUENT_WORDS) for values in itertools.product(*grid.values())
-    ]
+    start = {name: getattr(current_thresholds, name) for name in grid}
+    if "--grid" in sys.argv:
+        results = [
+            score(dict(zip(grid, values, strict=True)), FREQUENT_WORDS) for values in itertools.product(*grid.values())
+        ]
+    else:
+        results = _coordinate_descent(grid, start, lambda setting: score(setting, FREQUENT_WORDS))
     best = max(results, key=lambda x: x[0])[4]
     thresholds = {k: v for k, v in best.items() if k != "frequent_words"}
     results += [score(thresholds, n) for n in FREQUENT if n != FREQUENT_WORDS]
@@ -121,6 +130,33 @@ def main() -> None:
         mark = "  (current)" if values == current else ""
         figures = f"fact recall {r:.3f}  refusal accuracy {a:.3f}  false refusals {fr:.3f}"
         print(f"score {score:.3f}  {figures}  {values}{mark}")
+
+
+def _coordinate_descent(
+    grid: dict[str, list[float]], start: dict[str, float], score: Callable[[dict[str, float]], tuple]
+) -> list[tuple]:
+    """Every setting scored on the way: from ``start``, each threshold in turn takes its best candidate (the current
+    value kept on a tie) while the others stay, round after round until a round changes nothing."""
+    seen: dict[tuple, tuple] = {}
+
+    def scored(setting: dict[str, float]) -> tuple:
+        key = tuple(setting[name] for name in grid)
+        if key not in seen:
+            seen[key] = score(setting)
+            print(f"  {seen[key][0]:.4f}  {setting}", flush=True)
+        return seen[key]
+
+    current = dict(start)
+    best = scored(current)
+    changed = True
+    while changed:
+        changed = False
+        for name, candidates in grid.items():
+            for value in candidates:
+                trial = scored({**current, name: value})
+                if trial[0] > best[0] + 1e-9:
+                    current, best, changed = {**current, name: value}, trial, True
+    return list(seen.values())
 
 
 def _candidates(
