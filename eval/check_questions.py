@@ -40,6 +40,7 @@ EXTRA_FILES = (
     "dev-check6.jsonl",
     "dev-check7.jsonl",
     "dev-check8.jsonl",
+    "dev-check9.jsonl",
 )
 ROOT = EVAL.parent
 KEYS = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}
