@@ -9,6 +9,7 @@ documents' ``deadline`` metadata.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -17,7 +18,7 @@ from functools import lru_cache
 from assistant.answer.answer import Answer, Source
 from assistant.answer.arithmetic import operate
 from assistant.answer.citations import CitationBook, authoritative, conflicting, doc_order, secondary_only
-from assistant.answer.facts import FactAnswerer
+from assistant.answer.facts import FactAnswerer, clock_years
 from assistant.answer.gates import (
     ANSWER_GATES,
     CUE_WORDS,
@@ -48,7 +49,15 @@ from assistant.question.intents import words
 from assistant.question.languages import domain_words
 from assistant.question.lexicon import elapsed_words, home_places, names_days
 from assistant.question.places import countries_named, covers_country, strip_countries
-from assistant.question.query import OUTCOMES, PERIOD, Query, asked_outcomes, asked_part, years_named
+from assistant.question.query import (
+    OUTCOMES,
+    PERIOD,
+    Query,
+    asked_outcomes,
+    asked_part,
+    clock_cues,
+    years_named,
+)
 from assistant.question.text import NUMBER_WORDS, content_tokens, fold, tokens
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
@@ -256,6 +265,11 @@ class ExtractiveComposer:
             return self._refuse(query, [], passages, UNKNOWN_NAME, index)
         if draft is None and "upcoming" in query.intents:
             return self._upcoming(query, index, now)
+        asked_clock = clock_cues(query.asked or query.text, query.language)
+        if draft is None and not query.years and asked_clock and (years := clock_years(query, now)):
+            # A year by the clock asked and not answered by the registry ("at what time did this year's call
+            # close?"): the passages must be of that year, as of one written out.
+            query = dataclasses.replace(query, years=years)
         chosen, gate, nearby = self._select(query, passages, index, now)
         if draft is not None:
             # The registry answers first; the passages' chosen sentences support it (and answer any other part).

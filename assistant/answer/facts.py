@@ -297,7 +297,10 @@ class FactAnswerer:
         kind = next(t for t in query.topics if t in PARTNERSHIP_CALLS)
         calls = _calls_asked(query, registry, [kind], now)
         if calls is None:
-            calls = registry.relative("latest", now, kind)  # type: ignore[arg-type]
+            # No year asked: the latest call whose partnership rule is stated (the newest may not state it yet).
+            by_year = sorted(registry.find(kind), key=lambda c: c.facts.year, reverse=True)  # type: ignore[arg-type]
+            ruled = [c for c in by_year if c.facts.year <= now.year and c.facts.min_countries]
+            calls = ruled[:1] or registry.relative("latest", now, kind)  # type: ignore[arg-type]
         if not calls:
             return None
         call = calls[0]
@@ -539,7 +542,7 @@ def _calls_asked(query: Query, registry: CallRegistry, types: list[str], now: dt
     if query.relatives == ("latest",):
         latest = [c for t in types for c in registry.relative("latest", now, t)]  # type: ignore[arg-type]
         return sorted(latest, key=lambda c: c.facts.year) or None
-    years = _clock_years(query, now)
+    years = clock_years(query, now)
     return [c for t in types for y in years for c in registry.find(t, y)] if years else None  # type: ignore[arg-type]
 
 
@@ -550,10 +553,10 @@ def _years_asked(query: Query, now: dt.datetime) -> list[int]:
     years = query.asked_years or query.years
     if years and not query.clock_and_years:
         return sorted(years)
-    return sorted({*years, *_clock_years(query, now)})
+    return sorted({*years, *clock_years(query, now)})
 
 
-def _clock_years(query: Query, now: dt.datetime) -> list[int]:
+def clock_years(query: Query, now: dt.datetime) -> list[int]:
     """The calendar years a question names by the clock ("last year's", "next year's"), oldest first."""
     return sorted(now.year + YEAR_OFFSETS[r] for r in query.relatives if r in YEAR_OFFSETS)
 

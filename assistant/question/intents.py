@@ -111,6 +111,12 @@ def _negated() -> re.Pattern[str]:
     return re.compile(rf"(?:{_any(words('negation'))})\s+(?:(?:the|a|an|le|la|il|el|der|die|das)\s+)?(?:{kinds})")
 
 
+@cache
+def _placed_on_website() -> re.Pattern[str]:
+    # A website as a place: "on the municipality's website", "sur le site web", "auf der Webseite".
+    return re.compile(rf"(?:{_any(words('on_place'))})(?:\s+[\w'-]+){{0,2}}?\s+(?:{_any(cues('website'))})")
+
+
 def detect(folded: str) -> list[str]:
     """The intents of a folded question (with the English terms of its domain words), in a fixed order."""
     # A budget line or heading is a place in the EU budget, not an amount: its first word is no cue.
@@ -121,8 +127,11 @@ def detect(folded: str) -> list[str]:
     # A cue that is only part of another intent's cue asks nothing of its own: "combien de projets", "cuantos" ask
     # no amount; "the phone number of" asks no count.
     for inner, outer in (("amount", "count"), ("count", "phone")):
-        if inner in found and outer in found and _inside(inner, outer, folded):
+        if inner in found and outer in found and _inside(pattern(inner), pattern(outer), folded):
             found.remove(inner)
+    # A website something is put or kept on asks no web address ("how long did it stay on the town's website?").
+    if "website" in found and _inside(pattern("website"), _placed_on_website(), folded):
+        found.remove("website")
     if pattern("time").search(folded):  # a time of day is asked of a date
         found += [i for i in ("date", "time") if i not in found]
     if "date" in found and "upcoming" not in found:
@@ -132,7 +141,7 @@ def detect(folded: str) -> list[str]:
         # Which amount: what one project gets (and whether its maximum is asked), else the call's whole budget; a
         # denied cue asks nothing ("not per project, the whole call").
         affirmed = _negated().sub(" ", folded)
-        if pattern("per_project").search(affirmed):
+        if pattern("per_project").search(affirmed) or _asks_grant(affirmed):
             found.append("per_project")
             if pattern("maximum").search(affirmed):
                 found.append("maximum")
@@ -141,10 +150,18 @@ def detect(folded: str) -> list[str]:
     return found
 
 
-def _inside(inner: str, outer: str, folded: str) -> bool:
-    """Whether every cue of intent ``inner`` in a folded text lies inside a cue of intent ``outer``."""
-    outers = [m.span() for m in pattern(outer).finditer(folded)]
-    inners = [m.span() for m in pattern(inner).finditer(folded)]
+def _asks_grant(folded: str) -> bool:
+    """Whether a piece of a question asks what one gets by "how much" and names no budget beside it ("how much
+    could one project get, and how big is the total budget?" asks both; "how much did the budget committee approve?"
+    asks a budget)."""
+    pieces = re.split(r"[?;,]|\band\b", folded)
+    return any(word_pattern("asks_grant").search(p) and not pattern("budget").search(p) for p in pieces)
+
+
+def _inside(inner: re.Pattern[str], outer: re.Pattern[str], folded: str) -> bool:
+    """Whether every match of ``inner`` in a folded text lies inside a match of ``outer``."""
+    outers = [m.span() for m in outer.finditer(folded)]
+    inners = [m.span() for m in inner.finditer(folded)]
     return all(any(a <= x and y <= b for a, b in outers) for x, y in inners)
 
 

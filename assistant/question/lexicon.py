@@ -31,6 +31,8 @@ IntentWords = Literal[
     "size",
     "sized",
     "budget_place",
+    "on_place",
+    "asks_grant",
     "upcoming_context",
     "duration",
     "money",

@@ -16,6 +16,7 @@ from typing import Protocol
 from assistant.question.intents import CUED, cues, detect, named_cues, settle
 from assistant.question.languages import LANGUAGES, detect_language, english_terms, english_word
 from assistant.question.lexicon import (
+    PRIORITY,
     asks_elapsed,
     asks_with_own_word,
     courtesy_words,
@@ -408,6 +409,14 @@ def _strip(text: str, patterns: list[str]) -> str:
     return " ".join(text.split())
 
 
+def clock_cues(text: str, lang: str) -> list[str]:
+    """The relative cue kinds ``text`` names, first by priority, also read with the names of calls taken out: "the
+    next NT call" and "the current TT round" name the next and the current call."""
+    unnamed = _strip(fold(text.replace("\u2019", "'")), list(CALL_PATTERNS))
+    kinds = {*cue_kinds(text, lang, "relative"), *cue_kinds(unnamed, lang, "relative")}
+    return [kind for kind in PRIORITY["relative"] if kind in kinds]
+
+
 def condense(question: str, history: list[dict[str, str]], lang: str = "en") -> tuple[str, bool]:
     """A standalone version of ``question`` given earlier turns, and whether it was a follow-up.
 
@@ -502,9 +511,12 @@ _PART_BREAK = re.compile(r"[?;]|,?\s+\b(?:and|et|und|és|și|şi)\b\s+", re.I)
 def asked_parts(text: str) -> tuple[str, ...]:
     """The questions run together in the asking sentences ("nt 2022 deadline and min nr of countries", "who is
     the contact point, and can they apply for us?"): each part with words of content, in order, not the answers a
-    question offers ("Midi ou 17h ?"); one part when the question asks one thing."""
+    question offers ("Midi ou 17h ?"); one part when the question asks one thing. A part of only a question's cue
+    asks its own thing ("When were they awarded and how many were there?")."""
     parts = [p.strip(" ,.") for p in _PART_BREAK.split(asked_part(text, lead=False))]
-    return tuple(p for p in parts if any(not t.isdigit() for t in content_tokens(p)) and not _offered(p))
+    return tuple(
+        p for p in parts if (any(not t.isdigit() for t in content_tokens(p)) or detect(fold(p))) and not _offered(p)
+    )
 
 
 def _only_numbers(text: str) -> bool:
@@ -556,8 +568,8 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
     intents, counted = settle(
         own_intents or detect(fold(search)), question, lang, english, counted_terms(question, lang)
     )
-    relative = cue(standalone, lang, "relative")
-    own = cue(question, lang, "relative")
+    relative = next(iter(clock_cues(standalone, lang)), None)
+    own = next(iter(clock_cues(question, lang)), None)
     if own in ("previous", "following"):
         # "And the year before?": the year before the conversation's; with no year in it, last year (or nothing).
         if follow_up and years:
@@ -576,9 +588,9 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
     if elapsed:  # "How many years ago was it adopted?" asks for a date (counted to today), not a count of things
         intents = list(dict.fromkeys("date" if i == "count" else i for i in intents))
     # "This year compared to last year" names two years by the clock; a follow-up's own cue replaces its history's.
-    yearly = [c for c in cue_kinds(question, lang, "relative") if c in _CLOCK_YEARS]
+    yearly = [c for c in clock_cues(question, lang) if c in _CLOCK_YEARS]
     relatives = tuple(sorted(yearly, key=_CLOCK_YEARS.index)) if len(yearly) >= 2 else (relative,) if relative else ()
-    own_clock = [c for c in cue_kinds(asking, lang, "relative") if c in _CLOCK_YEARS]
+    own_clock = [c for c in clock_cues(asking, lang) if c in _CLOCK_YEARS]
     clock_and_years = bool(own_clock and years_named(asking))
     if clock_and_years:
         relatives = tuple(sorted(own_clock, key=_CLOCK_YEARS.index))

@@ -267,3 +267,35 @@ def test_the_spread_of_one_calls_grants_is_computed(service: Assistant) -> None:
     # holds one call's grant range only, so that case is checked on the real corpus, docs/status.md).
     one = service.ask("What's the difference between the smallest and the largest grant in TT 2024?")
     assert one.answered and "42,290" in one.answer, one.answer
+
+
+@pytest.fixture(scope="module")
+def in_june_2024(indexed_settings: Settings, embeddings) -> Assistant:  # noqa: ANN001
+    return Assistant(indexed_settings, embeddings, clock=fixed_clock(2024, 6, 1))
+
+
+def test_a_year_by_the_clock_the_registry_does_not_answer_binds_the_passages(
+    service: Assistant, in_june_2024: Assistant
+) -> None:
+    # Nothing the registry holds is asked: the passages answer, and they must be of this year's call (2024 in June
+    # 2024; in November 2026 the fixture holds no 2026 call, and the 2024 sentence is no answer).
+    question = "Who had to take part in this year's town twinning events?"
+    assert in_june_2024.ask(question).answered
+    later = service.ask(question)
+    assert not later.answered and later.refused_by in ("year", "year_of_answer"), later.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "answered", "words"),
+    [
+        # A call's short name between the clock's words: "the next NT call" is the next call.
+        ("When does the next NT call close?", True, "27 March 2025"),
+        ("When does the current NT round close?", True, "27 March 2025"),
+    ],
+)
+def test_the_clock_reads_past_a_calls_short_name(
+    in_january_2025: Assistant, service: Assistant, question: str, answered: bool, words: str
+) -> None:
+    answer = in_january_2025.ask(question)
+    assert answer.answered is answered and words in answer.answer, answer.answer
+    assert not service.ask(question).answered  # in November 2026 no NT call is ahead

@@ -483,6 +483,11 @@ def test_how_long_ago_asks_for_a_date_not_a_count(question: str) -> None:
         ),
         ("in wie vielen sprachen gibts twinning.org? und hat der RGRE ein handbuch?", None),
         ("When is the 2024 deadline?", ("When is the 2024 deadline",)),
+        # A part of only a question's cue asks its own thing.
+        (
+            "When were the 2006 Golden Stars awarded and how many were there?",
+            ("When were the 2006 Golden Stars awarded", "how many were there"),
+        ),
         # The answers a question offers are no question of their own.
         (
             "À quelle heure ferme l'appel 2026 le 23 septembre ? Midi ou 17h ?",

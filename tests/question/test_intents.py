@@ -91,11 +91,17 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "Wie viel bekommt man pro Projekt?",
             "¿Cuánto recibe cada proyecto por proyecto?",
         ],
-        ["What is the total budget of the 2024 call?", "Which projects were funded per country?"],
+        [
+            "What is the total budget of the 2024 call?",
+            "Which projects were funded per country?",
+            # "How much did" asks what one got only when the question names no budget.
+            "What was the 2004 twinning budget, and how much did the Parliament's budget committee approve?",
+        ],
     ),
     "budget": (
         [
             "What is the total budget of the 2024 call?",
+            "How much did the budget committee approve for 2005?",
             "Qual era il bilancio del bando?",
             "Mennyi a teljes költségvetés?",
             "Care a fost bugetul total?",
@@ -186,7 +192,13 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "Wie lautet die Webseite der Kontaktstelle?",
             "¿Cuál es la página web del punto de contacto?",
         ],
-        ["What's the e-mail address of EACEA?", "Where is the site of the congress?"],
+        [
+            "What's the e-mail address of EACEA?",
+            "Where is the site of the congress?",
+            # A website as the place something is put: how long, not which address.
+            "How long did the project have to stay on the municipality's website?",
+            "Combien de temps le projet restait-il sur le site web de la commune ?",
+        ],
     ),
 }
 
