@@ -47,8 +47,12 @@ _ELIGIBILITY_INTENTS = frozenset({"who"})
 def asks_about_countries(query: Query) -> bool:
     """Whether a question asks whether towns of the countries it names can take part in a call."""
     return (
-        # A Member State's towns take part in every call: only a question naming another country asks anything.
-        any(not is_member_state(c) for c in countries_asked(query))
+        # A Member State's towns take part in every call: a question naming one asks nothing; one naming another
+        # country asks whether it may, and one asking about several countries whether they may together.
+        (
+            any(not is_member_state(c) for c in countries_asked(query))
+            or len(countries_named(query.asked or query.text, query.language)) >= 2
+        )
         and bool(set(query.topics) & set(PARTNERSHIP_CALLS))
         and set(query.intents) <= _ELIGIBILITY_INTENTS
         and asks_eligibility(query.asked or query.text, query.language)
@@ -117,6 +121,11 @@ def eligibility_draft(
         # rule of three Member States).
         lead = (message(lang, "elig_few_members", count=len(members), **rule), rule_cited)
         computed.append(str(len(members)))
+    elif len(members) == len(countries) < need_countries and len(countries) >= 2:
+        # Member States only, but fewer countries than the rule needs ("just a French and a German town" for a
+        # network of at least 4 countries).
+        lead = (message(lang, "elig_few_countries", count=len(countries), **rule), rule_cited)
+        computed.append(str(len(countries)))
     elif len(members) >= need_members and len(countries) >= need_countries and all_take_part:
         lead = (message(lang, _one("elig_yes", need_members), **rule), rule_cited)
     else:

@@ -149,6 +149,8 @@ def test_the_answer_is_in_the_question_language() -> None:
     ("question", "asks"),
     [
         ("Can a Serbian town take part in town twinning?", True),
+        # Member States only: whether they may make up a project together.
+        ("Could a TT project involve only an Italian and an Austrian town?", True),
         ("Una città della Bosnia ed Erzegovina può partecipare al gemellaggio 2024?", True),
         # Another thing asked about the countries, or no call: not an eligibility question.
         ("How many Italian towns were funded in TT 2022?", False),
@@ -157,13 +159,23 @@ def test_the_answer_is_in_the_question_language() -> None:
         ("Can we apply to town twinning 2024?", False),
         ("Our town and a village in Austria never signed a charter. Can we still apply for town twinning?", False),
         ("Which account do I need before I can submit our TT application with our Slovak twin town?", False),
+        # Member States named only in the context: the question asks something else of them.
+        ("We're twinned with an Austrian and an Italian town. Where may TT activities take place?", False),
     ],
 )
 def test_an_eligibility_question_is_recognised(question: str, asks: bool) -> None:
     assert asks_about_countries(analyse(question)) is asks
 
 
-def test_too_few_member_states_named_do_not_meet_the_rule_whatever_the_others() -> None:
+def test_member_states_alone_meet_the_rule_when_enough_of_them() -> None:
+    answer = _ask("Could a TT 2024 project involve only an Italian and an Austrian town?")
+    assert answer.answered and answer.answer.startswith("Yes:"), answer.answer
+    assert "Italy is an EU Member State" in answer.answer and "Austria is an EU Member State" in answer.answer
+
+
+def _with_nt_2022(question: str) -> Answer:
+    """``question`` answered over the fixture plus the 2022 Networks of Towns call and its rule (5 countries, 3 of
+    them Member States); the fixture's 2023 call states no rule."""
     nt_2022 = {
         "programme": "CERV",
         "call_id": "CERV-2022-CITIZENS-TOWN-NT",
@@ -184,9 +196,21 @@ def test_too_few_member_states_named_do_not_meet_the_rule_whatever_the_others() 
     )
     chunks = [chunk, *CHUNKS]
     passages = [Passage(c, 1.0 / (i + 1), 0.5) for i, c in enumerate(chunks)]
+    return ExtractiveComposer().compose(analyse(question), passages, LexicalIndex(chunks), fixed_clock(2025, 1, 10)())
+
+
+def test_too_few_member_states_named_do_not_meet_the_rule_whatever_the_others() -> None:
     question = "Would a 2022 network of towns in Serbia, Bosnia and Herzegovina, Croatia and Slovenia meet the rule?"
-    answer = ExtractiveComposer().compose(analyse(question), passages, LexicalIndex(chunks), fixed_clock(2025, 1, 10)())
+    answer = _with_nt_2022(question)
     assert answer.answered and answer.answer.startswith("No:"), answer.answer
     assert "at least 3 EU Member States" in answer.answer and "include only 2" in answer.answer
     assert "2" in answer.computed  # counted, not quoted: the grounding check knows it
     assert SOURCES["portal"]["url"] in {s.url for s in answer.sources}
+
+
+def test_too_few_countries_do_not_meet_the_rule_of_the_latest_call_stating_one() -> None:
+    # No year asked: the 2023 call states no rule, so the 2022 call's is weighed, and named.
+    answer = _with_nt_2022("Can we do a networks of towns project with just a French, a German and an Italian town?")
+    assert answer.answered and answer.answer.startswith("No:"), answer.answer
+    assert "Networks of Towns 2022" in answer.answer and "at least 5 eligible countries" in answer.answer
+    assert "only 3 are named" in answer.answer and "3" in answer.computed
