@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol
 
-from assistant.question.intents import CUED, cues, detect, named_cues, settle
+from assistant.question.intents import CUED, cues, detect, named_cues, settle, word_pattern
 from assistant.question.languages import LANGUAGES, detect_language, english_terms, english_word
 from assistant.question.lexicon import (
     PRIORITY,
@@ -143,7 +143,7 @@ _FOLLOW_UP_START = re.compile(
     r"and who|and when|and how)\b"
 )
 _ANAPHORA = re.compile(
-    r"\b(it|its|that|this|those|these|they|them|there|same|previous|ce|cette|celui|cela|quello|quella|questo|"
+    r"\b(it|that|this|those|these|they|them|there|same|previous|ce|cette|celui|cela|quello|quella|questo|"
     r"questa|az|ez|azt|ezt|acesta|aceasta|acel|acea|das|dies|dieser|diese|dem|eso|ese|esa|este|esta)\b"
     r"|\b(?:has|have|had|get|got|need|needs|already) one\b"  # "our council already has one": the thing asked before
 )
@@ -559,6 +559,9 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
     if set(topics) & _CALL_TYPES and operation != "difference":
         # "The NT budgets from 2021 to 2026": each year's call ("how did it grow from 2024 to 2026?" compares two).
         years = sorted({*years, *year_ranges(standalone, lang)})
+    if operation is None and len(years) >= 2 and word_pattern("total").search(fold(question)):
+        # A total of several years' values is their sum ("NT budgets for 2025 and 2026?" - "how much in total?").
+        operation = "sum"
     # What it asks for, read in its asking sentences ("we got lost on the EU website. Who is the contact point?"
     # asks for no website); the whole question when they name nothing.
     asking = asked_part(question)

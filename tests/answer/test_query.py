@@ -220,6 +220,8 @@ def test_follow_up_with_a_new_subject_drops_the_old_one() -> None:
         ("who is CEMR's president?", "where's their HQ?", "CEMR", "president"),
         # "it" is what was asked before: the whole question is carried.
         ("What was the maximum grant under Europe for Citizens 2007-2013?", "how was it calculated?", "maximum", ""),
+        # "its" names the same call's own thing: what was asked before is not carried.
+        ("When did NT 2025 close?", "what were its themes?", "2025", "close"),
     ],
 )
 def test_a_follow_up_asking_its_own_question_keeps_only_the_names(
@@ -633,3 +635,21 @@ def test_the_askers_own_place_is_read(text: str, places: set[str]) -> None:
     from assistant.question.lexicon import home_places
 
     assert home_places(text) == places
+
+
+@pytest.mark.parametrize(
+    ("question", "history", "operation"),
+    [
+        # A total of several years' values is their sum, asked in a follow-up or at once.
+        ("how much in total?", [("NT budgets for 2025 and 2026?", "EUR 10,000,000 and EUR 12,000,000.")], "sum"),
+        ("Total money for networks of towns in 2021, 2022 and 2023?", [], "sum"),
+        ("Quanto in totale per le reti di città nel 2025 e nel 2026?", [], "sum"),
+        # One call's total is its budget, no sum.
+        ("What is the total budget of the 2024 NT call?", [], None),
+    ],
+)
+def test_a_total_of_several_years_is_a_sum(
+    question: str, history: list[tuple[str, str]], operation: str | None
+) -> None:
+    turns = [{"role": r, "content": c} for user, reply in history for r, c in (("user", user), ("assistant", reply))]
+    assert analyse(question, turns).operation == operation

@@ -65,6 +65,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "amount": (
         [
+            "Total money for networks of towns over the first three CERV years?",
             "How much is the twinning grant?",
             "Quel est le montant de la subvention ?",
             "Qual è l'importo del contributo?",
