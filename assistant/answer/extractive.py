@@ -18,10 +18,11 @@ from functools import lru_cache
 from assistant.answer.answer import Answer, Source
 from assistant.answer.arithmetic import operate
 from assistant.answer.citations import CitationBook, authoritative, conflicting, doc_order, secondary_only
-from assistant.answer.facts import FactAnswerer, clock_years
+from assistant.answer.facts import CALL_TYPES, FactAnswerer, clock_years
 from assistant.answer.gates import (
     ANSWER_GATES,
     CUE_WORDS,
+    EXACT_INTENTS,
     GATE_CUES,
     NO_KNOWLEDGE,
     NO_PASSAGES,
@@ -156,6 +157,8 @@ _NO_MAXIMUM = re.compile(r"\bno (maximum|ceiling|cap|upper limit)\b", re.I)
 # How far below the best sentence's score another may be and still lead, when it holds what is asked or is about the
 # call and year asked.
 _CLOSE = 0.35
+# How far below the best a sentence holding an exact detail asked (of the call and year asked) may score and lead.
+_CLOSE_EXACT = 0.7
 # The digits of a count (thousands separators folded away): "30,000 twinning links" counts, a 9-digit PIC does not.
 _COUNT_DIGITS = 7
 
@@ -308,7 +311,23 @@ class ExtractiveComposer:
             return [], NO_PASSAGES, []
         # The best sentence that holds what is asked, if one comes close to the best overall; then, if the best is
         # about another call or year than the one asked, the best close one about it.
-        fitting = [s for s in scored[:12] if s.fits_intent and s.score >= scored[0].score - _CLOSE]
+        # A question asking an exact detail (a time of day, a count) of a call it names by type and year is
+        # answered by no sentence without it: a fitting one of that call, on the subject, may come from further down.
+        named_call = bool(query.call_ids or set(query.topics) & set(CALL_TYPES)) and bool(query.years)
+        exact = bool(EXACT_INTENTS & set(query.intents)) and named_call
+        fitting = [
+            s
+            for s in scored[:12]
+            if s.fits_intent
+            and (
+                s.score >= scored[0].score - _CLOSE
+                or exact
+                and s.score >= scored[0].score - _CLOSE_EXACT
+                and same_call(s, query)
+                and same_year(s, query)
+                and s.overlap > ON_SUBJECT
+            )
+        ]
         if fitting and not scored[0].fits_intent:
             scored.remove(fitting[0])
             scored.insert(0, fitting[0])

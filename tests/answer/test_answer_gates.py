@@ -462,3 +462,19 @@ def test_each_question_run_together_gets_its_answer(question: str) -> None:
     # project lasts answers the second question and is quoted too.
     answer = _composer_answers(ExtractiveComposer(), question, GRANTS)
     assert answer.answered and "EUR 25,000" in answer.answer and "21 days" in answer.answer, answer.answer
+
+
+def test_an_exact_detail_of_the_call_asked_leads_from_further_down() -> None:
+    # The closing day matches the question best, but only the closing hour answers "a che ora" (at what time).
+    chunks = [
+        Chunk("day", "The 2023 Town Twinning call closed on 20 September 2023.", {"doc_id": "d"}),
+        Chunk(
+            "published",
+            "The 2023 Town Twinning call was published on 20 January 2023 and closed on 20 September 2023.",
+            {"doc_id": "p"},
+        ),
+        Chunk("time", "The closing hour of the 2023 Town Twinning call was 17:00 Brussels time.", {"doc_id": "t"}),
+    ]
+    question = "A che ora scadeva il bando gemellaggi 2023, il 20 settembre?"
+    answer = _composer_answers(ExtractiveComposer(), question, chunks)
+    assert answer.answered and "17:00" in answer.answer.split("[1]")[0], answer.answer
