@@ -124,6 +124,8 @@ def detect(folded: str) -> list[str]:
     found = [name for name in CUED if pattern(name).search(folded)]
     if "amount" not in found and _sized_grant().search(folded):  # "the maximum twinning grant"
         found.append("amount")
+    if "amount" not in found and pattern("budget").search(folded) and word_pattern("money").search(folded):
+        found.append("amount")  # "total money for networks of towns", "overall funding"
     # A cue that is only part of another intent's cue asks nothing of its own: "combien de projets", "cuantos" ask
     # no amount; "the phone number of" asks no count.
     for inner, outer in (("amount", "count"), ("count", "phone")):
