@@ -24,8 +24,18 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "Care este următorul apel?",
             "Wann ist die nächste Frist?",
             "¿Cuál es la próxima convocatoria?",
+            "Possiamo ancora candidarci?",
+            "Peut-on encore postuler ?",
+            "Können wir uns noch bewerben?",
+            "¿Todavía podemos presentar la solicitud?",
         ],
-        ["When was the call open?", "Wie hoch war der Zuschuss nochmals?"],
+        [
+            "When was the call open?",
+            "Wie hoch war der Zuschuss nochmals?",
+            # "Still" about something else than applying: the partner's country still negotiating.
+            "Nuestro socio está en un país que todavía negocia su asociación al CERV. ¿Puede participar igualmente?",
+            "Il nostro partner è ancora in un paese candidato: può partecipare?",
+        ],
     ),
     "date": (
         [
