@@ -268,7 +268,7 @@ class ExtractiveComposer:
             return self._refuse(query, [], passages, UNKNOWN_NAME, index)
         if draft is None and "upcoming" in query.intents:
             return self._upcoming(query, index, now)
-        asked_clock = clock_cues(query.asked or query.text, query.language)
+        asked_clock = clock_cues(query.asked or query.text, query.language) or query.years_back is not None
         if draft is None and not query.years and asked_clock and (years := clock_years(query, now)):
             # A year by the clock asked and not answered by the registry ("at what time did this year's call
             # close?"): the passages must be of that year, as of one written out.

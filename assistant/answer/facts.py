@@ -557,8 +557,10 @@ def _years_asked(query: Query, now: dt.datetime) -> list[int]:
 
 
 def clock_years(query: Query, now: dt.datetime) -> list[int]:
-    """The calendar years a question names by the clock ("last year's", "next year's"), oldest first."""
-    return sorted(now.year + YEAR_OFFSETS[r] for r in query.relatives if r in YEAR_OFFSETS)
+    """The calendar years a question names by the clock ("last year's", "next year's", "five years ago"), oldest
+    first."""
+    back = [now.year - query.years_back] if query.years_back is not None else []
+    return sorted({*back, *(now.year + YEAR_OFFSETS[r] for r in query.relatives if r in YEAR_OFFSETS)})
 
 
 _DIGITS = re.compile(r"\d+")

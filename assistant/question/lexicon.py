@@ -73,6 +73,17 @@ class Lexicon(BaseModel):
     # Folded words that introduce the asker's own place ("our town in", "nostro comune in", "provincia di"): the
     # name that follows is where they are, not something asked about.
     home_place: list[str] = []
+    # Folded patterns of "N years ago", "{n}" standing for the number ("{n} years ago", "il y a {n} ans"), and the
+    # folded number words they may hold ("three": 3): a year counted back from today.
+    years_ago: list[str] = []
+    number_words: dict[str, int] = {}
+
+    @field_validator("years_ago")
+    @classmethod
+    def _has_number(cls, value: list[str]) -> list[str]:
+        if bad := [p for p in value if p.count("{n}") != 1 or fold(p) != p]:
+            raise ValueError(f"years_ago: each pattern is folded and holds '{{n}}' once: {bad}")
+        return value
 
     @field_validator("intents")
     @classmethod
@@ -197,6 +208,28 @@ def cue_kinds(text: str, lang: str, key: Literal["relative", "operation"]) -> li
     patterns = _patterns(lang, key)
     order = [name for name in PRIORITY.get(key, ()) if name in patterns] or list(patterns)
     return [name for name in order if patterns[name].search(folded)]
+
+
+@cache
+def _years_ago(lang: str) -> re.Pattern[str] | None:
+    own, english = lexicon(lang), lexicon("en")
+    numbers = {**english.number_words, **own.number_words}
+    number = "|".join([r"\d{1,2}", *(re.escape(w) for w in sorted(numbers, key=len, reverse=True))])
+    patterns = [re.escape(p).replace(r"\{n\}", f"({number})") for p in {*own.years_ago, *english.years_ago}]
+    return re.compile(r"(?<!\w)(?:" + "|".join(patterns) + r")(?!\w)") if patterns else None
+
+
+def years_ago(text: str, lang: str) -> int | None:
+    """How many years back ``text`` counts from today ("three years ago", "il y a 5 ans", "hace tres años"), or
+    None."""
+    lang = lang if lang in LANGUAGES else "en"
+    pattern = _years_ago(lang)
+    match = pattern.search(fold(text.replace("\u2019", "'"))) if pattern else None
+    if match is None:
+        return None
+    word = next(g for g in match.groups() if g)
+    numbers = {**lexicon("en").number_words, **lexicon(lang).number_words}
+    return int(word) if word.isdigit() else numbers[word]
 
 
 def cue(text: str, lang: str, key: Literal["relative", "operation"]) -> str | None:

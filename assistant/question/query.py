@@ -25,6 +25,7 @@ from assistant.question.lexicon import (
     lexicon,
     without_cues,
     year_ranges,
+    years_ago,
 )
 from assistant.question.paraphrases import related_terms
 from assistant.question.places import countries_named, names_a_country, strip_countries
@@ -251,7 +252,10 @@ OUTCOMES = {
     "ineligible": re.compile(
         r"\b(not (?:to be |been |being )?eligible|ineligible|inadmissible|not admissible)\b", re.I
     ),
-    "funded": re.compile(r"\b(funds?|funded|selected|awarded|granted|won|winning|successful|financed)\b", re.I),
+    "funded": re.compile(
+        r"\b(funds?|funded|selected|awarded|granted|won|winning|successful|financed|handed out|given out|gave out)\b",
+        re.I,
+    ),
     "rejected": re.compile(r"\b(rejected|turned down|refused|unsuccessful|failed|not funded)\b", re.I),
     "reserve": re.compile(r"\b(reserve|waiting) list\b", re.I),
 }
@@ -308,6 +312,8 @@ class Query:
     elapsed: bool = False
     # The questions run together in the asking sentences (``asked_parts``), each with its English terms.
     parts: tuple[str, ...] = ()
+    # How many years back from today its asking sentences count ("the TT call five years ago"), if they do.
+    years_back: int | None = None
 
     @property
     def asked_years(self) -> list[int]:
@@ -627,6 +633,7 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         asked=asking,
         elapsed=elapsed,
         parts=tuple(" ".join([p, *english_terms(p, lang)]) for p in parts),
+        years_back=years_ago(asked_part(question, lead=False), lang),
         operation=operation,
     )
 

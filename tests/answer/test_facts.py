@@ -299,3 +299,8 @@ def test_the_clock_reads_past_a_calls_short_name(
     answer = in_january_2025.ask(question)
     assert answer.answered is answered and words in answer.answer, answer.answer
     assert not service.ask(question).answered  # in November 2026 no NT call is ahead
+
+
+def test_a_year_counted_back_from_today_names_that_years_call(in_january_2025: Assistant) -> None:
+    answer = in_january_2025.ask("What was the budget of the town twinning call one year ago?")
+    assert answer.answered and "4,000,000" in answer.answer, answer.answer

@@ -653,3 +653,22 @@ def test_a_total_of_several_years_is_a_sum(
 ) -> None:
     turns = [{"role": r, "content": c} for user, reply in history for r, c in (("user", user), ("assistant", reply))]
     assert analyse(question, turns).operation == operation
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "back"),
+    [
+        ("deadline of the TT call five years ago?", "en", 5),
+        ("Quel était le budget NT il y a 3 ans ?", "fr", 3),
+        ("Qual era la scadenza del bando gemellaggi tre anni fa?", "it", 3),
+        ("Wie hoch war das Budget vor fünf Jahren?", "de", 5),
+        ("¿Cuál era el plazo hace tres años?", "es", 3),
+        ("Care era termenul limită acum trei ani?", "ro", 3),
+        ("Mennyi volt a keret három éve?", "hu", 3),
+        # A year counted back in the context is not asked; "how many years ago" asks a count, not a year.
+        ("We were twinned ten years ago. What is the TT deadline?", "en", None),
+        ("How many years ago was CEMR founded?", "en", None),
+    ],
+)
+def test_a_year_counted_back_from_today_is_read(question: str, lang: str, back: int | None) -> None:
+    assert analyse(question).years_back == back
