@@ -50,6 +50,8 @@ from assistant.retrieval.lexical import LexicalIndex
 CALL_TYPES: tuple[str, ...] = get_args(CallType)
 # The registry attribute a count question asks about, by the outcome it names (query.OUTCOMES).
 _COUNT_OF_OUTCOME = {"received": "proposals_received", "eligible": "proposals_eligible", "funded": "projects_funded"}
+# The outcomes counted as a difference of two counts: the whole, the part, and the message giving the rest.
+_SUBTRACTED = {"ineligible": ("received", "eligible", "not_eligible"), "unfunded": ("received", "funded", "not_funded")}
 # Attributes whose values are numbers that can be subtracted and added.
 _NUMERIC = frozenset(
     {"budget", "grant_max", "grant_min", "proposals_received", "proposals_eligible", "projects_funded"}
@@ -103,8 +105,10 @@ def asked_attributes(query: Query) -> list[str]:
     if "count" in intents and not _qualified(query):
         # Each outcome counted ("how many were submitted and how many funded?").
         outcomes = asked_outcomes(query)
-        if "ineligible" in outcomes:  # "how many were not eligible?": the received and the eligible, subtracted
-            outcomes = ("received", "eligible", *(o for o in outcomes if o not in ("received", "eligible")))
+        for negated, (whole, part, _) in _SUBTRACTED.items():
+            # "how many were not eligible / not funded?": the received and the eligible (funded), subtracted
+            if negated in outcomes:
+                outcomes = (whole, part, *(o for o in outcomes if o not in (whole, part)))
         out += list(dict.fromkeys(_COUNT_OF_OUTCOME[o] for o in outcomes if o in _COUNT_OF_OUTCOME))
     return out
 
@@ -197,12 +201,13 @@ class FactAnswerer:
                 dated.append(stated_per_call[0][0])
             elif attribute in _DATE_ATTRIBUTE.values() and len(calls) == 2 and len(attributes) == 1:
                 dated += [stated[0] for stated in stated_per_call]  # "how many days apart were the two deadlines?"
-        if "ineligible" in asked_outcomes(query) and len(calls) == 1:
-            counts = {s.attribute: s.number for _, cited in draft.lines for s in cited}
-            received, eligible = counts.get("proposals_received"), counts.get("proposals_eligible")
-            if received is not None and eligible is not None and received >= eligible:
-                draft.notes.append((message(lang, "not_eligible", count=received - eligible), []))
-                draft.computed.append(str(received - eligible))
+        for negated, (whole, part, key) in _SUBTRACTED.items():
+            if negated in asked_outcomes(query) and len(calls) == 1:
+                counts = {s.attribute: s.number for _, cited in draft.lines for s in cited}
+                total, counted = counts.get(_COUNT_OF_OUTCOME[whole]), counts.get(_COUNT_OF_OUTCOME[part])
+                if total is not None and counted is not None and total >= counted:
+                    draft.notes.append((message(lang, key, count=total - counted), []))
+                    draft.computed.append(str(total - counted))
         if (query.operation == "difference" or "count" in query.intents) and len(dated) >= 2:
             # "How many days between the deadline and the results?": a count over two dates is their difference.
             first, last = sorted(d for s in dated[:2] if (d := _day(s.value)) is not None)

@@ -252,6 +252,10 @@ OUTCOMES = {
     "ineligible": re.compile(
         r"\b(not (?:to be |been |being )?eligible|ineligible|inadmissible|not admissible)\b", re.I
     ),
+    # Proposals that were not funded: received minus funded.
+    "unfunded": re.compile(
+        r"\b(not (?:been |being |get |getting )?funded|without (?:funding|a grant)|unfunded)\b", re.I
+    ),
     "funded": re.compile(
         r"\b(funds?|funded|selected|awarded|granted|won|winning|successful|financed|handed out|given out|gave out)\b",
         re.I,

@@ -114,6 +114,12 @@ def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(
             "How many of the proposals sent to TT 2021 turned out not to be eligible?",
             ["proposals_received", "proposals_eligible"],
         ),
+        # Proposals not funded: those received minus the funded ones.
+        (
+            "Of all the proposals sent to NT 2023, how many ended up without funding?",
+            ["proposals_received", "projects_funded"],
+        ),
+        ("How many TT 2022 proposals were not funded?", ["proposals_received", "projects_funded"]),
         # "How much did" asks what a project got, unless the budget is named.
         ("By how much did the NT budget grow from 2024 to 2026?", ["budget"]),
         ("When were the results of the 2023 networks of towns call announced?", ["results_date"]),
