@@ -144,7 +144,7 @@ _FOLLOW_UP_START = re.compile(
     r"and who|and when|and how)\b"
 )
 _ANAPHORA = re.compile(
-    r"\b(it|that|this|those|these|they|them|there|same|previous|ce|cette|celui|cela|quello|quella|questo|"
+    r"\b(it|another|that|this|those|these|they|them|there|same|previous|ce|cette|celui|cela|quello|quella|questo|"
     r"questa|az|ez|azt|ezt|acesta|aceasta|acel|acea|das|dies|dieser|diese|dem|eso|ese|esa|este|esta)\b"
     r"|\b(?:has|have|had|get|got|need|needs|already) one\b"  # "our council already has one": the thing asked before
 )

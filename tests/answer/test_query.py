@@ -57,6 +57,8 @@ NT_2023 = [
     [
         # Naming nothing and saying little besides what it asks: the conversation's subject.
         ("how many got funded, and for how much in total?", True),
+        # "Another" points back at what was answered.
+        ("hm I saw another date somewhere. do the sources disagree?", True),
         # A subject of its own ("proposals scored"), or a name of its own: a new question.
         ("How are twinning proposals scored under the award criteria?", False),
         ("How many towns in Sweden took part overall?", False),
