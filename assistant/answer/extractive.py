@@ -48,7 +48,13 @@ from assistant.dates import days_until, deadlines, format_date
 from assistant.question.glossary import DOMAIN_TERMS
 from assistant.question.intents import words
 from assistant.question.languages import domain_words
-from assistant.question.lexicon import elapsed_words, home_places, names_days
+from assistant.question.lexicon import (
+    elapsed_words,
+    home_places,
+    leaves_the_subject,
+    names_days,
+    new_topic_words,
+)
 from assistant.question.places import countries_named, covers_country, strip_countries
 from assistant.question.query import (
     OUTCOMES,
@@ -390,6 +396,8 @@ class ExtractiveComposer:
         unweighted = _chat_tokens(query.search_text) | _offered_tokens(query.text)
         if query.elapsed:  # "how many years ago": the form of the question, not its subject
             unweighted |= elapsed_words(query.language)
+        if leaves_the_subject(query.text, query.language):  # "different topic: ...": what it leaves
+            unweighted |= new_topic_words(query.language)
         weights = {t: 0.0 if t in unweighted else w for t, w in weights.items()}
         if len(query.years) >= 2:
             # Several years are answered year by year (``_choose``): no one sentence is expected to hold them all.

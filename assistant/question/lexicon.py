@@ -75,6 +75,8 @@ class Lexicon(BaseModel):
     home_place: list[str] = []
     # Folded patterns of "N years ago", "{n}" standing for the number ("{n} years ago", "il y a {n} ans"), and the
     # folded number words they may hold ("three": 3): a year counted back from today.
+    # Folded phrases saying the question leaves the conversation's subject ("different topic", "autre sujet").
+    new_topic: list[str] = []
     years_ago: list[str] = []
     number_words: dict[str, int] = {}
 
@@ -140,7 +142,7 @@ _LONGEST_RANGE = 10
 
 
 # Cue lists of one kind each, matched at a word start in a question of a language or in English.
-WordList = Literal["eligibility", "difference_amount", "elapsed", "year_range", "day_words"]
+WordList = Literal["eligibility", "difference_amount", "elapsed", "year_range", "day_words", "new_topic"]
 
 
 def _words(lang: str, key: WordList) -> set[str]:
@@ -168,6 +170,11 @@ def asks_difference_amount(text: str, lang: str) -> bool:
     return _names_any(text, lang, "difference_amount")
 
 
+def leaves_the_subject(text: str, lang: str) -> bool:
+    """Whether ``text`` says it asks about something else than the conversation ("different topic: ...")."""
+    return _names_any(text, lang, "new_topic")
+
+
 def asks_elapsed(text: str, lang: str) -> bool:
     """Whether ``text`` asks how long ago something happened ("how many years ago", "da quanti anni")."""
     return _names_any(text, lang, "elapsed")
@@ -176,6 +183,13 @@ def asks_elapsed(text: str, lang: str) -> bool:
 def names_days(text: str, lang: str) -> bool:
     """Whether ``text`` speaks of days ("how many days ago", "quanti giorni fa", "hány napja")."""
     return _names_any(text, lang, "day_words")
+
+
+@cache
+def new_topic_words(lang: str) -> frozenset[str]:
+    """The content tokens of the "different topic" phrases of ``lang`` and English: they say what the question
+    leaves, not what it asks about."""
+    return frozenset(t for c in _words(lang, "new_topic") for t in content_tokens(c))
 
 
 @cache

@@ -16,6 +16,11 @@ from assistant.question.text import content_tokens, fold
 
 # Everyday phrase (folded) -> the corpus's words for it. Phrases match as whole words; longer phrases first.
 PARAPHRASES: dict[str, str] = {
+    # the programme's strands, numbered
+    "first strand": "1",
+    "second strand": "2",
+    "third strand": "3",
+    "fourth strand": "4",
     # money and amounts
     "money": "funding budget grant",
     "cash": "funding grant",

@@ -22,6 +22,7 @@ from assistant.question.lexicon import (
     courtesy_words,
     cue,
     cue_kinds,
+    leaves_the_subject,
     lexicon,
     without_cues,
     year_ranges,
@@ -392,7 +393,7 @@ _ELLIPTIC_WORDS = 3
 def is_follow_up(text: str, history_present: bool, lang: str = "en") -> bool:
     """Whether a question leans on earlier turns (starts with "and", points back, names too little, or compares
     one year with the conversation's)."""
-    if not history_present:
+    if not history_present or leaves_the_subject(text, lang):
         return False
     folded = " ".join(re.sub(r"[^\w\s-]", " ", fold(text)).split())
     if _FOLLOW_UP_START.match(folded) or _ANAPHORA.search(folded):

@@ -478,3 +478,12 @@ def test_an_exact_detail_of_the_call_asked_leads_from_further_down() -> None:
     question = "A che ora scadeva il bando gemellaggi 2023, il 20 settembre?"
     answer = _composer_answers(ExtractiveComposer(), question, chunks)
     assert answer.answered and "17:00" in answer.answer.split("[1]")[0], answer.answer
+
+
+def test_a_strand_named_by_its_rank_is_the_numbered_strand() -> None:
+    chunks = [
+        Chunk("s", "CERV strand 2 is Equality, rights and gender equality. CERV strand 4 is Daphne.", {"doc_id": "s"}),
+        Chunk("t", "Strand 3 of CERV funds exchanges between citizens of different Member States.", {"doc_id": "t"}),
+    ]
+    answer = _composer_answers(ExtractiveComposer(), "different topic: what's the fourth strand about?", chunks)
+    assert answer.answered and answer.answer.startswith("CERV strand 4 is Daphne"), answer.answer

@@ -63,6 +63,9 @@ NT_2023 = [
         ("How are twinning proposals scored under the award criteria?", False),
         ("How many towns in Sweden took part overall?", False),
         ("How much did REALISE give to each association in total?", False),
+        # Saying it leaves the subject: a new question, however little it names.
+        ("different topic: what's the fourth strand about?", False),
+        ("Autre sujet : quel est le quatrième volet ?", False),
     ],
 )
 def test_a_question_naming_nothing_follows_the_conversation(question: str, follows: bool) -> None:
