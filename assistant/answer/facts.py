@@ -37,8 +37,8 @@ from assistant.calls.registry import YEAR_OFFSETS, Call, CallRegistry
 from assistant.corpus.kinds import rank
 from assistant.dates import days_until, format_amount, format_date, format_time
 from assistant.ingest.splitting import Chunk
+from assistant.question.intents import asks_grant, word_pattern
 from assistant.question.intents import pattern as intent_pattern
-from assistant.question.intents import word_pattern
 from assistant.question.intents import words as intent_words
 from assistant.question.languages import english_terms
 from assistant.question.places import countries_named, country_label
@@ -50,6 +50,11 @@ from assistant.retrieval.lexical import LexicalIndex
 CALL_TYPES: tuple[str, ...] = get_args(CallType)
 # The registry attribute a count question asks about, by the outcome it names (query.OUTCOMES).
 _COUNT_OF_OUTCOME = {"received": "proposals_received", "eligible": "proposals_eligible", "funded": "projects_funded"}
+# What a count of a call's minimum may count, by the counted words (the member states before the countries).
+_REQUIRED_COUNTS = (
+    ({"member", "members", "state", "states"}, "min_eu_member_states"),
+    ({"country", "countries"}, "min_countries"),
+)
 # The outcomes counted as a difference of two counts: the whole, the part, and the message giving the rest.
 _SUBTRACTED = {"ineligible": ("received", "eligible", "not_eligible"), "unfunded": ("received", "funded", "not_funded")}
 # Attributes whose values are numbers that can be subtracted and added.
@@ -83,11 +88,9 @@ def asked_attributes(query: Query) -> list[str]:
         # The call's whole budget, and (or) what one project gets: its maximum, or the smallest and the largest
         # grant (the range). A question may ask both ("the overall budget, and how much per project?").
         budget = bool(intent_pattern("budget").search(own))
-        # "How much did ..." asks what a project got, unless the question names the budget ("by how much did the
-        # NT budget grow?"): the generic "how much" cues then ask the budget.
-        per_project = any(
-            not (budget and m.group(0).startswith("how much")) for m in intent_pattern("per_project").finditer(own)
-        )
+        # "How much did ..." asks what a project got, unless that piece of the question names the budget ("by how
+        # much did the NT budget grow?"): ``asks_grant``.
+        per_project = bool(intent_pattern("per_project").search(own)) or asks_grant(own)
         maximum = bool(intent_pattern("maximum").search(own)) and not smallest
         if not (budget or per_project or maximum or smallest):  # the question's own words name none: its intents
             budget, per_project, maximum = "budget" in intents, "per_project" in intents, "maximum" in intents
@@ -102,6 +105,10 @@ def asked_attributes(query: Query) -> list[str]:
             out.append("grant_range")
     if "count" in intents and out == ["opening"] and not query.elapsed:
         out.append("deadline")  # "how many days was the call open?": from its opening to its deadline
+    if "count" in intents and word_pattern("required").search(own):
+        # The fewest countries (Member States) a project needs ("minimum number of countries for TT 2026?").
+        counted = {t for term in query.counted for t in term.split()}
+        out += [attribute for words, attribute in _REQUIRED_COUNTS if counted & words and attribute not in out]
     if "count" in intents and not _qualified(query):
         # Each outcome counted ("how many were submitted and how many funded?").
         outcomes = asked_outcomes(query)

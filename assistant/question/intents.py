@@ -143,7 +143,7 @@ def detect(folded: str) -> list[str]:
         # Which amount: what one project gets (and whether its maximum is asked), else the call's whole budget; a
         # denied cue asks nothing ("not per project, the whole call").
         affirmed = _negated().sub(" ", folded)
-        if pattern("per_project").search(affirmed) or _asks_grant(affirmed):
+        if pattern("per_project").search(affirmed) or asks_grant(affirmed):
             found.append("per_project")
             if pattern("maximum").search(affirmed):
                 found.append("maximum")
@@ -152,7 +152,7 @@ def detect(folded: str) -> list[str]:
     return found
 
 
-def _asks_grant(folded: str) -> bool:
+def asks_grant(folded: str) -> bool:
     """Whether a piece of a question asks what one gets by "how much" and names no budget beside it ("how much
     could one project get, and how big is the total budget?" asks both; "how much did the budget committee approve?"
     asks a budget)."""

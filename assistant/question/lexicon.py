@@ -34,6 +34,7 @@ IntentWords = Literal[
     "on_place",
     "asks_grant",
     "total",
+    "required",
     "upcoming_context",
     "duration",
     "money",

@@ -132,6 +132,8 @@ def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(
         ("What's the maximum EU grant per project in NT 2026? I only find a minimum.", ["grant_max"]),
         ("what's the gap between the smallest and the largest TT grant in 2024?", ["grant_range"]),
         ("NT 2023: what was the overall budget and the maximum per project?", ["budget", "grant_max"]),
+        # "How much could ..." asks what one gets; the budget is asked in another piece of the question.
+        ("For NT 2026, how much could one project get, and how big is the total budget?", ["budget", "grant_range"]),
         (
             "How many proposals were submitted to TT 2023 and how many were funded?",
             ["proposals_received", "projects_funded"],
@@ -141,6 +143,10 @@ def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(
             ["opening", "deadline"],
         ),
         ("when did the 2025 networks call close?", ["deadline"]),
+        # The fewest countries or Member States a project needs; not how many took part.
+        ("nt 2022 deadline and min nr of countries", ["deadline", "min_countries"]),
+        ("How many member states must an NT 2025 network include?", ["min_eu_member_states"]),
+        ("How many countries took part in NT 2023?", []),
         # Some of a call's projects, or a ratio: not a whole-call total.
         ("How many NT 2022 projects coordinated by Italian towns were funded?", []),
         ("What share of the TT 2021 proposals were funded?", []),
