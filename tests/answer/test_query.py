@@ -677,3 +677,18 @@ def test_a_total_of_several_years_is_a_sum(
 )
 def test_a_year_counted_back_from_today_is_read(question: str, lang: str, back: int | None) -> None:
     assert analyse(question).years_back == back
+
+
+@pytest.mark.parametrize(
+    ("question", "word", "corpus_words"),
+    [
+        # The officer's word -> the corpus's (paraphrases.PARAPHRASES).
+        ("what % cofinancing do we get for town twinning?", "cofinanc", {"rate"}),
+        ("What's the fourth strand about?", "fourth", {"4"}),
+        ("How many 2023 network bids got turned down?", "turn", {"reject"}),
+    ],
+)
+def test_everyday_words_map_to_the_corpus_words(question: str, word: str, corpus_words: set[str]) -> None:
+    from assistant.question.paraphrases import related_terms
+
+    assert corpus_words <= related_terms(question)[word]
