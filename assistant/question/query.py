@@ -453,10 +453,15 @@ def _merge(question: str, previous: str, lang: str = "en") -> str:
     remove: list[str] = []
     if PERIOD.search(fold(question)):  # "And the 2014-2020 one?" after a question about 2007-2013
         remove.append(PERIOD.pattern)
-    if (years or call_ids) and cue(question, lang, "operation") is None:
-        # Another year replaces the conversation's; one compared with it ("how much more in 2022?") joins it.
+    operation = cue(question, lang, "operation")
+    if (years or call_ids) and (operation is None or len(years) >= 2):
+        # Another year replaces the conversation's; one compared with it ("how much more in 2022?") joins it, and
+        # a comparison naming its own years ("TT 2024 vs 2025?") needs none of the conversation's.
         remove.append(r"\b(19[89]\d|20[0-4]\d)\b")
-    if topics or call_ids:
+    compared = operation is not None and len(topics) == 1 and len(years) <= 1 and not call_ids
+    if (topics or call_ids) and not compared:
+        # Another call replaces the conversation's; one call compared with it ("and TT 2026? how many days apart are
+        # the two deadlines?") joins it.
         remove += [p for p, topic in CALL_PATTERNS.items() if topic not in ("cemr",) or "cemr" in topics]
         remove.append(CALL_ID.pattern)
     if names_a_country(question):

@@ -692,3 +692,23 @@ def test_everyday_words_map_to_the_corpus_words(question: str, word: str, corpus
     from assistant.question.paraphrases import related_terms
 
     assert corpus_words <= related_terms(question)[word]
+
+
+NT_2026 = [{"role": "user", "content": "NT 2026 deadline?"}, {"role": "assistant", "content": "16 April 2026."}]
+
+
+@pytest.mark.parametrize(
+    ("question", "topics", "years"),
+    [
+        # One call compared with the conversation's joins it; another call alone replaces it.
+        ("and TT 2026? how many days apart are the two deadlines?", ["networks-of-towns", "town-twinning"], [2026]),
+        ("and for TT?", ["town-twinning"], [2026]),
+        # A comparison naming its own years needs none of the conversation's.
+        ("What about TT 2024 vs 2025?", ["town-twinning"], [2024, 2025]),
+    ],
+)
+def test_a_follow_up_comparing_one_call_keeps_the_conversations(
+    question: str, topics: list[str], years: list[int]
+) -> None:
+    query = analyse(question, NT_2026)
+    assert (query.topics, query.years) == (topics, years)
