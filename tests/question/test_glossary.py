@@ -234,3 +234,16 @@ def test_matching_is_fast() -> None:
         for lang in GLOSSARY_LANGUAGES:
             english_terms(question, lang)
     assert (time.perf_counter() - start) / 600 < 0.002  # seconds per call; about 0.02 ms on a quiet machine
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("ro", "Avem deja un PIC. Trebuie să ne înregistrăm din nou?"),
+        ("it", "Abbiamo già un PIC: dobbiamo registrarci di nuovo?"),
+        ("de", "Wir haben bereits eine PIC. Müssen wir uns erneut registrieren?"),
+    ],
+)
+def test_already_and_again_are_read(lang: str, question: str) -> None:
+    # "Register again when we already have a PIC?" is answered by the sentence saying not to register again.
+    assert {"already", "again"} <= set(" ".join(english_terms(question, lang)).split())
