@@ -247,3 +247,15 @@ def test_matching_is_fast() -> None:
 def test_already_and_again_are_read(lang: str, question: str) -> None:
     # "Register again when we already have a PIC?" is answered by the sentence saying not to register again.
     assert {"already", "again"} <= set(" ".join(english_terms(question, lang)).split())
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("de", "Wir haben keinen offiziellen Partnerschaftsvertrag. Können wir trotzdem einen Antrag stellen?"),
+        ("it", "Non abbiamo un accordo di gemellaggio firmato: possiamo partecipare?"),
+        ("fr", "Nous n'avons pas de charte de jumelage. Pouvons-nous candidater ?"),
+    ],
+)
+def test_a_twinning_agreement_is_read(lang: str, question: str) -> None:
+    assert "twinning agreement" in english_terms(question, lang)
