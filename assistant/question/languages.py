@@ -60,6 +60,9 @@ _ONLY_IN: dict[str, frozenset[str]] = {
     }.items()
 }
 _ENGLISH_ONLY = _ONLY_IN["en"]
+# First words only English opens a question with: Hungarian "is" ("also") follows the word it adds ("Is Serbia in
+# CERV?" is English, though lingua reads the country names as Italian).
+_ENGLISH_OPENERS = frozenset({"is"})
 # Letters that only one supported language writes (Romanian ă ș ț, in both spellings; Hungarian ő ű; Spanish ñ ¿ ¡;
 # German ß): strong evidence a detector reading three words can miss ("Termen limită rețele de orașe 2023?" is no
 # Spanish).
@@ -91,10 +94,10 @@ def detect_language(text: str, default: str = "en") -> str:
     if len(words) < 2:
         return default
     tokens = set(re.findall(r"[a-z]+", fold(_ENGLISH_NAME.sub(" ", text))))
-    english_words = _ENGLISH_ONLY & tokens
+    english_words = (_ENGLISH_ONLY & tokens) | (_ENGLISH_OPENERS & set(words[:1]))
     if text.isascii() and not any(hits.values()) and len(english_words) >= 2:
         return "en"  # plainly English (no accents, no foreign domain term, English function words): no detector
-    marked = [lang for lang, only in _ONLY_IN.items() if only & tokens]
+    marked = [lang for lang, only in _ONLY_IN.items() if only & tokens or (lang == "en" and english_words)]
     if len(marked) == 1:
         return marked[0]
     scores = {lang: 0.0 for lang in LANGUAGES}

@@ -164,6 +164,11 @@ IT_TURN = [{"role": "user", "content": "Qual è il budget delle reti di città 2
         # An English call name's "of" inside another language's question is no English function word.
         ("Mekkora volt a 2025-ös Networks of Towns felhívás költségvetése?", [], "hu"),
         ("What was the budget of Networks of Towns 2025?", [], "en"),
+        # "Is" opening a question is English (Hungarian "is" follows its word), whatever lingua makes of the names.
+        ("Is Serbia in CERV?", [], "en"),
+        ("Is Bosnia and Herzegovina in CERV?", [], "en"),
+        ("La Serbia partecipa al CERV?", [], "it"),
+        ("Mi is a határidő?", [], "hu"),
     ],
 )
 def test_short_questions_get_their_language(text: str, history: list[dict[str, str]], lang: str) -> None:
