@@ -229,6 +229,8 @@ def _intent_checks(
     if "count" in intents:
         outcome = not outcomes or any(OUTCOMES[o].search(sentence) for o in outcomes)
         checks["count"] = outcome and _has_count(sentence, counted)
+        if "maximum" in intents and "amount" not in intents:  # the most there may be: a maximum, not a minimum
+            checks["count"] = checks["count"] and bool(_MAXIMUM_WORDS.search(sentence))
         if between_dates:  # days or months between two dates: a sentence with a date holds one end
             checks["count"] = checks["count"] or bool(_FULL_DATE.search(sentence))
     if "share" in intents:

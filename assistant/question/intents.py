@@ -131,9 +131,15 @@ def detect(folded: str) -> list[str]:
     for inner, outer in (("amount", "count"), ("count", "phone")):
         if inner in found and outer in found and _inside(pattern(inner), pattern(outer), folded):
             found.remove(inner)
+    # "A max number of participants" asks the most a count may be, not an amount.
+    maximum_count = "count" in found and bool(word_pattern("count_maximum").search(folded))
+    if maximum_count and "amount" in found and _inside(pattern("amount"), word_pattern("count_maximum"), folded):
+        found.remove("amount")
     # A website something is put or kept on asks no web address ("how long did it stay on the town's website?").
     if "website" in found and _inside(pattern("website"), _placed_on_website(), folded):
         found.remove("website")
+    if maximum_count and "amount" not in found:
+        found.append("maximum")  # "is there a max number of participants?": the most there may be
     if pattern("time").search(folded):  # a time of day is asked of a date
         found += [i for i in ("date", "time") if i not in found]
     if "date" in found and "upcoming" not in found:

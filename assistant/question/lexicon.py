@@ -35,6 +35,7 @@ IntentWords = Literal[
     "asks_grant",
     "total",
     "required",
+    "count_maximum",
     "upcoming_context",
     "duration",
     "money",

@@ -487,3 +487,10 @@ def test_a_strand_named_by_its_rank_is_the_numbered_strand() -> None:
     ]
     answer = _composer_answers(ExtractiveComposer(), "different topic: what's the fourth strand about?", chunks)
     assert answer.answered and answer.answer.startswith("CERV strand 4 is Daphne"), answer.answer
+
+
+def test_a_minimum_does_not_answer_the_most_a_count_may_be() -> None:
+    chunks = [Chunk("p", "Each 2024 Town Twinning event needed at least 50 direct participants.", {"doc_id": "p"})]
+    assert _composer_answers(ExtractiveComposer(), "How many participants did a 2024 TT event need?", chunks).answered
+    answer = _composer_answers(ExtractiveComposer(), "Is there a max number of participants per TT 2024 event?", chunks)
+    assert not answer.answered and answer.refused_by == "intent"

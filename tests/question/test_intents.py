@@ -130,8 +130,11 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "Care este suma maximă?",
             "Wie hoch ist der Höchstbetrag?",
             "¿Cuál es el importe máximo?",
+            # The most a count may be: "max" is no amount here.
+            "Is there a max number of participants per twinning event?",
         ],
-        ["What is the minimum grant?", "Which town had the highest turnout?"],  # a maximum only of an amount
+        # A maximum only of an amount or of a count: not a highest turnout, not a count's minimum.
+        ["What is the minimum grant?", "Which town had the highest turnout?", "How many participants at least?"],
     ),
     "count": (
         [
