@@ -140,6 +140,8 @@ _EVENT_WORDS = {
     "date_close": re.compile(r"\b(clos\w*|deadlines?|until|due|submi\w*|by)\b", re.I),
 }
 
+# An amount stated for several things together ("the equality strand and the Daphne strand together receive ...").
+_JOINT = re.compile(r"\b(together|combined|jointly|joint call|both topics)\b", re.I)
 _MAXIMUM_WORDS = re.compile(
     r"\b(maximum|max|up to|at most|ceiling|cap|highest|limit|ranged?|between)\b|\bto (EUR|€)", re.I
 )
@@ -226,6 +228,8 @@ def _intent_checks(
         elif "per_project" in intents:
             amount = amount and bool(_PER_PROJECT_WORDS.search(sentence))
         checks["amount"] = amount
+        if "alone" in intents:  # one thing apart ("the Daphne strand on its own"): not an amount of several together
+            checks["alone"] = not _JOINT.search(sentence)
     if "count" in intents:
         outcome = not outcomes or any(OUTCOMES[o].search(sentence) for o in outcomes)
         checks["count"] = outcome and _has_count(sentence, counted)

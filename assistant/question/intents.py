@@ -47,11 +47,12 @@ INTENTS: dict[str, Intent] = {
         Intent("share", "a share in per cent (26%)", exact=True),
         Intent("phone", "a telephone number", exact=True),
         Intent("website", "a web address (cervitalia.info)"),
+        Intent("alone", "an amount of the one thing asked, not of several together", exact=True),
     )
 }
 
 # The intents a question holds by a cue alone, in the order ``detect`` lists them; the others refine these.
-CUED = ("upcoming", "date", "amount", "count", "who", "list", "share", "phone", "website")
+CUED = ("upcoming", "date", "amount", "count", "who", "list", "share", "phone", "website", "alone")
 
 # Which date a date question asks about: the first of these whose cues it holds.
 DATE_EVENTS = ("date_results", "date_open", "date_close")
@@ -138,6 +139,8 @@ def detect(folded: str) -> list[str]:
     # A website something is put or kept on asks no web address ("how long did it stay on the town's website?").
     if "website" in found and _inside(pattern("website"), _placed_on_website(), folded):
         found.remove("website")
+    if "alone" in found and "amount" not in found:
+        found.remove("alone")  # "separately" asks one thing apart only of an amount ("the Daphne strand alone")
     if maximum_count and "amount" not in found:
         found.append("maximum")  # "is there a max number of participants?": the most there may be
     if pattern("time").search(folded):  # a time of day is asked of a date

@@ -494,3 +494,17 @@ def test_a_minimum_does_not_answer_the_most_a_count_may_be() -> None:
     assert _composer_answers(ExtractiveComposer(), "How many participants did a 2024 TT event need?", chunks).answered
     answer = _composer_answers(ExtractiveComposer(), "Is there a max number of participants per TT 2024 event?", chunks)
     assert not answer.answered and answer.refused_by == "intent"
+
+
+def test_an_amount_of_several_together_does_not_answer_one_of_them_alone() -> None:
+    chunks = [
+        Chunk(
+            "e",
+            "Within the CERV envelope, the equality strand and the Daphne strand together receive EUR 169,410,120.",
+            {"doc_id": "e"},
+        )
+    ]
+    together = _composer_answers(ExtractiveComposer(), "How much do the equality and Daphne strands get?", chunks)
+    assert together.answered and "169,410,120" in together.answer
+    alone = _composer_answers(ExtractiveComposer(), "How much does the Daphne strand get on its own?", chunks)
+    assert not alone.answered and alone.refused_by == "intent"

@@ -196,6 +196,18 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["What's the e-mail address of EACEA?", "Can we phrase the project differently?"],
     ),
+    "alone": (
+        [
+            "How much does the Daphne strand get on its own?",
+            "What was the TT 2022 topic's own budget, separately from NT?",
+            "Quanto riceve la sezione Daphne da sola?",
+            "Combien reçoit le volet Daphne à lui seul ?",
+            "Wie viel bekommt der Daphne-Bereich allein?",
+            "Mennyit kap egyedül a Daphne ág?",
+            "¿Cuánto recibe el capítulo Daphne por separado?",
+        ],
+        ["How much do the two strands get together?", "Could a project involve only an Italian town?"],
+    ),
     "website": (
         [
             "ncp italy website?",
@@ -263,7 +275,7 @@ def test_settle_rules(
 
 
 def test_exact_intents() -> None:
-    assert exact_intents() == {"date_close", "time", "count", "maximum", "share", "phone"}
+    assert exact_intents() == {"date_close", "time", "count", "maximum", "share", "phone", "alone"}
 
 
 @pytest.mark.parametrize(
