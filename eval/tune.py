@@ -55,6 +55,7 @@ FILES = (
     "eval/dev-check6.jsonl",
     "eval/dev-check7.jsonl",
     "eval/dev-check8.jsonl",
+    "eval/dev-check9.jsonl",
 )
 
 
