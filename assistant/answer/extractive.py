@@ -228,8 +228,8 @@ def _intent_checks(
         elif "per_project" in intents:
             amount = amount and bool(_PER_PROJECT_WORDS.search(sentence))
         checks["amount"] = amount
-        if "alone" in intents:  # one thing apart ("the Daphne strand on its own"): not an amount of several together
-            checks["alone"] = not _JOINT.search(sentence)
+        if "alone" in intents:  # one thing apart ("the Daphne strand on its own"): its amount, not several's together
+            checks["alone"] = amount and not _JOINT.search(sentence)
     if "count" in intents:
         outcome = not outcomes or any(OUTCOMES[o].search(sentence) for o in outcomes)
         checks["count"] = outcome and _has_count(sentence, counted)

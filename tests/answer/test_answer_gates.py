@@ -502,7 +502,9 @@ def test_an_amount_of_several_together_does_not_answer_one_of_them_alone() -> No
             "e",
             "Within the CERV envelope, the equality strand and the Daphne strand together receive EUR 169,410,120.",
             {"doc_id": "e"},
-        )
+        ),
+        # Nor does a sentence about the one thing with no amount at all.
+        Chunk("d", "The CERV Daphne strand on its own fights violence against children.", {"doc_id": "d"}),
     ]
     together = _composer_answers(ExtractiveComposer(), "How much do the equality and Daphne strands get?", chunks)
     assert together.answered and "169,410,120" in together.answer
