@@ -208,8 +208,9 @@ class FactAnswerer:
                 dated.append(stated_per_call[0][0])
             elif attribute in _DATE_ATTRIBUTE.values() and len(calls) == 2 and len(attributes) == 1:
                 dated += [stated[0] for stated in stated_per_call]  # "how many days apart were the two deadlines?"
+        outcomes = asked_outcomes(query)
         for negated, (whole, part, key) in _SUBTRACTED.items():
-            if negated in asked_outcomes(query) and len(calls) == 1:
+            if negated in outcomes and len(calls) == 1:
                 counts = {s.attribute: s.number for _, cited in draft.lines for s in cited}
                 total, counted = counts.get(_COUNT_OF_OUTCOME[whole]), counts.get(_COUNT_OF_OUTCOME[part])
                 if total is not None and counted is not None and total >= counted:

@@ -75,10 +75,10 @@ class Lexicon(BaseModel):
     # Folded words that introduce the asker's own place ("our town in", "nostro comune in", "provincia di"): the
     # name that follows is where they are, not something asked about.
     home_place: list[str] = []
-    # Folded patterns of "N years ago", "{n}" standing for the number ("{n} years ago", "il y a {n} ans"), and the
-    # folded number words they may hold ("three": 3): a year counted back from today.
     # Folded phrases saying the question leaves the conversation's subject ("different topic", "autre sujet").
     new_topic: list[str] = []
+    # Folded patterns of "N years ago", "{n}" standing for the number ("{n} years ago", "il y a {n} ans"), and the
+    # folded number words they may hold ("three": 3): a year counted back from today.
     years_ago: list[str] = []
     number_words: dict[str, int] = {}
 
@@ -227,11 +227,16 @@ def cue_kinds(text: str, lang: str, key: Literal["relative", "operation"]) -> li
 
 
 @cache
+def _number_words(lang: str) -> dict[str, int]:
+    """The number words of ``lang`` and English ("trois": 3, "three": 3)."""
+    return {**lexicon("en").number_words, **lexicon(lang).number_words}
+
+
+@cache
 def _years_ago(lang: str) -> re.Pattern[str] | None:
-    own, english = lexicon(lang), lexicon("en")
-    numbers = {**english.number_words, **own.number_words}
-    number = "|".join([r"\d{1,2}", *(re.escape(w) for w in sorted(numbers, key=len, reverse=True))])
-    patterns = [re.escape(p).replace(r"\{n\}", f"({number})") for p in {*own.years_ago, *english.years_ago}]
+    number = "|".join([r"\d{1,2}", *(re.escape(w) for w in sorted(_number_words(lang), key=len, reverse=True))])
+    templates = {*lexicon(lang).years_ago, *lexicon("en").years_ago}
+    patterns = [re.escape(p).replace(r"\{n\}", f"({number})") for p in templates]
     return re.compile(r"(?<!\w)(?:" + "|".join(patterns) + r")(?!\w)") if patterns else None
 
 
@@ -244,8 +249,7 @@ def years_ago(text: str, lang: str) -> int | None:
     if match is None:
         return None
     word = next(g for g in match.groups() if g)
-    numbers = {**lexicon("en").number_words, **lexicon(lang).number_words}
-    return int(word) if word.isdigit() else numbers[word]
+    return int(word) if word.isdigit() else _number_words(lang)[word]
 
 
 def cue(text: str, lang: str, key: Literal["relative", "operation"]) -> str | None:
@@ -253,7 +257,6 @@ def cue(text: str, lang: str, key: Literal["relative", "operation"]) -> str | No
     return next(iter(cue_kinds(text, lang, key)), None)
 
 
-@cache
 def home_places(text: str) -> set[str]:
     """The words ``text`` names as the asker's own place, in any of the seven languages ("a town in Brittany",
     "il nostro comune in Puglia", "provincia di Udine": brittany, puglia, udine)."""
@@ -267,6 +270,7 @@ def _home_place() -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\s+([^\W\d_][\w-]*)")
 
 
+@cache
 def courtesy_words() -> frozenset[str]:
     """The courtesy words of all languages (a message may thank in one and wish in another)."""
     from assistant.question.languages import LANGUAGES  # the languages module reads these files too

@@ -616,7 +616,8 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
     # The years it asks about: those of its asking sentences' questions, not of their context or of the answers
     # they offer ("cerv ends when? 2027?").
     parts = asked_parts(question)
-    said = " ".join(q for q in asked_part(question, lead=False).split("?") if not _only_numbers(q)) or asking
+    unled = asked_part(question, lead=False)  # the asking sentences alone, without the one before a short one
+    said = " ".join(q for q in unled.split("?") if not _only_numbers(q)) or asking
     named = {*years_named(said), *year_ranges(said, lang)}
     context_years = [] if follow_up else [y for y in years if y not in named]
     return Query(
@@ -643,7 +644,7 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         asked=asking,
         elapsed=elapsed,
         parts=tuple(" ".join([p, *english_terms(p, lang)]) for p in parts),
-        years_back=years_ago(asked_part(question, lead=False), lang),
+        years_back=years_ago(unled, lang),
         operation=operation,
     )
 
