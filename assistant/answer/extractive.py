@@ -165,7 +165,8 @@ _NO_MAXIMUM = re.compile(r"\bno (maximum|ceiling|cap|upper limit)\b", re.I)
 # How far below the best sentence's score another may be and still lead, when it holds what is asked or is about the
 # call and year asked.
 _CLOSE = 0.35
-# How far below the best a sentence holding an exact detail asked (of the call and year asked) may score and lead.
+# How far below the best a sentence holding an exact detail asked (of the call and year asked) may score and lead; also
+# one of the call and year asked when the best is of another (a follow-up's conversation matches the old call best).
 _CLOSE_EXACT = 0.7
 # The digits of a count (thousands separators folded away): "30,000 twinning links" counts, a 9-digit PIC does not.
 _COUNT_DIGITS = 7
@@ -352,7 +353,7 @@ class ExtractiveComposer:
                 and (s.fits_intent or not query.intents)
                 and s.overlap > ON_SUBJECT
                 and any(not t.isdigit() for t in s.terms)  # on the subject, not just of the year
-                and s.score >= scored[0].score - _CLOSE
+                and s.score >= scored[0].score - _CLOSE_EXACT
             ]
             if on_call:
                 scored.remove(on_call[0])

@@ -480,6 +480,21 @@ def test_an_exact_detail_of_the_call_asked_leads_from_further_down() -> None:
     assert answer.answered and "17:00" in answer.answer.split("[1]")[0], answer.answer
 
 
+def test_a_follow_up_naming_another_call_leads_with_that_call_from_further_down() -> None:
+    # The previous answer's sentence (town twinning) matches the condensed question best; the networks-of-towns
+    # sentence the follow-up asks about scores well below it and still answers rather than a refusal (``call``).
+    chunks = [
+        Chunk("tt", "The maximum Europe for Citizens town twinning grant in 2014-2020 was EUR 25,000.", {"doc_id": "h"}),
+        Chunk("nt", "The Europe for Citizens networks of towns grant ranged from EUR 10,000 to EUR 150,000.", {"doc_id": "h"}),
+    ]
+    history = [
+        {"role": "user", "content": "What was the maximum town twinning grant under Europe for Citizens 2014-2020?"},
+        {"role": "assistant", "content": "EUR 25,000."},
+    ]
+    answer = _composer_answers(ExtractiveComposer(), "and for networks of towns back then?", chunks, history)
+    assert answer.answered and answer.answer.startswith("The Europe for Citizens networks of towns"), answer.answer
+
+
 def test_a_strand_named_by_its_rank_is_the_numbered_strand() -> None:
     chunks = [
         Chunk("s", "CERV strand 2 is Equality, rights and gender equality. CERV strand 4 is Daphne.", {"doc_id": "s"}),
