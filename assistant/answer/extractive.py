@@ -46,12 +46,13 @@ from assistant.answer.localise import in_language
 from assistant.answer.messages import message
 from assistant.dates import days_until, deadlines, format_date
 from assistant.question.glossary import DOMAIN_TERMS
-from assistant.question.intents import words
+from assistant.question.intents import cue_pattern, words
 from assistant.question.languages import domain_words
 from assistant.question.lexicon import (
     elapsed_words,
     home_places,
     leaves_the_subject,
+    lexicon,
     names_days,
     new_topic_words,
 )
@@ -159,6 +160,14 @@ _PHONE = re.compile(r"(?<![\w+])\+\d{1,3}[\s./()-]*\d(?:[\s./()-]*\d){5,}")
 _WEB = re.compile(
     r"\bhttps?://|\bwww\.|(?<![@\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:eu|info|org|com|net|int|[a-z]{2})\b(?!\.\w)", re.I
 )
+
+
+@lru_cache(maxsize=1)
+def _posts() -> re.Pattern[str]:
+    """A post in an English sentence: the English cues of the ``holder`` intent ("president", "secretary general")."""
+    return re.compile("|".join(cue_pattern(c) for c in lexicon("en").intents["holder"]))
+
+
 _NO_MAXIMUM = re.compile(r"\bno (maximum|ceiling|cap|upper limit)\b", re.I)
 
 
@@ -244,6 +253,8 @@ def _intent_checks(
         checks["phone"] = bool(_PHONE.search(sentence))
     if "website" in intents:
         checks["website"] = bool(_WEB.search(sentence))
+    if "holder" in intents:  # the person holding a post: a sentence naming that kind of post ("the President is")
+        checks["holder"] = bool(_posts().search(fold(sentence)))
     if not checks and "who" in intents:
         checks["who"] = bool(_WHO.search(sentence))
     return checks

@@ -48,6 +48,8 @@ INTENTS: dict[str, Intent] = {
         Intent("phone", "a telephone number", exact=True),
         Intent("website", "a web address (cervitalia.info)"),
         Intent("alone", "an amount of the one thing asked, not of several together", exact=True),
+        # Its cues are the posts; it is asked only by a name-asking word before the post (``asks_name``).
+        Intent("holder", "the person holding a post asked about: a sentence naming that kind of post", exact=True),
     )
 }
 
@@ -118,6 +120,14 @@ def _placed_on_website() -> re.Pattern[str]:
     return re.compile(rf"(?:{_any(words('on_place'))})(?:\s+[\w'-]+){{0,2}}?\s+(?:{_any(cues('website'))})")
 
 
+@cache
+def _holder() -> re.Pattern[str]:
+    # A name-asking word, up to four words, then a post: "who is the head of", "what's the name of the desk officer",
+    # "come si chiama il funzionario", "wer ist der Präsident".
+    asking = (c for lang in LANGUAGES for c in lexicon(lang).asks_name)
+    return re.compile(rf"(?:{_any(asking)})(?:\s+[\w'-]+){{0,4}}?\s+(?:{_any(cues('holder'))})")
+
+
 def detect(folded: str) -> list[str]:
     """The intents of a folded question (with the English terms of its domain words), in a fixed order."""
     # A budget line or heading is a place in the EU budget, not an amount: its first word is no cue.
@@ -139,6 +149,8 @@ def detect(folded: str) -> list[str]:
     # A website something is put or kept on asks no web address ("how long did it stay on the town's website?").
     if "website" in found and _inside(pattern("website"), _placed_on_website(), folded):
         found.remove("website")
+    if _holder().search(folded):  # "who is the head of unit B.3?": a person holding a post, not who may apply
+        found.append("holder")
     if "alone" in found and "amount" not in found:
         found.remove("alone")  # "separately" asks one thing apart only of an amount ("the Daphne strand alone")
     if maximum_count and "amount" not in found:

@@ -81,12 +81,22 @@ class Lexicon(BaseModel):
     # folded number words they may hold ("three": 3): a year counted back from today.
     years_ago: list[str] = []
     number_words: dict[str, int] = {}
+    # Folded words asking for a name ("who", "name of", "come si chiama"): before a post (the ``holder`` intent's
+    # cues: "who is the head of unit B.3?") they ask for the person holding it.
+    asks_name: list[str] = []
 
     @field_validator("years_ago")
     @classmethod
     def _has_number(cls, value: list[str]) -> list[str]:
         if bad := [p for p in value if p.count("{n}") != 1 or fold(p) != p]:
             raise ValueError(f"years_ago: each pattern is folded and holds '{{n}}' once: {bad}")
+        return value
+
+    @field_validator("asks_name")
+    @classmethod
+    def _folded_words(cls, value: list[str]) -> list[str]:
+        if bad := [w for w in value if not w.strip() or fold(w) != w]:
+            raise ValueError(f"asks_name: words must be folded and non-empty: {bad}")
         return value
 
     @field_validator("intents")

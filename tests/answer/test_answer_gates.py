@@ -483,16 +483,28 @@ def test_an_exact_detail_of_the_call_asked_leads_from_further_down() -> None:
 def test_a_follow_up_naming_another_call_leads_with_that_call_from_further_down() -> None:
     # The previous answer's sentence (town twinning) matches the condensed question best; the networks-of-towns
     # sentence the follow-up asks about scores well below it and still answers rather than a refusal (``call``).
-    chunks = [
-        Chunk("tt", "The maximum Europe for Citizens town twinning grant in 2014-2020 was EUR 25,000.", {"doc_id": "h"}),
-        Chunk("nt", "The Europe for Citizens networks of towns grant ranged from EUR 10,000 to EUR 150,000.", {"doc_id": "h"}),
-    ]
+    tt = "The maximum Europe for Citizens town twinning grant in 2014-2020 was EUR 25,000."
+    nt = "The Europe for Citizens networks of towns grant ranged from EUR 10,000 to EUR 150,000."
+    chunks = [Chunk("tt", tt, {"doc_id": "h"}), Chunk("nt", nt, {"doc_id": "h"})]
     history = [
         {"role": "user", "content": "What was the maximum town twinning grant under Europe for Citizens 2014-2020?"},
         {"role": "assistant", "content": "EUR 25,000."},
     ]
     answer = _composer_answers(ExtractiveComposer(), "and for networks of towns back then?", chunks, history)
     assert answer.answered and answer.answer.startswith("The Europe for Citizens networks of towns"), answer.answer
+
+
+def test_who_holds_a_post_is_answered_only_by_a_sentence_naming_a_post() -> None:
+    chunks = [
+        Chunk("u", "CERV town twinning calls are issued by EACEA unit B.3 (Europe for Citizens).", {"doc_id": "u"}),
+        Chunk("s", "According to Wikipedia, the Secretary General of CEMR is Fabrizio Rossi.", {"doc_id": "s"}),
+    ]
+    head = _composer_answers(ExtractiveComposer(), "Who is the head of EACEA unit B.3?", chunks)
+    assert not head.answered and head.refused_by == "intent", head.answer
+    general = _composer_answers(ExtractiveComposer(), "who's CEMR's secretary general?", chunks)
+    assert general.answered and "Fabrizio Rossi" in general.answer.split("[1]")[0], general.answer
+    # Who issues the calls asks for no post holder: the unit answers.
+    assert _composer_answers(ExtractiveComposer(), "Who issues the town twinning calls?", chunks).answered
 
 
 def test_a_strand_named_by_its_rank_is_the_numbered_strand() -> None:

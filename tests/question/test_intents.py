@@ -208,6 +208,25 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["How much do the two strands get together?", "Could a project involve only an Italian town?"],
     ),
+    "holder": (
+        [
+            "Who is the head of EACEA unit B.3?",
+            "What's the name of the EACEA desk officer who handles town twinning files?",
+            "who chairs CEMR these days?",
+            "Come si chiama il funzionario EACEA che segue i gemellaggi?",
+            "Qui est le président du CCRE ?",
+            "Wer ist der Präsident des RGRE?",
+            "¿Quién es el secretario general del CMRE?",
+            "Ki a CEMR elnöke?",
+            "Cine este președintele CMRE?",
+        ],
+        [
+            "Who can apply for TT 2026?",
+            "I am the EU officer of our town: who is eligible for NT?",  # a post, but not the one asked about
+            "Qui peut être chef de file d'un réseau ?",  # the lead partner, an organisation
+            "Can the mayor sign the grant agreement?",  # no name asked
+        ],
+    ),
     "website": (
         [
             "ncp italy website?",
@@ -275,7 +294,7 @@ def test_settle_rules(
 
 
 def test_exact_intents() -> None:
-    assert exact_intents() == {"date_close", "time", "count", "maximum", "share", "phone", "alone"}
+    assert exact_intents() == {"date_close", "time", "count", "maximum", "share", "phone", "alone", "holder"}
 
 
 @pytest.mark.parametrize(
