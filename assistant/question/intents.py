@@ -121,6 +121,12 @@ def _placed_on_website() -> re.Pattern[str]:
 
 
 @cache
+def _most_got() -> re.Pattern[str]:
+    # The most, up to five words, then getting: "the most a single project can get", "max we could receive".
+    return re.compile(rf"(?:{_any(cues('maximum'))})(?:\s+[\w'-]+){{0,5}}?\s+(?:{_any(words('gets'))})")
+
+
+@cache
 def _holder() -> re.Pattern[str]:
     # A name-asking word, up to four words, then a post: "who is the head of", "what's the name of the desk officer",
     # "come si chiama il funzionario", "wer ist der Präsident".
@@ -134,6 +140,8 @@ def detect(folded: str) -> list[str]:
     folded = word_pattern("budget_place").sub(lambda m: m.group(0).split(" ", 1)[1], folded)
     found = [name for name in CUED if pattern(name).search(folded)]
     if "amount" not in found and _sized_grant().search(folded):  # "the maximum twinning grant"
+        found.append("amount")
+    if "amount" not in found and _most_got().search(folded):  # "the most a single project can get"
         found.append("amount")
     if "amount" not in found and pattern("budget").search(folded) and word_pattern("money").search(folded):
         found.append("amount")  # "total money for networks of towns", "overall funding"
@@ -164,7 +172,7 @@ def detect(folded: str) -> list[str]:
         # Which amount: what one project gets (and whether its maximum is asked), else the call's whole budget; a
         # denied cue asks nothing ("not per project, the whole call").
         affirmed = _negated().sub(" ", folded)
-        if pattern("per_project").search(affirmed) or asks_grant(affirmed):
+        if pattern("per_project").search(affirmed) or asks_grant(affirmed) or _most_got().search(affirmed):
             found.append("per_project")
             if pattern("maximum").search(affirmed):
                 found.append("maximum")

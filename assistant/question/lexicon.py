@@ -33,6 +33,7 @@ IntentWords = Literal[
     "budget_place",
     "on_place",
     "asks_grant",
+    "gets",
     "total",
     "required",
     "count_maximum",

@@ -85,8 +85,12 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "¿Cuál es el importe?",
             "What is the maximum twinning grant?",  # a size, then what is sized
             "What's the gap between the smallest and the largest possible TT 2024 grant?",  # up to three words apart
+            "what is the most a single project can get?",  # the most, then getting
+            "Bis wann, und wie hoch ist der Zuschuss pro Projekt?",
         ],
         [
+            "Where can we get a PIC?",  # getting, with no maximum
+            "Which call got the most proposals?",
             "Which budget line funds town twinning?",  # a place in the EU budget
             "Combien de projets ont été financés ?",  # "combien" starts a count cue
             "¿Cuántos proyectos se financiaron?",
