@@ -51,6 +51,8 @@ Mode = Literal["stem", "exact", "prefix"]
 # Punctuation that separates words: elisions ("l'appel", "dell'Unione"), hyphens ("gère-t-il") and "¿" read as
 # spaces, as does a full stop that ends a word (not the one of "4.2").
 _PUNCTUATION = re.compile(r"[?!,;:()\"'\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb\u00bf\u00a1-]|\.(?!\d)")
+# A case ending joined to a number ("2026-ban", "2024-es", "2021-től"): part of the number, not a word of its own.
+_NUMBER_ENDING = re.compile(r"(?<=\d)-[^\W\d_]{1,4}\b")
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -182,7 +184,7 @@ class Glossary:
 
     def words(self, text: str) -> list[Word]:
         """The words of ``text`` (any case), split as terms are."""
-        return [self.word(w) for w in _PUNCTUATION.sub(" ", text.lower()).split()]
+        return [self.word(w) for w in _PUNCTUATION.sub(" ", _NUMBER_ENDING.sub("", text.lower())).split()]
 
     def candidates(self, word: Word) -> tuple[Term, ...]:
         """The terms whose first word may be ``word``, in the order they are tried (see the module docstring)."""

@@ -169,6 +169,8 @@ IT_TURN = [{"role": "user", "content": "Qual è il budget delle reti di città 2
         ("Is Bosnia and Herzegovina in CERV?", [], "en"),
         ("La Serbia partecipa al CERV?", [], "it"),
         ("Mi is a határidő?", [], "hu"),
+        # A case ending joined to a number is no word: "-ban" is not the Romanian "ban" (money).
+        ("És 2026-ban?", [{"role": "user", "content": "Mennyi volt a 2025-ös felhívás költségvetése?"}], "hu"),
     ],
 )
 def test_short_questions_get_their_language(text: str, history: list[dict[str, str]], lang: str) -> None:
