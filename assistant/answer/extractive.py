@@ -64,10 +64,11 @@ from assistant.question.query import (
     asked_outcomes,
     asked_part,
     clock_cues,
+    topics_named,
     years_named,
 )
 from assistant.question.text import NUMBER_WORDS, content_tokens, fold, tokens
-from assistant.retrieval.hybrid import Passage
+from assistant.retrieval.hybrid import CALL_TOPICS, Passage
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.sentences import split_sentences
 
@@ -700,9 +701,19 @@ def _lead_with_knowledge(chosen: list[Scored], query: Query) -> list[Scored]:
     if not NO_KNOWLEDGE.search(chosen[0].text):
         return chosen
     holds = [s for s in chosen[1:] if s.fits_intent and not NO_KNOWLEDGE.search(s.text)]
-    if not (holds and query.intents and chosen[0].fits_intent):
+    if not (holds and query.intents and chosen[0].fits_intent) or _known_of_other_call(chosen[0].text, query):
         return chosen
     return [holds[0], *(s for s in chosen if s is not holds[0])]
+
+
+def _known_of_other_call(sentence: str, query: Query) -> bool:
+    """Whether what a "not given" sentence does state is of calls the question does not ask about ("the NT topic had
+    EUR 6,500,000; the sources do not give a separate figure for the TT topic", asked about TT): its figure is no
+    answer."""
+    asked = set(query.topics) & CALL_TOPICS
+    stated = [c for c in re.split(r"[;:]", sentence) if not NO_KNOWLEDGE.search(c)]
+    named = {t for c in stated for t in topics_named(c)} & CALL_TOPICS
+    return bool(asked and named) and not named & asked
 
 
 def _in_capitals(text: str) -> bool:

@@ -97,6 +97,8 @@ def asked_attributes(query: Query) -> list[str]:
             # Calls compared by an amount of no named kind ("how much more does NT have this year than last
             # year?"): their budgets.
             budget = budget or (query.operation is not None and not (per_project or maximum))
+            # One call's amount apart from another's ("how much went to town twinning alone?"): its budget.
+            budget = budget or "alone" in intents
         if budget:
             out.append("budget")
         if maximum and (per_project or not budget):

@@ -122,8 +122,8 @@ def _placed_on_website() -> re.Pattern[str]:
 
 @cache
 def _most_got() -> re.Pattern[str]:
-    # The most, up to five words, then getting: "the most a single project can get", "max we could receive".
-    return re.compile(rf"(?:{_any(cues('maximum'))})(?:\s+[\w'-]+){{0,5}}?\s+(?:{_any(words('gets'))})")
+    # The most, up to six words, then getting: "the most a single project can get", "max we could receive".
+    return re.compile(rf"(?:{_any(cues('maximum'))})(?:\s+[\w'-]+){{0,6}}?\s+(?:{_any(words('gets'))})")
 
 
 @cache

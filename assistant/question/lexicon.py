@@ -85,6 +85,9 @@ class Lexicon(BaseModel):
     # Folded words asking for a name ("who", "name of", "come si chiama"): before a post (the ``holder`` intent's
     # cues: "who is the head of unit B.3?") they ask for the person holding it.
     asks_name: list[str] = []
+    # Folded words leaving something out ("separate from", "hors", "senza"): a call named right after one is not
+    # what is asked ("the TT 2022 budget alone, separate from networks of towns").
+    excluding: list[str] = []
 
     @field_validator("years_ago")
     @classmethod
@@ -155,7 +158,7 @@ _LONGEST_RANGE = 10
 
 
 # Cue lists of one kind each, matched at a word start in a question of a language or in English.
-WordList = Literal["eligibility", "difference_amount", "elapsed", "year_range", "day_words", "new_topic"]
+WordList = Literal["eligibility", "difference_amount", "elapsed", "year_range", "day_words", "new_topic", "excluding"]
 
 
 def _words(lang: str, key: WordList) -> set[str]:
@@ -181,6 +184,23 @@ def asks_eligibility(text: str, lang: str) -> bool:
 def asks_difference_amount(text: str, lang: str) -> bool:
     """Whether ``text`` asks for the amount of a difference ("how much more", "left over")."""
     return _names_any(text, lang, "difference_amount")
+
+
+def left_out(text: str, lang: str) -> list[str]:
+    """The pieces of ``text`` that a word leaving something out introduces, each up to the next punctuation or
+    "and" ("separate from networks of towns?" -> "networks of towns")."""
+    folded = fold(text.replace("\u2019", "'"))
+    return [
+        re.split(r"[,.;:?!()]|\band\b|\bet\b|\be\b|\bund\b|\by\b|\bsi\b", folded[m.end() :], maxsplit=1)[0]
+        for m in _excluding(lang).finditer(folded)
+    ]
+
+
+@cache
+def _excluding(lang: str) -> re.Pattern[str]:
+    # Whole words: "sin" leaves out, "sinergia" does not.
+    alternatives = "|".join(re.escape(w) for w in sorted(_words(lang, "excluding"), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
 def leaves_the_subject(text: str, lang: str) -> bool:

@@ -23,6 +23,7 @@ from assistant.question.lexicon import (
     cue,
     cue_kinds,
     leaves_the_subject,
+    left_out,
     lexicon,
     without_cues,
     year_ranges,
@@ -571,6 +572,14 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         english = english_terms(standalone, lang) + [c for c in countries if c not in fold(standalone)]
     search = " ".join([standalone, *english])
     years, topics, call_ids = _entities(search)
+    if spans := left_out(question, lang):
+        # A call named only right after a word leaving it out ("the TT 2022 budget alone, separate from networks
+        # of towns") is not asked about, when another call is.
+        rest = question
+        for span in spans:
+            rest = fold(rest).replace(span, " ")
+        kept = _entities(" ".join([rest, *english_terms(rest, lang)]))[1]
+        topics = [t for t in topics if t in kept] if kept else topics
     operation = cue(standalone, lang, "operation")
     if set(topics) & _CALL_TYPES and operation != "difference":
         # "The NT budgets from 2021 to 2026": each year's call ("how did it grow from 2024 to 2026?" compares two).

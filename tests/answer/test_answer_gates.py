@@ -507,6 +507,21 @@ def test_who_holds_a_post_is_answered_only_by_a_sentence_naming_a_post() -> None
     assert _composer_answers(ExtractiveComposer(), "Who issues the town twinning calls?", chunks).answered
 
 
+def test_a_not_given_sentence_stating_only_another_calls_figure_is_no_answer() -> None:
+    # The sentence gives the NT figure and says the TT one is not given; the joint amount is no TT amount either.
+    chunks = [
+        Chunk(
+            "n",
+            "Of the 2022 total, the Networks of Towns topic had a budget of EUR 6,500,000; the sources used do not "
+            "give a separate figure for the 2022 Town Twinning topic.",
+            {"doc_id": "n", "year": 2022},
+        ),
+        Chunk("j", "The 2022 Town Twinning topic was funded from EUR 11 million in total.", {"doc_id": "j"}),
+    ]
+    answer = _composer_answers(ExtractiveComposer(), "What was the own 2022 amount of town twinning?", chunks)
+    assert not answer.answered and answer.refused_by == "no_knowledge", answer.answer
+
+
 def test_a_strand_named_by_its_rank_is_the_numbered_strand() -> None:
     chunks = [
         Chunk("s", "CERV strand 2 is Equality, rights and gender equality. CERV strand 4 is Daphne.", {"doc_id": "s"}),

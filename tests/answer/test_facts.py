@@ -150,6 +150,9 @@ def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(
         # Some of a call's projects, or a ratio: not a whole-call total.
         ("How many NT 2022 projects coordinated by Italian towns were funded?", []),
         ("What share of the TT 2021 proposals were funded?", []),
+        # One call's amount apart from another's is its budget.
+        ("How much of the 2022 money went to town twinning alone?", ["budget"]),
+        ("what is the most a single TT 2026 project can get?", ["grant_max"]),
     ],
 )
 def test_the_attribute_asked(question: str, attributes: list[str]) -> None:

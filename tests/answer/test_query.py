@@ -719,3 +719,19 @@ def test_a_follow_up_comparing_one_call_keeps_the_conversations(
 ) -> None:
     query = analyse(question, NT_2026)
     assert (query.topics, query.years) == (topics, years)
+
+
+@pytest.mark.parametrize(
+    "text, topics",
+    [
+        # A call named right after a word leaving it out is not asked about.
+        ("How much was reserved for TT 2022 on its own, separate from networks of towns?", ["town-twinning"]),
+        ("Quel était le budget du jumelage de villes 2022 seul, hors réseaux de villes ?", ["town-twinning"]),
+        ("Presupuesto de hermanamiento 2022 sin las redes de ciudades", ["town-twinning"]),
+        # Only a whole word leaves out ("sinergias" is no "sin"), and a call left out alone stays asked.
+        ("Sinergias entre hermanamiento y redes de ciudades?", ["networks-of-towns", "town-twinning"]),
+        ("Any budget apart from networks of towns?", ["networks-of-towns"]),
+    ],
+)
+def test_a_call_left_out_is_not_asked_about(text: str, topics: list[str]) -> None:
+    assert sorted(analyse(text).topics) == topics
