@@ -52,6 +52,8 @@ CALL_PATTERNS: dict[str, str] = {
     r"\brealis[ez]e?\b|\bcemr\b|\bccre\b|\brgre\b|\bcmre\b": "cemr",
 }
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+# A call's short name with its year glued on ("tt2023", "NT2024", "cerv2025"): read as the two words.
+_GLUED_YEAR = re.compile(r"\b(cerv|tt|nt|rem)(20[0-4]\d)\b", re.I)
 _SHORT_YEAR = re.compile(r"\b(?:cerv|tt|nt|rem|remembrance|twinning|networks)[ '’-]?(2[0-9])\b")
 PERIOD = re.compile(r"\b(19|20)\d{2}\s*[-–/]\s*(19|20)\d{2}\b")
 CALL_ID = re.compile(r"\bcerv-\d{4}-[a-z-]+\b")
@@ -556,7 +558,8 @@ _CLOCK_YEARS = ("before_last", "last", "this", "next_year")
 
 def analyse(question: str, history: list[dict[str, str]] | None = None, language: str | None = None) -> Query:
     """Everything the retriever and composer need to know about ``question`` in its conversation."""
-    history = history or []
+    question = _GLUED_YEAR.sub(r"\1 \2", question)
+    history = [{**turn, "content": _GLUED_YEAR.sub(r"\1 \2", turn.get("content", ""))} for turn in history or []]
     kind = small_talk_kind(question)
     previous_lang = next(
         (detect_language(t["content"]) for t in reversed(history) if t.get("role") == "user" and t.get("content")),

@@ -735,3 +735,14 @@ def test_a_follow_up_comparing_one_call_keeps_the_conversations(
 )
 def test_a_call_left_out_is_not_asked_about(text: str, topics: list[str]) -> None:
     assert sorted(analyse(text).topics) == topics
+
+
+@pytest.mark.parametrize("text", ["tt2023 total budget?", "TT 2023 total budget?", "tt23 total budget?"])
+def test_a_call_with_its_year_glued_on_names_both(text: str) -> None:
+    query = analyse(text)
+    assert query.topics == ["town-twinning"] and query.years == [2023]
+
+
+def test_a_glued_call_year_in_the_conversation_carries_into_the_follow_up() -> None:
+    query = analyse("and the deadline?", [{"role": "user", "content": "nt2024 budget?"}])
+    assert query.topics == ["networks-of-towns"] and query.years == [2024]
