@@ -41,6 +41,7 @@ EXTRA_FILES = (
     "dev-check7.jsonl",
     "dev-check8.jsonl",
     "dev-check9.jsonl",
+    "dev-check10.jsonl",
 )
 ROOT = EVAL.parent
 KEYS = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}
