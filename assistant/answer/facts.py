@@ -57,6 +57,19 @@ _REQUIRED_COUNTS = (
 )
 # The outcomes counted as a difference of two counts: the whole, the part, and the message giving the rest.
 _SUBTRACTED = {"ineligible": ("received", "eligible", "not_eligible"), "unfunded": ("received", "funded", "not_funded")}
+
+
+def _subtractions(outcomes: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """The counts a question asks as one outcome less another (``_SUBTRACTED``): "how many were not funded?" is the
+    received less the funded; "how many eligible proposals got no grant?" the eligible less the funded."""
+    out = []
+    for negated, (whole, part, key) in _SUBTRACTED.items():
+        if negated in outcomes:
+            whole = "eligible" if negated == "unfunded" and "eligible" in outcomes else whole
+            out.append((whole, part, key))
+    return out
+
+
 # Attributes whose values are numbers that can be subtracted and added.
 _NUMERIC = frozenset(
     {"budget", "grant_max", "grant_min", "proposals_received", "proposals_eligible", "projects_funded"}
@@ -114,10 +127,9 @@ def asked_attributes(query: Query) -> list[str]:
     if "count" in intents and not _qualified(query):
         # Each outcome counted ("how many were submitted and how many funded?").
         outcomes = asked_outcomes(query)
-        for negated, (whole, part, _) in _SUBTRACTED.items():
+        for whole, part, _ in _subtractions(outcomes):
             # "how many were not eligible / not funded?": the received and the eligible (funded), subtracted
-            if negated in outcomes:
-                outcomes = (whole, part, *(o for o in outcomes if o not in (whole, part)))
+            outcomes = (whole, part, *(o for o in outcomes if o not in (whole, part)))
         out += list(dict.fromkeys(_COUNT_OF_OUTCOME[o] for o in outcomes if o in _COUNT_OF_OUTCOME))
     return out
 
@@ -211,8 +223,8 @@ class FactAnswerer:
             elif attribute in _DATE_ATTRIBUTE.values() and len(calls) == 2 and len(attributes) == 1:
                 dated += [stated[0] for stated in stated_per_call]  # "how many days apart were the two deadlines?"
         outcomes = asked_outcomes(query)
-        for negated, (whole, part, key) in _SUBTRACTED.items():
-            if negated in outcomes and len(calls) == 1:
+        for whole, part, key in _subtractions(outcomes):
+            if len(calls) == 1:
                 counts = {s.attribute: s.number for _, cited in draft.lines for s in cited}
                 total, counted = counts.get(_COUNT_OF_OUTCOME[whole]), counts.get(_COUNT_OF_OUTCOME[part])
                 if total is not None and counted is not None and total >= counted:

@@ -258,7 +258,9 @@ OUTCOMES = {
     ),
     # Proposals that were not funded: received minus funded.
     "unfunded": re.compile(
-        r"\b(not (?:been |being |get |getting )?funded|without (?:funding|a grant)|unfunded)\b", re.I
+        r"\b(not (?:been |being |get |getting )?funded|without (?:funding|a grant)|unfunded|"
+        r"(?:did not|didn't|did n't|do not|don't) (?:get|receive|obtain) (?:(?:a|any) grant|(?:any )?funding|money))\b",
+        re.I,
     ),
     "funded": re.compile(
         r"\b(funds?|funded|selected|awarded|granted|won|winning|successful|financed|handed out|given out|gave out)\b",

@@ -120,6 +120,8 @@ def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(
             ["proposals_received", "projects_funded"],
         ),
         ("How many TT 2022 proposals were not funded?", ["proposals_received", "projects_funded"]),
+        # The eligible ones that got no grant: the eligible less the funded.
+        ("In NT 2023, how many eligible proposals did not get a grant?", ["proposals_eligible", "projects_funded"]),
         # "How much did" asks what a project got, unless the budget is named.
         ("By how much did the NT budget grow from 2024 to 2026?", ["budget"]),
         ("When were the results of the 2023 networks of towns call announced?", ["results_date"]),
