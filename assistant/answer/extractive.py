@@ -101,10 +101,12 @@ _OTHER_PROGRAMMES = re.compile(
 )
 # Words of chat that never carry what is asked ("ok and what was ...", "who actually runs ...", "what kind of"),
 # matched as written: "actual costs" and "in-kind" keep their weight.
-_CHAT = re.compile(
-    r"\b(hi|hello|hey|ok|okay|please|pls|plz|thanks|thx|actually|really|basically|anyway|maybe|perhaps|roughly"
-    r"|itself|kind of|sort of|sorts of|kinds of)\b"
-)
+
+
+@lru_cache(maxsize=1)
+def _chat() -> re.Pattern[str]:
+    """Chat words of a question (``chat`` in en.yaml: "please", "actually", "exactly"): they weigh nothing."""
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in lexicon("en").chat) + r")\b")
 
 
 # How many of the language's most frequent words count as chat when no retrieved sentence holds them (tuned on
@@ -499,10 +501,18 @@ class ExtractiveComposer:
             if any(_similar(s, c) for c in chosen):
                 continue
             chosen.append(s)
+
         # Questions run together ("the deadline and the min nr of countries"): each part no chosen sentence answers
-        # gets the best sentence that does, right after the answers before it.
-        for at, part in enumerate(parts[1:], 1):
-            covered = frozenset().union(*(c.terms for c in chosen))
+        # gets the best sentence that does, right after the answers before it (the first part too: the best sentence
+        # may answer a later one). A part is judged by its own words, not those it shares with the others ("the
+        # contact point in Croatia, and since when has Croatia taken part?").
+        def elsewhere(s: Scored) -> bool:  # about other countries than those asked: it answers no part
+            return bool(query.countries) and about_other_countries(s.text, query.countries)
+
+        for at, whole in enumerate(parts):
+            others = frozenset().union(*(p for p in parts if p is not whole))
+            part = (whole - others) or whole
+            covered = frozenset().union(*(c.terms for c in chosen if not elsewhere(c)))
             if part_share(part, covered, weights) >= 0.5:
                 continue
             answering = next(
@@ -511,6 +521,7 @@ class ExtractiveComposer:
                     for s in scored[:25]
                     if s not in chosen
                     and part_share(part, s.terms, weights) >= 0.5
+                    and not elsewhere(s)
                     and s.score >= 0.4 * best
                     and same_year(s, query)
                     and same_call(s, query)
@@ -787,8 +798,8 @@ def _offered_tokens(text: str) -> frozenset[str]:
 def _chat_tokens(text: str) -> frozenset[str]:
     """The tokens of a question that only its chat words give ("actually" -> actual, unless "actual" is also said)."""
     folded = fold(text)
-    chat = {t for m in _CHAT.findall(folded) for t in tokens(m)}
-    return frozenset(chat - set(tokens(_CHAT.sub(" ", folded))))
+    chat = {t for m in _chat().findall(folded) for t in tokens(m)}
+    return frozenset(chat - set(tokens(_chat().sub(" ", folded))))
 
 
 def _add_similarity(scored: list[Scored], weight: float) -> None:

@@ -85,6 +85,8 @@ class Lexicon(BaseModel):
     # Folded words asking for a name ("who", "name of", "come si chiama"): before a post (the ``holder`` intent's
     # cues: "who is the head of unit B.3?") they ask for the person holding it.
     asks_name: list[str] = []
+    # Folded chat words of a question ("please", "actually", "exactly"): they weigh nothing in what it asks.
+    chat: list[str] = []
     # Folded words leaving something out ("separate from", "hors", "senza"): a call named right after one is not
     # what is asked ("the TT 2022 budget alone, separate from networks of towns").
     excluding: list[str] = []
@@ -96,11 +98,11 @@ class Lexicon(BaseModel):
             raise ValueError(f"years_ago: each pattern is folded and holds '{{n}}' once: {bad}")
         return value
 
-    @field_validator("asks_name")
+    @field_validator("asks_name", "chat")
     @classmethod
     def _folded_words(cls, value: list[str]) -> list[str]:
         if bad := [w for w in value if not w.strip() or fold(w) != w]:
-            raise ValueError(f"asks_name: words must be folded and non-empty: {bad}")
+            raise ValueError(f"words must be folded and non-empty: {bad}")
         return value
 
     @field_validator("intents")

@@ -522,6 +522,21 @@ def test_a_not_given_sentence_stating_only_another_calls_figure_is_no_answer() -
     assert not answer.answered and answer.refused_by == "no_knowledge", answer.answer
 
 
+def test_the_first_of_two_questions_run_together_gets_its_answer_too() -> None:
+    # The best sentence answers the second question; the first (the contact point) gets its own sentence, judged by
+    # its own words ("Croatia" is in both), and a sentence about another country answers neither.
+    texts = {
+        "s": "Croatia has taken part in CERV since 2021.",
+        "p": "In Portugal, the CERV national contact point is the Ministry of Justice since 2023.",
+        "c": "In Croatia, the CERV contact point is the Government Office for Cooperation with NGOs.",
+    }
+    chunks = [Chunk(key, text, {"doc_id": key}) for key, text in texts.items()]
+    question = "Who exactly is the CERV contact point in Croatia, and since when has Croatia been taking part?"
+    answer = _composer_answers(ExtractiveComposer(), question, chunks)
+    assert answer.answered and "Government Office" in answer.answer and "since 2021" in answer.answer, answer.answer
+    assert "Portugal" not in answer.answer
+
+
 def test_a_strand_named_by_its_rank_is_the_numbered_strand() -> None:
     chunks = [
         Chunk("s", "CERV strand 2 is Equality, rights and gender equality. CERV strand 4 is Daphne.", {"doc_id": "s"}),
