@@ -25,7 +25,7 @@ class CitedValue:
     it: ``text`` and ``number`` then unused)."""
 
     attribute: str
-    call: Call
+    call: Call | None  # None for a figure of a programme period that no registry call holds
     text: str  # the value written for the question's language
     number: int | None  # for differences and sums
     chunk: Chunk

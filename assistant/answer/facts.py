@@ -46,6 +46,7 @@ from assistant.question.query import CALL_ID, CALL_PATTERNS, PERIOD, Query, aske
 from assistant.question.text import NUMBER_WORDS, content_tokens, fold
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
+from assistant.sentences import split_sentences
 
 CALL_TYPES: tuple[str, ...] = get_args(CallType)
 # The registry attribute a count question asks about, by the outcome it names (query.OUTCOMES).
@@ -222,6 +223,10 @@ class FactAnswerer:
                 dated.append(stated_per_call[0][0])
             elif attribute in _DATE_ATTRIBUTE.values() and len(calls) == 2 and len(attributes) == 1:
                 dated += [stated[0] for stated in stated_per_call]  # "how many days apart were the two deadlines?"
+        if query.operation == "difference" and len(calls) == 1 and len(attributes) == 1 and draft.lines:
+            # One call compared with a programme period the registry does not hold ("how much higher is the max TT
+            # grant in 2024 than under Europe for Citizens 2014-2020?"): the period's figure from its sentence.
+            _compare_with_period(query, attributes[0], calls[0], index, draft)
         outcomes = asked_outcomes(query)
         for whole, part, key in _subtractions(outcomes):
             if len(calls) == 1:
@@ -461,7 +466,7 @@ class FactAnswerer:
         for _, cited in [*draft.lines, *draft.notes]:
             for stated in cited:
                 cite(Passage(stated.chunk, 1.0), stated.position, stated.sentence)
-        calls = [stated.call for _, cited in draft.lines for stated in cited]
+        calls = [stated.call for _, cited in draft.lines for stated in cited if stated.call is not None]
         for passage, position, sentence in extra:
             if len(shown) >= self.max_support:
                 break
@@ -668,6 +673,50 @@ def _operate(query: Query, calls: list[Call], leads: list[CitedValue], lang: str
     diff = written(abs(last - first))  # type: ignore[operator]
     key = "compare_more" if last > first else "compare_less"  # type: ignore[operator]
     draft.notes.append((message(lang, key, value=diff, a=a, b=b), []))
+    draft.computed.append(diff)
+
+
+# What a sentence giving a programme period's figure of an attribute says beside its one amount.
+_PERIOD_WORDS = {
+    "grant_max": re.compile(r"\b(maximum|max|up to|at most|ceiling)\b", re.I),
+    "budget": re.compile(r"\bbudget\b", re.I),
+}
+# The CERV programme's own period: a call of the registry is of it.
+_OWN_PERIOD = "2021-2027"
+
+
+def _compare_with_period(query: Query, attribute: str, call: Call, index: LexicalIndex, draft: Draft) -> None:
+    """The difference between one call's figure (the draft's first) and the same figure of the one other programme
+    period the question names, when one sentence of that period about the call's type states it with one amount
+    (and no other such sentence gives another)."""
+    lead = draft.lines[0][1][0] if draft.lines[0][1] else None
+    said = {re.sub(r"\s*[-–/]\s*", "-", m.group(0)) for m in PERIOD.finditer(fold(query.asked or query.text))}
+    periods = sorted(said - {_OWN_PERIOD})
+    words = _PERIOD_WORDS.get(attribute)
+    if lead is None or lead.number is None or len(periods) != 1 or words is None:
+        return
+    period, topic = periods[0], call.facts.type
+    found: list[CitedValue] = []
+    for chunk in index.chunks:
+        if period not in chunk.body:
+            continue
+        for position, sentence in enumerate(split_sentences(chunk.body)):
+            amounts = {int(v) for v in values(sentence)["amount"]}
+            if period in sentence and len(amounts) == 1 and words.search(sentence) and topic in topics_named(sentence):
+                page = cited_source(Passage(chunk, 1.0), position)
+                number = amounts.pop()
+                written = format_amount(number, query.language)
+                authority = rank(page.kind, page.confidence)
+                found.append(CitedValue(attribute, None, written, number, chunk, position, sentence, authority))
+    if len({f.number for f in found}) != 1:
+        return  # none, or sources that disagree: no one operand
+    other = min(found, key=lambda f: f.authority)
+    lang = query.language
+    draft.lines.append((message(lang, "fact_period_value", period=period, value=other.text), [other]))
+    diff = format_amount(abs(lead.number - other.number), lang)  # type: ignore[operator]
+    name = f"{message(lang, f'call_{call.facts.type}')} {call.facts.year}"
+    key = "compare_more" if lead.number > other.number else "compare_less"  # type: ignore[operator]
+    draft.notes.append((message(lang, key, value=diff, a=period, b=name), []))
     draft.computed.append(diff)
 
 

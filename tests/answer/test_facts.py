@@ -290,6 +290,20 @@ def test_the_spread_of_one_calls_grants_is_computed(service: Assistant) -> None:
         assert one.answered and "42,290" in one.answer, one.answer
 
 
+def test_a_call_compared_with_a_programme_period_gets_the_periods_figure_and_the_difference(
+    service: Assistant,
+) -> None:
+    # The registry holds the 2024 call; the 2014-2020 maximum comes from the one sentence of that period stating it.
+    answer = service.ask(
+        "How much higher is the max town twinning grant in TT 2024 than under Europe for Citizens 2014-2020?"
+    )
+    assert answer.answered and "50,745" in answer.answer and "25,000" in answer.answer, answer.answer
+    assert "25,745" in answer.answer and "25,745" in "".join(answer.computed)
+    # A period no sentence gives the figure of: nothing is computed.
+    other = service.ask("How much higher is the max town twinning grant in TT 2024 than in 2007-2013?")
+    assert "25,745" not in other.answer
+
+
 @pytest.fixture(scope="module")
 def in_june_2024(indexed_settings: Settings, embeddings) -> Assistant:  # noqa: ANN001
     return Assistant(indexed_settings, embeddings, clock=fixed_clock(2024, 6, 1))

@@ -51,6 +51,7 @@ def sample_values(lang: str) -> dict[str, object]:
         "named": "Serbia, Albania",
         "country": "Serbia",
         "since": format_date(dt.date(2023, 1, 1), lang),
+        "period": "2014-2020",
     }
 
 

@@ -390,8 +390,17 @@ def test_the_glossary_reaches_the_corpus_words(text: str, lang: str, english: se
     assert all(term in found for term in english)
 
 
-def test_how_long_in_another_language_is_no_amount() -> None:
-    assert "amount" not in analyse("Quanto dura un progetto di gemellaggio?").intents
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quanto dura un progetto di gemellaggio?",
+        "Quanto poteva durare un progetto di gemellaggio?",
+        "¿Cuánto podía durar como máximo un proyecto de hermanamiento?",
+        "Cât putea dura un proiect de înfrățire?",
+    ],
+)
+def test_how_long_in_another_language_is_no_amount(question: str) -> None:
+    assert "amount" not in analyse(question).intents
 
 
 @pytest.mark.parametrize(
