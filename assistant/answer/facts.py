@@ -71,6 +71,8 @@ def _subtractions(outcomes: tuple[str, ...]) -> list[tuple[str, str, str]]:
     return out
 
 
+# The words of what is counted that name proposals (received, unless an outcome is named).
+_PROPOSALS = frozenset({"proposal", "proposals", "application", "applications"})
 # Attributes whose values are numbers that can be subtracted and added.
 _NUMERIC = frozenset(
     {"budget", "grant_max", "grant_min", "proposals_received", "proposals_eligible", "projects_funded"}
@@ -126,8 +128,10 @@ def asked_attributes(query: Query) -> list[str]:
         counted = {t for term in query.counted for t in term.split()}
         out += [attribute for words, attribute in _REQUIRED_COUNTS if counted & words and attribute not in out]
     if "count" in intents and not _qualified(query):
-        # Each outcome counted ("how many were submitted and how many funded?").
-        outcomes = asked_outcomes(query)
+        # Each outcome counted ("how many were submitted and how many funded?"); proposals counted with no outcome
+        # named are those received ("how many more proposals did REM 2024 get than NT 2023?").
+        counted = {w for term in query.counted for w in term.split()}
+        outcomes = asked_outcomes(query) or (("received",) if counted & _PROPOSALS else ())
         for whole, part, _ in _subtractions(outcomes):
             # "how many were not eligible / not funded?": the received and the eligible (funded), subtracted
             outcomes = (whole, part, *(o for o in outcomes if o not in (whole, part)))
@@ -570,12 +574,35 @@ def _calls_asked(query: Query, registry: CallRegistry, types: list[str], now: dt
         return None
     if query.years:
         years = _years_asked(query, now)
+        pairs = paired_types(query, types, years) if query.operation else None
+        if pairs:  # "the 2024 remembrance call ... than the 2023 networks of towns call": each type with its year
+            found = [c for t, y in pairs for c in registry.find(t, y)]  # type: ignore[arg-type]
+            return sorted(found, key=lambda c: c.facts.year)
         return [c for t in types for y in years for c in registry.find(t, y)]  # type: ignore[arg-type]
     if query.relatives == ("latest",):
         latest = [c for t in types for c in registry.relative("latest", now, t)]  # type: ignore[arg-type]
         return sorted(latest, key=lambda c: c.facts.year) or None
     years = clock_years(query, now)
     return [c for t in types for y in years for c in registry.find(t, y)] if years else None  # type: ignore[arg-type]
+
+
+def paired_types(query: Query, types: list[str], years: list[int]) -> list[tuple[str, int]] | None:
+    """Two call types each written beside its own year ("REM 2024 vs NT 2023", "the 2024 remembrance call than the
+    2023 networks of towns call"): each type with the year nearest to it, when that nearest is mutual; else None
+    (the calls are every type in every year)."""
+    if len(types) != 2 or len(years) != 2:
+        return None
+    text = fold(query.asked or query.text)
+    at_type = {}
+    for pattern, topic in CALL_PATTERNS.items():
+        if topic in types and (m := re.search(pattern, text)):
+            at_type[topic] = m.start()
+    at_year = {y: m.start() for y in years if (m := re.search(rf"\b{y}\b", text))}
+    if len(at_type) != 2 or len(at_year) != 2:
+        return None
+    nearest = {t: min(at_year, key=lambda y: abs(at_year[y] - at)) for t, at in at_type.items()}
+    mutual = all(min(at_type, key=lambda t: abs(at_type[t] - at_year[y])) == t for t, y in nearest.items())
+    return list(nearest.items()) if mutual and len(set(nearest.values())) == 2 else None
 
 
 def _years_asked(query: Query, now: dt.datetime) -> list[int]:

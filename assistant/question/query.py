@@ -218,6 +218,8 @@ _FOREIGN_VERBS = frozenset(
 )
 
 
+# Comparing words between a count cue and what it counts ("how many more proposals", "how many fewer towns").
+_COMPARED = frozenset({"more", "fewer", "less", "extra"})
 # "And" ("n" in chat) and "or" of the seven languages, which join two words of what a count counts.
 _AND_OR = frozenset("and n or et ou e o y und oder es vagy si sau".split())
 
@@ -238,6 +240,8 @@ def counted_terms(question: str, lang: str) -> list[str]:
         if word in _AND_OR and not out:  # "how many n worth how much": nothing named is counted
             break
         if word in _AND_OR or word.isdigit():  # "how many TT and NT projects", "how many NT 2023 proposals"
+            continue
+        if not out and word in _COMPARED:  # "how many more proposals": the proposals, compared
             continue
         if word in STOPWORDS or (lang != "en" and word in _FOREIGN_VERBS):
             break

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.facts import asked_attributes
+from assistant.answer.facts import asked_attributes, paired_types
 from assistant.config import Settings
 from assistant.question.query import analyse
 from assistant.service import Assistant
@@ -152,6 +152,8 @@ def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(
         # Some of a call's projects, or a ratio: not a whole-call total.
         ("How many NT 2022 projects coordinated by Italian towns were funded?", []),
         ("What share of the TT 2021 proposals were funded?", []),
+        # Proposals counted with no outcome named are those received; "more" is no part of what is counted.
+        ("How many more proposals did the 2024 REM call get than the 2023 NT call?", ["proposals_received"]),
         # One call's amount apart from another's is its budget.
         ("How much of the 2022 money went to town twinning alone?", ["budget"]),
         ("what is the most a single TT 2026 project can get?", ["grant_max"]),
@@ -339,3 +341,22 @@ def test_the_clock_reads_past_a_calls_short_name(
 def test_a_year_counted_back_from_today_names_that_years_call(in_january_2025: Assistant) -> None:
     answer = in_january_2025.ask("What was the budget of the town twinning call one year ago?")
     assert answer.answered and "4,000,000" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "pairs"),
+    [
+        # Each of two call types written beside its own year is that year's call.
+        (
+            "How many more proposals did the 2024 remembrance call get than the 2023 networks of towns call?",
+            {("remembrance", 2024), ("networks-of-towns", 2023)},
+        ),
+        ("TT 2024 vs NT 2025 budget?", {("town-twinning", 2024), ("networks-of-towns", 2025)}),
+        # Both types in both years: no pairing.
+        ("How did the TT and NT budgets change from 2023 to 2024?", None),
+    ],
+)
+def test_two_call_types_each_beside_its_year_are_paired(question: str, pairs: set[tuple[str, int]] | None) -> None:
+    query = analyse(question)
+    found = paired_types(query, list(query.topics), sorted(query.years))
+    assert (set(found) if found else None) == pairs
