@@ -4,7 +4,8 @@
 the registry computes such answers for call facts (``answer/facts.py``); for figures found only in passages the
 extractive composer asks this module. It computes only when the operands are unambiguous: exactly two different euro
 amounts between the question's own figures and the first two of the best four quoted sentences that each state one new
-amount (repeats of a figure at hand are passed over, a later sentence stating two figures is no operand; when the best
+amount (repeats of a figure at hand are passed over, a figure two of them state beside another is their context and
+not an operand, a later sentence stating two figures is no operand; when the best
 sentence states a range, or a third figure appears among them, nothing is computed), and only for a question asking the
 amount of a difference ("how much more", "by how much", "left over": ``difference_amount`` in the lexicons), not one
 merely comparing ("compare", "vs": which figure is which is then not known) or adding ("together" asks a sum as often as
@@ -31,8 +32,12 @@ def operate(query: Query, sentences: list[str]) -> tuple[str, str] | None:
         return None
     found: list[int] = [int(v) for v in values(query.text)["amount"]]
     stating = 0
-    for sentence in sentences[:_READ]:
-        amounts = {int(v) for v in values(sentence)["amount"]}
+    read = [{int(v) for v in values(sentence)["amount"]} for sentence in sentences[:_READ]]
+    # A figure several of them state beside another is their common context ("within the CERV legal envelope of
+    # EUR 641,705,000, the Union values strand receives ..."), not an operand.
+    context = {a for amounts in read for a in amounts if sum(a in other for other in read if len(other) > 1) >= 2}
+    for amounts in read:
+        amounts = (amounts - context) or amounts if len(amounts) > 1 else amounts
         if not amounts or amounts <= set(found):  # no figure, or a repeat of one already at hand
             continue
         if len(amounts) > 1:  # a range, or two figures in one sentence: which is which?

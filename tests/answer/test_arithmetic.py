@@ -44,3 +44,15 @@ def test_the_difference_asked_is_computed_with_its_operands(question: str, lang_
 )
 def test_nothing_is_computed_when_the_operands_are_not_two(question: str, sentences: list[str]) -> None:
     assert operate(analyse(question), sentences) is None
+
+
+def test_a_figure_several_sentences_state_as_context_is_no_operand() -> None:
+    citizens = "The citizens' engagement strand receives EUR 174,928,783."
+    restated = "Of the EUR 641,705,000 envelope, the citizens' engagement strand has EUR 174,928,783."
+    values_strand = (
+        "Within the CERV legal envelope of EUR 641,705,000, the Union values strand receives EUR 297,366,097."
+    )
+    joint = "The equality strand and the Daphne strand together receive EUR 169,410,120."
+    question = "How much more does the Union values strand get than the citizens' engagement strand?"
+    text, value = operate(analyse(question), [citizens, restated, values_strand, joint])  # type: ignore[misc]
+    assert value == "EUR 122,437,314" and "297,366,097" in text and "174,928,783" in text
