@@ -227,3 +227,16 @@ def test_a_sentence_spelling_out_the_acronym_asked_defines_it(sentence: str, que
     from assistant.answer.gates import defines_acronym
 
     assert defines_acronym(sentence, analyse(question)) is defines
+
+
+def test_the_year_gate_reads_programme_periods() -> None:
+    # "The 2014-2020 one?" is not answered by a sentence naming only another period, as "in 2023" is not by 2021.
+    answer = _ask(
+        "What was the PIC registration fee in 2014-2020?",
+        ["In 2007-2013 the PIC registration fee was EUR 10.", "The agency was renamed in 2014-2020."],
+    )
+    assert not answer.answered and answer.refused_by == "year", answer.answer
+    assert _ask(
+        "What was the PIC registration fee in 2014-2020?",
+        ["In 2014-2020 the PIC registration fee was EUR 10."],
+    ).answered
