@@ -123,6 +123,8 @@ def asked_attributes(query: Query) -> list[str]:
             out.append("grant_range")
     if "count" in intents and out == ["opening"] and not query.elapsed:
         out.append("deadline")  # "how many days was the call open?": from its opening to its deadline
+    if query.operation == "difference" and out == ["results_date"] and len(query.years) <= 1:
+        out.insert(0, "deadline")  # "how long did we wait for the results?": from the deadline to the results
     if "count" in intents and word_pattern("required").search(own):
         # The fewest countries (Member States) a project needs ("minimum number of countries for TT 2026?").
         counted = {t for term in query.counted for t in term.split()}

@@ -145,6 +145,8 @@ def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(
             ["opening", "deadline"],
         ),
         ("when did the 2025 networks call close?", ["deadline"]),
+        # Waiting for the results is counted from the deadline.
+        ("how long did we wait for tt 2021 results after submitting, in days", ["deadline", "results_date"]),
         # The fewest countries or Member States a project needs; not how many took part.
         ("nt 2022 deadline and min nr of countries", ["deadline", "min_countries"]),
         ("How many member states must an NT 2025 network include?", ["min_eu_member_states"]),
