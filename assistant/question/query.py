@@ -14,6 +14,7 @@ from functools import cache
 from typing import Protocol
 
 from assistant.question.intents import CUED, cues, detect, named_cues, settle, word_pattern
+from assistant.question.intents import words as intent_words
 from assistant.question.languages import LANGUAGES, detect_language, english_terms, english_word
 from assistant.question.lexicon import (
     PRIORITY,
@@ -484,7 +485,9 @@ def _merge(question: str, previous: str, lang: str = "en") -> str:
     # Its subject words: not its call, year or relative year ("et celui de l'annee derniere ?" names no subject).
     bare = without_cues(question, lang, "relative")
     subject = [w for w in words(_strip(bare, [*CALL_PATTERNS, _YEAR.pattern])) if w not in _FILLER]
-    own = [w for w in subject if w not in STOPWORDS and w not in lexicon(lang).interrogatives]
+    # A size alone ("and the minimum in 2024?") asks the previous question's thing in that size: no subject of its own.
+    asking_words = {*STOPWORDS, *lexicon(lang).interrogatives, *intent_words("size")}
+    own = [w for w in subject if w not in asking_words]
     if own and not own_intents and asks_with_own_word(question, lang) and not _ANAPHORA.search(fold(question)):
         # Its own question about the same body or call ("where's their HQ?" after "who is CEMR's president?"):
         # carry only the previous question's names, not what it asked about ("how was it calculated?" asks about

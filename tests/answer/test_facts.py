@@ -172,6 +172,9 @@ def test_a_follow_up_asks_its_own_attribute_of_the_previous_call() -> None:
     ]
     query = analyse("and how much money was in that call overall?", history)
     assert asked_attributes(query) == ["budget"] and query.years == [2023]
+    # A size alone asks the previous question's thing in that size (the smallest grant: the range).
+    query = analyse("and what was the minimum in 2024?", history)
+    assert asked_attributes(query) == ["grant_range"] and query.years == [2024]
 
 
 def test_days_between_two_dates_of_a_call_are_computed(service: Assistant) -> None:
