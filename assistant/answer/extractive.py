@@ -141,7 +141,11 @@ _EVENT_WORDS = {
         r"\b(results?|informed|notif\w*|announc\w*|selected|awarded|outcome|evaluat\w*|decision)\b", re.I
     ),
     "date_open": re.compile(r"\b(open\w*|launch\w*|start\w*|published|from)\b", re.I),
-    "date_close": re.compile(r"\b(clos\w*|deadlines?|until|due|submi\w*|by)\b", re.I),
+    # A closing: a deadline, or the end of a span ("runs from 2021 to 2027", "ends on 31 December 2027").
+    "date_close": re.compile(
+        r"\b(clos\w*|deadlines?|until|due|submi\w*|by|ends?|ended|expir\w*)\b|\bto (?:\d{1,2} \w+ )?(?:19|20)\d{2}\b",
+        re.I,
+    ),
 }
 
 # An amount stated for several things together ("the equality strand and the Daphne strand together receive ...").

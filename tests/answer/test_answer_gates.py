@@ -537,6 +537,17 @@ def test_the_first_of_two_questions_run_together_gets_its_answer_too() -> None:
     assert "Portugal" not in answer.answer
 
 
+def test_until_when_a_programme_runs_is_answered_by_the_end_of_its_span() -> None:
+    # "Until when" asks a closing: the end of a span ("from 2021 to 2027") is one; "now" is chat, not the subject.
+    chunks = [
+        Chunk("n", "The national contact points now help CERV applicants with partner search.", {"doc_id": "n"}),
+        Chunk("r", "The CERV programme runs for seven years, from 2021 to 2027.", {"doc_id": "r"}),
+    ]
+    question = "Is CERV still running now, and until when does the programme go?"
+    answer = _composer_answers(ExtractiveComposer(), question, chunks)
+    assert answer.answered and answer.answer.startswith("The CERV programme runs"), answer.answer
+
+
 def test_a_strand_named_by_its_rank_is_the_numbered_strand() -> None:
     chunks = [
         Chunk("s", "CERV strand 2 is Equality, rights and gender equality. CERV strand 4 is Daphne.", {"doc_id": "s"}),
