@@ -240,3 +240,11 @@ def test_the_year_gate_reads_programme_periods() -> None:
         "What was the PIC registration fee in 2014-2020?",
         ["In 2014-2020 the PIC registration fee was EUR 10."],
     ).answered
+
+
+def test_another_programme_beside_cerv_is_where_something_comes_from_not_what_is_asked() -> None:
+    sentence = "An organisation that already has a PIC does not register again for CERV; it contacts its LEAR."
+    beside = _ask("our town already has a PIC from an Erasmus project... do we register again for CERV?", [sentence])
+    assert beside.answered, beside.answer
+    alone = _ask("Do we register again for an Erasmus project?", [sentence])
+    assert not alone.answered and alone.refused_by == "unknown_name", alone.answer
