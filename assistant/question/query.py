@@ -214,8 +214,8 @@ def _count_cue() -> re.Pattern[str]:
 
 # Auxiliaries that end what a count in another language counts ("combien de jeunes ont participé").
 _FOREIGN_VERBS = frozenset(
-    "ont sont etaient ete hanno sono erano stati state sunt au fost haben hatten sind waren wurden han fueron son "
-    "eran volt voltak vannak kaptak".split()
+    "ont sont etaient ete hanno sono erano stati state sunt au fost haben hat hatte hatten sind waren wurden "
+    "han fueron son tiene tienen eran volt voltak vannak kaptak".split()
 )
 
 

@@ -288,6 +288,10 @@ def test_a_call_named_in_another_language_carries_into_the_follow_up() -> None:
         ("¿Cuántos proyectos se financiaron?", ["count"], ["projects"]),
         ("¿Cuánto dinero recibe un proyecto?", ["amount"], []),
         ("Quanti progetti sono stati finanziati?", ["count"], ["projects"]),
+        # Digits counted in other languages are digits ("9-digit PIC"); the verb after them counts nothing.
+        ("Was ist eine PIC und wie viele Ziffern hat sie?", ["count"], ["digits"]),
+        ("Mi az a PIC, hány számjegyből áll?", ["count"], ["digits"]),
+        ("¿Cuántos dígitos tiene el PIC?", ["count"], ["digits"]),
     ],
 )
 def test_counts_and_amounts_are_told_apart(text: str, intents: list[str], counted: list[str]) -> None:
