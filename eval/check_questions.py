@@ -42,6 +42,7 @@ EXTRA_FILES = (
     "dev-check8.jsonl",
     "dev-check9.jsonl",
     "dev-check10.jsonl",
+    "dev-check11.jsonl",
 )
 ROOT = EVAL.parent
 KEYS = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}

@@ -56,6 +56,7 @@ FILES = (
     "eval/dev-check7.jsonl",
     "eval/dev-check8.jsonl",
     "eval/dev-check9.jsonl",
+    "eval/dev-check10.jsonl",
 )
 
 
