@@ -24,16 +24,17 @@ ROOT = Path(__file__).parents[2]
 ISSUE_FLOORS = {"hit@5": 0.90, "fact_recall_en": 0.85, "refusal_accuracy": 0.80, "fact_recall_other": 0.70}
 FLOORS = {
     "hit@5": 0.95,
-    "fact_recall_en": 0.86,
+    # The thirteenth session: 0.934 and 1.00 on test (61 English and 8 other answerable questions).
+    "fact_recall_en": 0.91,
     "refusal_accuracy": 0.80,
-    "fact_recall_other": 0.80,
-    # Since issue 16 (seventh session; 1.00, 1.00 and 0.043 on test in the ninth): non-English questions answered
-    # in their own language, answers whose numbers and dates are all in a cited sentence, and at most this many
-    # false refusals (each about one question from today's level).
+    "fact_recall_other": 0.85,
+    # Since issue 16 (seventh session; 1.00, 1.00 and 0.043 on test in the ninth, 0.029 false refusals in the
+    # thirteenth): non-English questions answered in their own language, answers whose numbers and dates are all in
+    # a cited sentence, and at most this many false refusals (each about one question from today's level).
     "answer_language": 0.90,
     "grounded_numbers": 0.98,
 }
-CEILINGS = {"false_refusals": 0.06}
+CEILINGS = {"false_refusals": 0.045}
 
 
 @pytest.fixture(scope="module")
