@@ -621,7 +621,7 @@ class ExtractiveComposer:
             known = index.acronyms | _KNOWN_TERMS
             unknown |= {fold(a) for a in re.findall(r"\b[A-Z]{4,}\b", text) if fold(a) not in known}
         # Other EU programmes, named alike in every language (German capitalises every noun, so its names are
-        # not found by capitals); beside CERV or one of its calls, another programme is where something comes from
+        # not found by capitals); in a question naming CERV, another programme is where something comes from
         # ("we have a PIC from an Erasmus project: do we register again for CERV?"), not what is asked.
         others = {t for m in _OTHER_PROGRAMMES.findall(fold(text)) if not index.names(m) for t in tokens(m)}
         about_cerv = bool(re.search(r"\bcerv\b", fold(text)))

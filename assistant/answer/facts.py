@@ -58,19 +58,6 @@ _REQUIRED_COUNTS = (
 )
 # The outcomes counted as a difference of two counts: the whole, the part, and the message giving the rest.
 _SUBTRACTED = {"ineligible": ("received", "eligible", "not_eligible"), "unfunded": ("received", "funded", "not_funded")}
-
-
-def _subtractions(outcomes: tuple[str, ...]) -> list[tuple[str, str, str]]:
-    """The counts a question asks as one outcome less another (``_SUBTRACTED``): "how many were not funded?" is the
-    received less the funded; "how many eligible proposals got no grant?" the eligible less the funded."""
-    out = []
-    for negated, (whole, part, key) in _SUBTRACTED.items():
-        if negated in outcomes:
-            whole = "eligible" if negated == "unfunded" and "eligible" in outcomes else whole
-            out.append((whole, part, key))
-    return out
-
-
 # The words of what is counted that name proposals (received, unless an outcome is named).
 _PROPOSALS = frozenset({"proposal", "proposals", "application", "applications"})
 # Attributes whose values are numbers that can be subtracted and added.
@@ -84,6 +71,17 @@ _CLOCKED = frozenset({"opening", "deadline"})
 _DATE_ATTRIBUTE = {"date_open": "opening", "date_close": "deadline", "date_results": "results_date"}
 # What a question naming only a call gets: its key facts, those the registry holds.
 SUMMARY = ("opening", "deadline", "budget", "grant_range")
+
+
+def _subtractions(outcomes: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """The counts a question asks as one outcome less another (``_SUBTRACTED``): "how many were not funded?" is the
+    received less the funded; "how many eligible proposals got no grant?" the eligible less the funded."""
+    out = []
+    for negated, (whole, part, key) in _SUBTRACTED.items():
+        if negated in outcomes:
+            whole = "eligible" if negated == "unfunded" and "eligible" in outcomes else whole
+            out.append((whole, part, key))
+    return out
 
 
 def asked_attributes(query: Query) -> list[str]:
