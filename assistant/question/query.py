@@ -347,11 +347,18 @@ class Query:
         return own + [t for t in dict.fromkeys(t for alts in self.related.values() for t in alts) if t not in own]
 
 
+# "Networks" alone, not of something else: beside a town twinning call named, the other call type ("how many more
+# town twinning projects than networks were selected?").
+_BARE_NETWORKS = re.compile(r"\bnetworks\b(?![- ]of[- ](?!towns?\b|cities\b))")
+
+
 def _topics(folded: str) -> list[str]:
     found: list[str] = []
     for pattern, topic in CALL_PATTERNS.items():
         if re.search(pattern, folded) and topic not in found:
             found.append(topic)
+    if "town-twinning" in found and "networks-of-towns" not in found and _BARE_NETWORKS.search(folded):
+        found.insert(0, "networks-of-towns")
     return found
 
 

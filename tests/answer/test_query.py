@@ -759,3 +759,28 @@ def test_a_call_with_its_year_glued_on_names_both(text: str) -> None:
 def test_a_glued_call_year_in_the_conversation_carries_into_the_follow_up() -> None:
     query = analyse("and the deadline?", [{"role": "user", "content": "nt2024 budget?"}])
     assert query.topics == ["networks-of-towns"] and query.years == [2024]
+
+
+@pytest.mark.parametrize(
+    ("text", "topics"),
+    [
+        # "Networks" alone beside a town twinning call named is the other call type.
+        (
+            "In 2022, how many more town twinning projects than networks were selected?",
+            ["networks-of-towns", "town-twinning"],
+        ),
+        # Not networks of something else, and not a bare "twinning" beside networks of towns.
+        ("Can a town twinning project involve networks of associations?", ["town-twinning"]),
+        ("Can our twinning association lead a networks of towns project?", ["networks-of-towns"]),
+    ],
+)
+def test_bare_networks_beside_town_twinning_is_the_other_call(text: str, topics: list[str]) -> None:
+    assert sorted(analyse(text).topics) == topics
+
+
+def test_and_how_many_networks_after_a_town_twinning_count_asks_the_networks_too() -> None:
+    history = [
+        {"role": "user", "content": "How many TT projects were selected in 2022?"},
+        {"role": "assistant", "content": "192, according to CERV Italia."},
+    ]
+    assert "networks-of-towns" in analyse("and how many networks?", history).topics
