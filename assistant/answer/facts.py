@@ -42,7 +42,15 @@ from assistant.question.intents import pattern as intent_pattern
 from assistant.question.intents import words as intent_words
 from assistant.question.languages import english_terms
 from assistant.question.places import countries_named, country_label
-from assistant.question.query import CALL_ID, CALL_PATTERNS, PERIOD, Query, asked_outcomes, topics_named
+from assistant.question.query import (
+    CALL_ID,
+    CALL_PATTERNS,
+    PERIOD,
+    Query,
+    asked_outcomes,
+    periods_named,
+    topics_named,
+)
 from assistant.question.text import NUMBER_WORDS, content_tokens, fold
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
@@ -717,19 +725,19 @@ def _compare_with_period(query: Query, attribute: str, call: Call, index: Lexica
     period the question names, when one sentence of that period about the call's type states it with one amount
     (and no other such sentence gives another)."""
     lead = draft.lines[0][1][0] if draft.lines[0][1] else None
-    said = {re.sub(r"\s*[-–/]\s*", "-", m.group(0)) for m in PERIOD.finditer(fold(query.asked or query.text))}
-    periods = sorted(said - {_OWN_PERIOD})
+    periods = sorted(periods_named(query.asked or query.text) - {_OWN_PERIOD})
     words = _PERIOD_WORDS.get(attribute)
     if lead is None or lead.number is None or len(periods) != 1 or words is None:
         return
     period, topic = periods[0], call.facts.type
     found: list[CitedValue] = []
     for chunk in index.chunks:
-        if period not in chunk.body:
+        if period[:4] not in chunk.body:
             continue
         for position, sentence in enumerate(split_sentences(chunk.body)):
             amounts = {int(v) for v in values(sentence)["amount"]}
-            if period in sentence and len(amounts) == 1 and words.search(sentence) and topic in topics_named(sentence):
+            stated = period in periods_named(sentence) and len(amounts) == 1 and words.search(sentence)
+            if stated and topic in topics_named(sentence):
                 page = cited_source(Passage(chunk, 1.0), position)
                 number = amounts.pop()
                 written = format_amount(number, query.language)

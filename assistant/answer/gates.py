@@ -23,7 +23,7 @@ from pathlib import Path
 
 from assistant.question.intents import exact_intents
 from assistant.question.places import countries_named, covers_country
-from assistant.question.query import CALL_ID, INTENT_CUES, PERIOD, Query, topics_named
+from assistant.question.query import CALL_ID, INTENT_CUES, PERIOD, Query, periods_named, topics_named
 from assistant.question.text import fold, tokens, words
 from assistant.retrieval.hybrid import CALL_TOPICS, Passage
 
@@ -109,18 +109,13 @@ _DAY_MONTH_YEAR = re.compile(
 )
 
 
-def _periods(text: str) -> set[str]:
-    """The programme periods a text names ("2014-2020", "2007–2013"), written alike."""
-    return {f"{m[0]}-{m[1]}" for m in re.findall(r"\b((?:19|20)\d{2})\s*[-–/]\s*((?:19|20)\d{2})\b", text)}
-
-
 def same_year(best: Scored, query: Query) -> bool:
     """A question naming a year (not only in its context: ``Query.asked_years``) is answered by a sentence of that
     year: in its document's metadata, or said in the sentence; a sentence of a document about another year, or
     naming only other years, is not the answer. Likewise a question naming a programme period ("and the 2014-2020
     one?") is not answered by a sentence naming only other periods ("the 2007-2013 budget")."""
-    asked_periods = _periods(query.asked or query.text)
-    said_periods = _periods(best.text)
+    asked_periods = periods_named(query.asked or query.text)
+    said_periods = periods_named(best.text)
     if asked_periods and said_periods and not asked_periods & said_periods:
         return False
     if not query.asked_years:

@@ -57,6 +57,13 @@ _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 _GLUED_YEAR = re.compile(r"\b(cerv|tt|nt|rem)(20[0-4]\d)\b", re.I)
 _SHORT_YEAR = re.compile(r"\b(?:cerv|tt|nt|rem|remembrance|twinning|networks)[ '’-]?(2[0-9])\b")
 PERIOD = re.compile(r"\b(19|20)\d{2}\s*[-–/]\s*(19|20)\d{2}\b")
+
+
+def periods_named(text: str) -> set[str]:
+    """The programme periods a text names, written alike ("2014–2020", "2014 - 2020" -> "2014-2020")."""
+    return {re.sub(r"\s*[-–/]\s*", "-", m.group(0)) for m in PERIOD.finditer(text)}
+
+
 CALL_ID = re.compile(r"\bcerv-\d{4}-[a-z-]+\b")
 
 # The cues that name an intent by themselves, folded, in the seven languages (lexicons/*.yaml, read by
