@@ -43,6 +43,7 @@ EXTRA_FILES = (
     "dev-check9.jsonl",
     "dev-check10.jsonl",
     "dev-check11.jsonl",
+    "dev-check12.jsonl",
 )
 ROOT = EVAL.parent
 KEYS = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}
