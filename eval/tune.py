@@ -57,6 +57,7 @@ FILES = (
     "eval/dev-check8.jsonl",
     "eval/dev-check9.jsonl",
     "eval/dev-check10.jsonl",
+    "eval/dev-check11.jsonl",
 )
 
 
