@@ -65,6 +65,11 @@ def format_amount(amount: int, lang: str = "en") -> str:
     return f"EUR {number}" if lang in _CODE_FIRST else f"{number} EUR"
 
 
+def format_count(count: int, lang: str = "en") -> str:
+    """A number of things with the locale's (CLDR) digit grouping, in plain spaces: "30,000" (en), "30.000" (de)."""
+    return _plain_spaces(format_decimal(count, locale=_locale(lang if lang in _LOCALES else "en")))
+
+
 # Deadlines outside these years are typing slips or hostile (year 9999 with an offset cannot even be converted to
 # Brussels time); they are refused at ingestion and ignored when read.
 DEADLINE_YEARS = range(1900, 2201)

@@ -1,57 +1,124 @@
-"""The difference of two amounts the quoted sentences state, when the question asks for its amount.
+"""The difference or the sum of figures the quoted sentences state, when the question asks for it.
 
-"How much more did the Parliament approve than the Commission proposed?", "how much of the 14 million was not used?":
-the registry computes such answers for call facts (``answer/facts.py``); for figures found only in passages the
-extractive composer asks this module. It computes only when the operands are unambiguous: exactly two different euro
-amounts between the question's own figures and the first two of the best four quoted sentences that each state one new
-amount (repeats of a figure at hand are passed over, a figure two of them state beside another is their context and
-not an operand, a later sentence stating two figures is no operand; when the best
-sentence states a range, or a third figure appears among them, nothing is computed), and only for a question asking the
-amount of a difference ("how much more", "by how much", "left over": ``difference_amount`` in the lexicons), not one
-merely comparing ("compare", "vs": which figure is which is then not known) or adding ("together" asks a sum as often as
-it says "jointly"). The result is written with its operands ("EUR 14,000,000 − EUR 13,958,147 = EUR 41,853"), so the
+"How much more did the Parliament approve than the Commission proposed?", "how much of the 14 million was not used?",
+"how many proposals were rejected for lack of budget or quality combined?": the registry computes such answers for
+call facts (``answer/facts.py``); for figures found only in passages the extractive composer asks this module. The
+figures are euro amounts, or, for a question asking how many, counts of things (not years, days of dates, amounts,
+percentages or the numbers of ids, articles and strands).
+
+- **A difference** is computed only when the operands are unambiguous: exactly two different figures between the
+  question's own figures and the first two of the best four quoted sentences that each state one new figure (repeats
+  of a figure at hand are passed over, a figure two of them state beside another is their context and not an
+  operand, a later sentence stating two figures is no operand; when the best sentence states a range, or a third
+  figure appears among them, nothing is computed), and only for a question asking the size of a difference ("how
+  much more", "how many fewer", "by how much", "left over": ``difference_amount`` in the lexicons), not one merely
+  comparing ("compare", "vs": which figure is which is then not known).
+- **A sum** is computed for a question asking how many in total ("combined", "altogether", "in total") when the best
+  sentence states two or more counts side by side ("472 votes in favour, 129 against and 41 abstentions"), states no
+  total of its own, and none of its counts is part of another ("524 proposals, 209 of them ...").
+
+The result is written with its operands ("EUR 14,000,000 − EUR 13,958,147 = EUR 41,853", "27 + 43 = 70"), so the
 reader sees what was computed.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from assistant.answer.citations import values
 from assistant.answer.messages import message
-from assistant.dates import format_amount
+from assistant.dates import format_amount, format_count
+from assistant.question.intents import word_pattern
 from assistant.question.lexicon import asks_difference_amount
 from assistant.question.query import Query
+from assistant.question.text import fold
 
 # How many of the quoted sentences, best first, may state the operands.
 _READ = 4
 
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+# What is no count: a date, a time, an amount in euro, a percentage, a programme period or a year.
+_NOT_COUNTS = re.compile(
+    rf"\b\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?\b|\b\d{{1,2}}[:.]\d{{2}}\b"
+    r"|(?:EUR|€)\s*[\d.,]+(?:\s*(?:million|billion))?|[\d.,]+\s*(?:million|billion)?\s*(?:EUR|€|euros?)"
+    r"|\b[\d.,]+\s*(?:%|per ?cent)|\b(?:19|20)\d{2}\s*[-–/]\s*(?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b",
+    re.I,
+)
+# A number that counts: written alone (not inside an id such as "CERV-2024-..." or "B.3", nor after a word that
+# numbers something: "strand 3", "Article 4", "COM(2011) 884").
+_COUNT = re.compile(r"(?<![\w.\-/)])(\d{1,3}(?:,\d{3})+|\d+)(?![\w\-/]|[.,]\d)")
+_NUMBERING = re.compile(
+    r"\b(?:strand|action|topic|article|version|unit|no|number|level|step|phase|annex|point|section)\s*$|\)\s*$",
+    re.I,
+)
+# Words of a sentence that relate its counts as part and whole, or state their total itself.
+_PART_OF = re.compile(r"\b(?:of them|of which|of the|out of|among them|including|total)\b|%", re.I)
+
+
+def counts(sentence: str) -> list[int]:
+    """The counts of things a sentence states, in order ("472 votes in favour, 129 against" -> [472, 129])."""
+    text = _NOT_COUNTS.sub(" ", sentence)
+    return [int(m.group(1).replace(",", "")) for m in _COUNT.finditer(text) if not _NUMBERING.search(text[: m.start()])]
+
 
 def operate(query: Query, sentences: list[str]) -> tuple[str, str] | None:
-    """The sentence giving the difference asked for, and the computed value as written; None when the question
-    asks none or the operands are not exactly two amounts."""
-    if not asks_difference_amount(query.text, query.language):
+    """The sentence giving the difference or sum asked for, and the computed value as written; None when the
+    question asks none or the operands are not unambiguous."""
+    lang = query.language
+    if "count" in query.intents and (summed := _sum(query, sentences)):
+        return summed
+    if not asks_difference_amount(query.text, lang):
         return None
-    found: list[int] = [int(v) for v in values(query.text)["amount"]]
+    if "count" in query.intents and "amount" not in query.intents:
+        read: Callable[[str], set[int]] = lambda text: set(counts(text))  # noqa: E731
+        write: Callable[[int, str], str] = format_count
+    else:
+        read, write = (lambda text: {int(v) for v in values(text)["amount"]}), format_amount
+    operands = _two_operands(read(query.text), [read(s) for s in sentences[:_READ]])
+    if operands is None:
+        return None
+    high, low = (write(n, lang) for n in operands)
+    value = write(operands[0] - operands[1], lang)
+    return message(lang, "difference_of", high=high, low=low, value=value), value
+
+
+def _two_operands(asked: set[int], read: list[set[int]]) -> tuple[int, int] | None:
+    """The two figures of a difference, the larger first: the question's own and those of the quoted sentences
+    (``read``: each one's figures, best first), or None when they are not exactly two."""
+    found: list[int] = list(asked)
     stating = 0
-    read = [{int(v) for v in values(sentence)["amount"]} for sentence in sentences[:_READ]]
     # A figure several of them state beside another is their common context ("within the CERV legal envelope of
     # EUR 641,705,000, the Union values strand receives ..."), not an operand.
-    context = {a for amounts in read for a in amounts if sum(a in other for other in read if len(other) > 1) >= 2}
-    for amounts in read:
-        amounts = (amounts - context) or amounts if len(amounts) > 1 else amounts
-        if not amounts or amounts <= set(found):  # no figure, or a repeat of one already at hand
+    context = {a for figures in read for a in figures if sum(a in other for other in read if len(other) > 1) >= 2}
+    for figures in read:
+        figures = (figures - context) or figures if len(figures) > 1 else figures
+        if not figures or figures <= set(found):  # no figure, or a repeat of one already at hand
             continue
-        if len(amounts) > 1:  # a range, or two figures in one sentence: which is which?
+        if len(figures) > 1:  # a range, or two figures in one sentence: which is which?
             if not stating:
                 return None  # the best sentence itself: its figures are what is asked about
             continue  # a later one: not an operand
-        found += amounts
+        found += figures
         stating += 1
         if stating == 2:
             break
     operands = sorted(set(found), reverse=True)
     if len(operands) != 2 or not stating:
         return None
+    return operands[0], operands[1]
+
+
+def _sum(query: Query, sentences: list[str]) -> tuple[str, str] | None:
+    """The sum of the counts the best sentence states side by side, for a question asking how many in total."""
+    text = query.asked or query.text
+    if not sentences or (query.operation != "sum" and not word_pattern("total").search(fold(text))):
+        return None
+    best = sentences[0]
+    found = counts(best)
+    if len(found) < 2 or _PART_OF.search(best):
+        return None
     lang = query.language
-    high, low = (format_amount(n, lang) for n in operands)
-    value = format_amount(operands[0] - operands[1], lang)
-    return message(lang, "difference_of", high=high, low=low, value=value), value
+    value = format_count(sum(found), lang)
+    terms = " + ".join(format_count(n, lang) for n in found)
+    return message(lang, "compare_sum", value=f"{terms} = {value}"), value

@@ -136,8 +136,8 @@ def _holder() -> re.Pattern[str]:
 
 def detect(folded: str) -> list[str]:
     """The intents of a folded question (with the English terms of its domain words), in a fixed order."""
-    # A budget line or heading is a place in the EU budget, not an amount: its first word is no cue.
-    folded = word_pattern("budget_place").sub(lambda m: m.group(0).split(" ", 1)[1], folded)
+    # A budget line or heading is a place in the EU budget, a lack of budget a reason for rejection: no amount.
+    folded = word_pattern("budget_place").sub(" ", folded)
     found = [name for name in CUED if pattern(name).search(folded)]
     if "amount" not in found and _sized_grant().search(folded):  # "the maximum twinning grant"
         found.append("amount")

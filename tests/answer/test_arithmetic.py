@@ -1,11 +1,12 @@
-"""The difference of two amounts quoted from passages (answer/arithmetic.py): computed only when the question asks
-the amount of a difference and exactly two amounts are at hand, and written with its operands."""
+"""The difference or sum of figures quoted from passages (answer/arithmetic.py): a difference computed only when the
+question asks its size and exactly two figures are at hand, a sum only of counts one sentence states side by side,
+each written with its operands."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.answer.arithmetic import operate
+from assistant.answer.arithmetic import counts, operate
 from assistant.question.query import analyse
 
 BUDGET = "The 2024 European Remembrance call had a budget of EUR 14 million (EUR 14,000,000)."
@@ -56,3 +57,52 @@ def test_a_figure_several_sentences_state_as_context_is_no_operand() -> None:
     question = "How much more does the Union values strand get than the citizens' engagement strand?"
     text, value = operate(analyse(question), [citizens, restated, values_strand, joint])  # type: ignore[misc]
     assert value == "EUR 122,437,314" and "297,366,097" in text and "174,928,783" in text
+
+
+VOTES = "The first-reading vote of 17 April 2019 was 472 votes in favour, 129 against and 41 abstentions."
+REJECTED = "In the 2023 NT call, 27 proposals were rejected for lack of budget and 43 for insufficient quality."
+RECEIVED = "The 2024 remembrance call received 524 proposals, 209 of them under the Holocaust remembrance topic."
+WIKIPEDIA = "Wikipedia gives 130,000 local and regional governments represented by CEMR."
+OWN_SITE = "According to CEMR's own website, these associations represent more than 110,000 local governments."
+
+
+def test_counts_are_numbers_of_things_not_dates_amounts_shares_years_or_ids() -> None:
+    assert counts(VOTES) == [472, 129, 41]
+    assert counts(WIKIPEDIA) == [130000]
+    numbered = "CERV-2024-CITIZENS-TOWN-TT closed on 19 September 2024 at 17:00; strand 3 got EUR 6 million (45%)."
+    assert counts(numbered) == [] and counts("COM(2011) 884 of unit B.3, a 9-digit PIC") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many MEPs voted in total (for, against and abstaining) in the first reading?", "472 + 129 + 41 = 642"),
+        ("nt 2023: how many proposals were rejected for lack of budget or insufficient quality combined?", "= 70"),
+    ],
+)
+def test_counts_one_sentence_states_side_by_side_are_summed_when_a_total_is_asked(question: str, expected: str) -> None:
+    text, value = operate(analyse(question), [VOTES if "MEP" in question else REJECTED])  # type: ignore[misc]
+    assert expected in text and text.endswith(f"{value}.")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentences"),
+    [
+        # A part of a whole ("209 of them") is no addend.
+        ("How many proposals did the 2024 remembrance call receive in total?", [RECEIVED]),
+        # No total asked.
+        ("How many MEPs voted against the CERV proposal?", [VOTES]),
+        # One count only.
+        ("How many local governments does CEMR represent in total?", [WIKIPEDIA]),
+    ],
+)
+def test_nothing_is_summed_without_a_total_asked_and_counts_side_by_side(question: str, sentences: list[str]) -> None:
+    assert operate(analyse(question), sentences) is None
+
+
+def test_the_difference_of_two_counts_is_computed_when_its_size_is_asked() -> None:
+    question = "How many local governments do Wikipedia and CEMR's site each give, and what's the difference?"
+    text, value = operate(analyse(question), [WIKIPEDIA, OWN_SITE])  # type: ignore[misc]
+    assert text == "Difference: 130,000 − 110,000 = 20,000." and value == "20,000"
+    # Counts are not compared for a question asking no count.
+    assert operate(analyse("What's the difference between the two sources?"), [WIKIPEDIA, OWN_SITE]) is None

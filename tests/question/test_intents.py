@@ -92,6 +92,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "Where can we get a PIC?",  # getting, with no maximum
             "Which call got the most proposals?",
             "Which budget line funds town twinning?",  # a place in the EU budget
+            "How many NT 2023 proposals were rejected for lack of budget?",  # a reason for rejection
             "Combien de projets ont été financés ?",  # "combien" starts a count cue
             "¿Cuántos proyectos se financiaron?",
         ],
