@@ -174,6 +174,16 @@ PARAPHRASES: dict[str, str] = {
     "requirements": "eligibility conditions",
     "allowed": "eligible",
     "qualify": "eligible",
+    # chat shorthand
+    "efc": "europe citizens",
+    "org": "organisation",
+    "orgs": "organisations",
+    "sept": "september",
+    "lang": "language",
+    "langs": "languages",
+    "one go": "single-stage",
+    "in one go": "single-stage",
+    "comuni": "municipalities",
 }
 
 
