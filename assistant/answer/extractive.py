@@ -93,6 +93,8 @@ _WHO = re.compile(
     re.I,
 )
 _CONFLICT = re.compile(r"\b(disagree|conflict|differ|other sources?|another source|whereas|however)\b", re.I)
+# Words that set a sentence against the one before it ("says instead", "by contrast").
+_CONTRAST = re.compile(r"\b(instead(?! of)|by contrast|on the other hand)\b", re.I)
 _KNOWN_TERMS = frozenset(t for terms in DOMAIN_TERMS.values() for term in terms for t in tokens(term))
 _LIST_WORDS = frozenset(tokens("list name"))
 _OTHER_PROGRAMMES = re.compile(
@@ -299,7 +301,12 @@ class ExtractiveComposer:
             return self._refuse(query, [], passages, UNKNOWN_NAME, index)
         if draft is None and "upcoming" in query.intents:
             return self._upcoming(query, index, now)
-        asked_clock = clock_cues(query.asked or query.text, query.language) or query.years_back is not None
+        # (A follow-up's clock may be its conversation's: "how much was in it?" after "is this year's call open?".)
+        asked_clock = (
+            clock_cues(query.asked or query.text, query.language)
+            or query.years_back is not None
+            or (query.follow_up and bool(query.relatives))
+        )
         if draft is None and not query.years and asked_clock and (years := clock_years(query, now)):
             # A year by the clock asked and not answered by the registry ("at what time did this year's call
             # close?"): the passages must be of that year, as of one written out.
@@ -575,6 +582,17 @@ class ExtractiveComposer:
             if _CONFLICT.search(s.text) and s.passage is chosen[0].passage and s not in chosen and s.overlap > 0.2:
                 chosen.append(s)
                 break
+        # A chosen sentence set against the one before it ("... said instead that ...") comes with that one: a
+        # disagreement is disclosed with both its sides.
+        for c in [c for c in chosen if _CONTRAST.search(c.text)]:
+            if c not in chosen:
+                continue
+            other = next((s for s in scored if s.passage is c.passage and s.position == c.position - 1), None)
+            if other is not None and other not in chosen and not any(_similar(other, o) for o in chosen):
+                chosen.insert(chosen.index(c), other)
+                spare = next((o for o in reversed(chosen) if o is not c and o is not other), None)
+                if len(chosen) > limit and spare is not None:
+                    chosen.remove(spare)  # the two sides of the disagreement before a sentence about another thing
         return _by_authority(chosen, query, weights, self.thresholds.relative_keep)
 
     @staticmethod

@@ -9,6 +9,7 @@ cues of the intents of ``assistant.question.intents`` with the word lists of its
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import cache
 from importlib.resources import files
 from typing import Literal
@@ -145,6 +146,13 @@ def _patterns(lang: str, key: str) -> dict[str, re.Pattern[str]]:
         alternatives = "|".join(re.escape(fold(w).strip()) for w in sorted(set(words), key=len, reverse=True))
         out[name] = re.compile(rf"(?<!\w)(?:{alternatives})")
     return out
+
+
+def cue_phrases(text: str, lang: str, key: Literal["relative", "operation"], kinds: Collection[str]) -> list[str]:
+    """The phrases of ``text`` (folded) that name a cue of one of ``kinds`` ("this year's" for ``this``)."""
+    folded = fold(text.replace("\u2019", "'"))
+    patterns = _patterns(lang if lang in LANGUAGES else "en", key)
+    return [m.group(0) for name in kinds if name in patterns and (m := patterns[name].search(folded))]
 
 
 def without_cues(text: str, lang: str, key: Literal["relative", "operation"]) -> str:

@@ -23,6 +23,7 @@ from assistant.question.lexicon import (
     courtesy_words,
     cue,
     cue_kinds,
+    cue_phrases,
     leaves_the_subject,
     left_out,
     lexicon,
@@ -422,6 +423,8 @@ def is_follow_up(text: str, history_present: bool, lang: str = "en") -> bool:
     folded = " ".join(re.sub(r"[^\w\s-]", " ", fold(text)).split())
     if _FOLLOW_UP_START.match(folded) or _ANAPHORA.search(folded):
         return True
+    if _count_cue().search(folded) and not counted_terms(text, lang):
+        return True  # "how many were led by Italian towns?": it counts what was counted before
     content = [t for t in words(folded) if t not in _FILLER]
     years, topics, call_ids = _entities(text)
     if len(years) == 1 and cue(text, lang, "operation") == "difference":
@@ -472,6 +475,10 @@ def condense(question: str, history: list[dict[str, str]], lang: str = "en") -> 
     return _merge(question, previous, lang), True
 
 
+# The clock cues that name a call's year ("this year's", "last year's", "the next call"), carried into a follow-up.
+_CARRIED_CLOCK = ("this", "last", "before_last", "next_year", "next", "latest")
+
+
 def _merge(question: str, previous: str, lang: str = "en") -> str:
     years, topics, call_ids = _entities(question)
     remove: list[str] = []
@@ -492,10 +499,13 @@ def _merge(question: str, previous: str, lang: str = "en") -> str:
         # "And in Sweden?" after a question about France asks about Sweden only.
         previous = strip_countries(previous)
     own_intents = detect(fold(question))
+    # The clock's year the previous question named ("this year's TT call") is its year too, unless it names its own.
+    own_year = years or call_ids or cue_kinds(question, lang, "relative")
+    clock = [] if own_year else cue_phrases(previous, lang, "relative", _CARRIED_CLOCK)
     if own_intents and not set(own_intents) <= {"list"}:
         # The new question asks its own thing: carry only the names of the previous one (its year, call,
         # programme or body: "CEMR", "REALISE", "2024 town twinning"), not what it asked about.
-        return " ".join([question, *_context(_strip(previous, remove))]).strip()
+        return " ".join([question, *_context(_strip(previous, remove)), *clock]).strip()
     # Its subject words: not its call, year or relative year ("et celui de l'annee derniere ?" names no subject).
     bare = without_cues(question, lang, "relative")
     subject = [w for w in words(_strip(bare, [*CALL_PATTERNS, _YEAR.pattern])) if w not in _FILLER]
@@ -506,13 +516,13 @@ def _merge(question: str, previous: str, lang: str = "en") -> str:
         # Its own question about the same body or call ("where's their HQ?" after "who is CEMR's president?"):
         # carry only the previous question's names, not what it asked about ("how was it calculated?" asks about
         # what was asked before).
-        return " ".join([question, *_context(_strip(previous, remove))]).strip()
+        return " ".join([question, *_context(_strip(previous, remove)), *clock]).strip()
     if len([w for w in subject if w not in STOPWORDS]) >= 2:
         # A new subject ("And the Union values strand?"): carry what the previous question asked for (its cue
         # words: "how much"), unless it asks with its own question word ("why do those numbers differ?"), and its
         # names, not its old subject.
         asked = [] if asks_with_own_word(question, lang) else named_cues(fold(previous))
-        return " ".join([question, *dict.fromkeys(asked), *_context(_strip(previous, remove))]).strip()
+        return " ".join([question, *dict.fromkeys(asked), *_context(_strip(previous, remove)), *clock]).strip()
     return f"{question} {_strip(fold(previous), remove)}".strip()
 
 
@@ -546,8 +556,8 @@ def asked_part(text: str, lead: bool = True) -> str:
 
 
 # Where a question joins two questions: a question mark or semicolon, or "and" (in the languages whose word for it
-# is not also a common name part) before the second question's words.
-_PART_BREAK = re.compile(r"[?;]|,?\s+\b(?:and|et|und|és|și|şi)\b\s+", re.I)
+# is not also a common name part, or written "+" or "&" between spaces) before the second question's words.
+_PART_BREAK = re.compile(r"[?;]|,?\s+(?:\b(?:and|et|und|és|și|şi)\b|[+&])\s+", re.I)
 
 
 def asked_parts(text: str) -> tuple[str, ...]:
@@ -634,10 +644,11 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
             relative = None
         else:
             relative = "last" if own == "previous" else None
+    this_year = "this" in cue_kinds(asking, lang, "relative")
     if relative == "open" and "upcoming" in own_intents and "upcoming" not in intents and not _OPEN.search(question):
         # "We have no twinning charter. Can we still apply?" asks whether they may, not whether a call is open
-        # (which "is it still open?" asks, whatever else it says).
-        relative = None
+        # (which "is it still open?" asks, whatever else it says, and "can we still apply this year?").
+        relative = relative if this_year else None
     elapsed = asks_elapsed(question, lang)
     if elapsed:  # "How many years ago was it adopted?" asks for a date (counted to today), not a count of things
         intents = list(dict.fromkeys("date" if i == "count" else i for i in intents))

@@ -578,3 +578,44 @@ def test_an_amount_of_several_together_does_not_answer_one_of_them_alone() -> No
     assert together.answered and "169,410,120" in together.answer
     alone = _composer_answers(ExtractiveComposer(), "How much does the Daphne strand get on its own?", chunks)
     assert not alone.answered and alone.refused_by == "intent"
+
+
+def test_a_sentence_set_against_the_one_before_it_comes_with_that_one() -> None:
+    # A disagreement is disclosed with both its sides: "... said instead that ..." brings the sentence it answers.
+    text = (
+        "The 2024 call had a budget of EUR 4 million. A Eurodesk summary of the 2024 call allows any eligible "
+        "country of the project. An Italian summary of the 2023 call said instead that activities take place in "
+        "the applicant's country, so the sources disagree."
+    )
+    chunks = [Chunk("where", text, {"doc_id": "tt"})]
+    question = "Do town twinning activities take place in the applicant's country?"
+    answer = _composer_answers(ExtractiveComposer(max_sentences=1), question, chunks)
+    assert answer.answered and "any eligible country" in answer.answer and "applicant's country" in answer.answer
+    # "Instead of" sets nothing against the sentence before.
+    text = "Applicants need a PIC. An organisation with a PIC contacts its LEAR instead of registering again."
+    chunks = [Chunk("pic", text, {"doc_id": "pic"})]
+    assert "need a PIC" not in _composer_answers(ExtractiveComposer(), "Who is the LEAR?", chunks).answer
+
+
+def test_chat_shorthand_reads_as_the_corpus_words() -> None:
+    chunks = [Chunk("langs", "CEMR's twinning website twinning.org is available in 23 languages.", {"doc_id": "t"})]
+    answer = _composer_answers(ExtractiveComposer(), "twinning.org how many langs is it in", chunks)
+    assert answer.answered and "23 languages" in answer.answer
+
+
+def test_a_follow_up_keeps_the_conversations_clock_year() -> None:
+    # "How much was in it?" after "is this year's call still open?" asks about this year's call, not any year's.
+    chunks = [
+        Chunk(
+            f"nt-{year}",
+            f"The {year} Networks of Towns call had a budget of EUR {budget}.",
+            {"doc_id": f"nt-{year}", "year": year, "topic": "networks-of-towns"},
+        )
+        for year, budget in ((2022, "6,500,000"), (2026, "12,000,000"))
+    ]
+    history = [
+        {"role": "user", "content": "Is this year's networks of towns call still open?"},
+        {"role": "assistant", "content": "No, it closed on 16 April 2026."},
+    ]
+    answer = _composer_answers(ExtractiveComposer(), "how much was in it?", chunks, history)
+    assert answer.answered and answer.answer.startswith("The 2026"), answer.answer

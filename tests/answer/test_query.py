@@ -784,3 +784,40 @@ def test_and_how_many_networks_after_a_town_twinning_count_asks_the_networks_too
         {"role": "assistant", "content": "192, according to CERV Italia."},
     ]
     assert "networks-of-towns" in analyse("and how many networks?", history).topics
+
+
+def test_a_count_with_nothing_counted_follows_the_conversation() -> None:
+    # "How many were ..." counts what was counted before, whatever country or name it adds.
+    history = [
+        {"role": "user", "content": "How many town twinning projects were selected in 2022?"},
+        {"role": "assistant", "content": "192 projects EU-wide."},
+    ]
+    assert is_follow_up("how many were led by Italian comuni?", True)
+    query = analyse("how many were led by Italian comuni?", history)
+    assert query.years == [2022] and query.topics == ["town-twinning"] and query.countries == ["italy"]
+    # A count naming what it counts is a question of its own.
+    assert not is_follow_up("How many towns in Sweden took part overall?", True)
+
+
+def test_the_conversations_clock_year_carries_into_a_follow_up_asking_its_own_thing() -> None:
+    history = [
+        {"role": "user", "content": "When did this year's TT call close?"},
+        {"role": "assistant", "content": "On 23 September 2026."},
+    ]
+    query = analyse("and how many proposals did it get?", history)
+    assert query.relatives == ("this",) and query.topics == ["town-twinning"]
+    # A year of its own replaces the conversation's clock.
+    assert analyse("and how many proposals did the 2024 one get?", history).relatives == ()
+
+
+def test_a_question_asking_whether_a_call_is_still_open_this_year_reads_the_clock() -> None:
+    # Context after the question does not turn "can we still apply this year?" into whether they may.
+    text = "Can we still apply for networks of towns this year? Our partners only confirmed last week."
+    assert analyse(text).relative == "open"
+    may = "We have no official twinning charter with our partner town. Can we still apply for town twinning?"
+    assert analyse(may).relative is None
+
+
+def test_a_plus_between_spaces_joins_two_questions() -> None:
+    assert asked_parts("TT 2023 closing date + hour plz") == ("TT 2023 closing date", "hour plz")
+    assert len(asked_parts("What is the F&T portal?")) == 1
