@@ -75,12 +75,26 @@ def operate(query: Query, sentences: list[str]) -> tuple[str, str] | None:
         write: Callable[[int, str], str] = format_count
     else:
         read, write = (lambda text: {int(v) for v in values(text)["amount"]}), format_amount
-    operands = _two_operands(read(query.text), [read(s) for s in sentences[:_READ]])
+    operands = _two_operands(read(query.text), [_restated(read(s)) for s in sentences[:_READ]])
     if operands is None:
         return None
     high, low = (write(n, lang) for n in operands)
     value = write(operands[0] - operands[1], lang)
     return message(lang, "difference_of", high=high, low=low, value=value), value
+
+
+# How near two figures of one sentence are when one is the other rounded ("EUR 187,718,000, also written as EUR 187.7
+# million"): a share of the larger.
+_ROUNDED = 0.005
+
+
+def _restated(figures: set[int]) -> set[int]:
+    """A sentence's figures with a figure written again rounded counted once, in full."""
+    out: set[int] = set()
+    for figure in sorted(figures, key=lambda f: len(str(f)) - len(str(f).rstrip("0"))):  # the most precise first
+        if not any(abs(figure - kept) <= _ROUNDED * max(figure, kept) for kept in out):
+            out.add(figure)
+    return out
 
 
 def _two_operands(asked: set[int], read: list[set[int]]) -> tuple[int, int] | None:

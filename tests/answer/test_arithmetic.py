@@ -106,3 +106,11 @@ def test_the_difference_of_two_counts_is_computed_when_its_size_is_asked() -> No
     assert text == "Difference: 130,000 − 110,000 = 20,000." and value == "20,000"
     # Counts are not compared for a question asking no count.
     assert operate(analyse("What's the difference between the two sources?"), [WIKIPEDIA, OWN_SITE]) is None
+
+
+def test_a_figure_written_again_rounded_is_one_operand() -> None:
+    proposed = "In its proposal, the Commission had proposed a budget of EUR 229 million for the programme."
+    final = "Two websites give EUR 187,718,000, also written as EUR 187.7 million, as the programme's final budget."
+    question = "How far below the Commission's proposal did the final budget end up?"
+    text, value = operate(analyse(question), [proposed, final])  # type: ignore[misc]
+    assert value == "EUR 41,282,000" and "187,718,000" in text
