@@ -130,11 +130,16 @@ def same_year(best: Scored, query: Query) -> bool:
     return not said
 
 
+# A decade ("the early 2000s"): the years it spans.
+_DECADE = re.compile(r"\b((?:19|20)\d)0s\b")
+
+
 def of_year(s: Scored, year: int) -> bool:
-    """Whether a sentence is about ``year``: it says so (a period such as "2007-2013" names no one year), or it
-    says no year and its document is of that year."""
+    """Whether a sentence is about ``year``: it says so, or names its decade ("the early 2000s"; a period such as
+    "2007-2013" names no one year), or it says no year and its document is of that year."""
     said = set(YEARISH_ALL.findall(PERIOD.sub(" ", s.text)))
-    return str(year) in said or (not said and s.passage.metadata.get("year") == year)
+    decades = {int(d) for d in _DECADE.findall(s.text)}
+    return str(year) in said or year // 10 in decades or (not said and s.passage.metadata.get("year") == year)
 
 
 def same_call(best: Scored, query: Query) -> bool:
@@ -345,7 +350,17 @@ def _past_only(j: Judged) -> bool:
 
 
 def _year_unanswered(j: Judged) -> bool:
-    return bool(j.query.asked_years) and not any(of_year(s, y) for s in j.chosen for y in j.query.asked_years)
+    if not j.query.asked_years:
+        return False
+    # A sentence of the year asked answers when it is on the lead's subject: in 2007 the Rhodes congress says
+    # nothing of "the Golden Stars of 2007".
+    lead = j.chosen[0]
+    subject = frozenset(t for t in lead.terms if not YEARISH_ALL.fullmatch(t))
+
+    def on_subject(s: Scored) -> bool:
+        return s is lead or part_share(subject, s.terms, j.weights) >= 0.5
+
+    return not any(of_year(s, y) and on_subject(s) for s in j.chosen for y in j.query.asked_years)
 
 
 # The name of the refusal of a question about the next event that only past dates answer (the gate below, and the
@@ -412,7 +427,7 @@ ANSWER_GATES: tuple[Gate, ...] = (
         "year_of_answer",
         _year_unanswered,
         lambda j: j.chosen[:1],
-        "No chosen sentence is about a year the question names.",
+        "No chosen sentence is about a year the question names (and on the subject of the lead sentence).",
     ),
     Gate(
         "no_knowledge",

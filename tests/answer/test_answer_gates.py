@@ -619,3 +619,33 @@ def test_a_follow_up_keeps_the_conversations_clock_year() -> None:
     ]
     answer = _composer_answers(ExtractiveComposer(), "how much was in it?", chunks, history)
     assert answer.answered and answer.answer.startswith("The 2026"), answer.answer
+
+
+def test_an_email_address_is_answered_only_by_a_sentence_holding_one() -> None:
+    chunks = [
+        Chunk("sg", "According to Wikipedia, the Secretary General of CEMR is Fabrizio Rossi.", {"doc_id": "cemr"}),
+        Chunk("box", "EACEA gives the functional mailbox EACEA-CERV@ec.europa.eu for CERV questions.", {"doc_id": "m"}),
+    ]
+    composer = ExtractiveComposer()
+    assert not _composer_answers(composer, "What's the e-mail address of CEMR's Secretary General?", chunks).answered
+    answer = _composer_answers(composer, "What is the e-mail address for CERV questions?", chunks)
+    assert answer.answered and "EACEA-CERV@ec.europa.eu" in answer.answer
+    # Which address to use is answered by a sentence saying which.
+    login = [Chunk("login", "The EU Login account should be opened with a work e-mail address.", {"doc_id": "l"})]
+    question = "Which e-mail address should I use for the EU Login account?"
+    assert _composer_answers(composer, question, [*chunks, *login]).answered
+
+
+def test_a_sentence_of_the_year_asked_answers_only_on_the_subject() -> None:
+    chunks = [
+        Chunk("gs", "The Golden Stars of Town Twinning are an annual European Commission award.", {"doc_id": "gs"}),
+        Chunk(
+            "rhodes", "CEMR twinning congresses took place in Antwerp in 2002 and in Rhodes in 2007.", {"doc_id": "k"}
+        ),
+        Chunk("line", "In the early 2000s, town twinning was financed from budget line A-321.", {"doc_id": "h"}),
+    ]
+    # The Rhodes congress of 2007 says nothing of the Golden Stars of 2007.
+    assert not _composer_answers(ExtractiveComposer(), "Which towns won the Golden Stars in 2007?", chunks).answered
+    # A decade named answers for each of its years.
+    answer = _composer_answers(ExtractiveComposer(), "Which budget line paid for town twinning around 2002?", chunks)
+    assert answer.answered and "A-321" in answer.answer
