@@ -725,7 +725,10 @@ def _compare_with_period(query: Query, attribute: str, call: Call, index: Lexica
     period the question names, when one sentence of that period about the call's type states it with one amount
     (and no other such sentence gives another)."""
     lead = draft.lines[0][1][0] if draft.lines[0][1] else None
-    periods = sorted(periods_named(query.asked or query.text) - {_OWN_PERIOD})
+    # The period its asking sentences name, else the one its context names ("Under Europe for Citizens 2014-2020 a
+    # project was capped ... How much higher is the 2024 ceiling?").
+    asked = periods_named(query.asked or query.text) - {_OWN_PERIOD}
+    periods = sorted(asked or periods_named(query.text) - {_OWN_PERIOD})
     words = _PERIOD_WORDS.get(attribute)
     if lead is None or lead.number is None or len(periods) != 1 or words is None:
         return

@@ -309,6 +309,12 @@ def test_a_call_compared_with_a_programme_period_gets_the_periods_figure_and_the
     # A period no sentence gives the figure of: nothing is computed.
     other = service.ask("How much higher is the max town twinning grant in TT 2024 than in 2007-2013?")
     assert "25,745" not in other.answer
+    # The period named in the context before the asking sentence is the one compared with.
+    context = service.ask(
+        "Under Europe for Citizens 2014-2020 a town twinning project was capped at a fixed amount. "
+        "How much higher is the maximum town twinning grant in TT 2024?"
+    )
+    assert "25,745" in context.answer, context.answer
 
 
 @pytest.fixture(scope="module")
