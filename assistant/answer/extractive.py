@@ -166,6 +166,8 @@ _TIME_UNITS = frozenset(t for w in words("time_units") for t in tokens(w))
 _PERCENT = re.compile(r"\d\s?%|\bper ?cent\b", re.I)
 _PHONE = re.compile(r"(?<![\w+])\+\d{1,3}[\s./()-]*\d(?:[\s./()-]*\d){5,}")
 # A web address: a URL, or a domain name ("cervitalia.info", "ec.europa.eu"), not an e-mail address's.
+# An e-mail address, or a sentence about the one to use ("a work e-mail address", "une adresse électronique").
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\be-?mail|\bmailbox|\bcourriel|\badresse électronique", re.I)
 _WEB = re.compile(
     r"\bhttps?://|\bwww\.|(?<![@\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:eu|info|org|com|net|int|[a-z]{2})\b(?!\.\w)", re.I
 )
@@ -262,6 +264,8 @@ def _intent_checks(
         checks["phone"] = bool(_PHONE.search(sentence))
     if "website" in intents:
         checks["website"] = bool(_WEB.search(sentence))
+    if "email" in intents:
+        checks["email"] = bool(_EMAIL.search(sentence))
     if "holder" in intents:  # the person holding a post: a sentence naming that kind of post ("the President is")
         checks["holder"] = bool(_posts().search(fold(sentence)))
     if not checks and "who" in intents:

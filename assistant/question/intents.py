@@ -47,6 +47,7 @@ INTENTS: dict[str, Intent] = {
         Intent("share", "a share in per cent (26%)", exact=True),
         Intent("phone", "a telephone number", exact=True),
         Intent("website", "a web address (cervitalia.info)"),
+        Intent("email", "an e-mail address (EACEA-CERV@ec.europa.eu)", exact=True),
         Intent("alone", "an amount of the one thing asked, not of several together", exact=True),
         # Its cues are the posts; it is asked only by a name-asking word before the post (``asks_name``).
         Intent("holder", "the person holding a post asked about: a sentence naming that kind of post", exact=True),
@@ -54,7 +55,7 @@ INTENTS: dict[str, Intent] = {
 }
 
 # The intents a question holds by a cue alone, in the order ``detect`` lists them; the others refine these.
-CUED = ("upcoming", "date", "amount", "count", "who", "list", "share", "phone", "website", "alone")
+CUED = ("upcoming", "date", "amount", "count", "who", "list", "share", "phone", "website", "email", "alone")
 
 # Which date a date question asks about: the first of these whose cues it holds.
 DATE_EVENTS = ("date_results", "date_open", "date_close")

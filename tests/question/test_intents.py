@@ -232,6 +232,19 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "Can the mayor sign the grant agreement?",  # no name asked
         ],
     ),
+    "email": (
+        [
+            "What's the e-mail address of EACEA?",
+            "email of the cerv helpdesk?",
+            "Quelle est l'adresse e-mail de l'EACEA ?",
+            "Qual è l'indirizzo email del punto di contatto?",
+            "Mi az e-mail címe?",
+            "Care este adresa de e-mail?",
+            "Wie lautet die E-Mail-Adresse der Kontaktstelle?",
+            "¿Cuál es el correo electrónico de la EACEA?",
+        ],
+        ["What's the phone number of the EACEA helpdesk?", "Quel est le site web de CERV Italia ?"],
+    ),
     "website": (
         [
             "ncp italy website?",
@@ -299,7 +312,7 @@ def test_settle_rules(
 
 
 def test_exact_intents() -> None:
-    assert exact_intents() == {"date_close", "time", "count", "maximum", "share", "phone", "alone", "holder"}
+    assert exact_intents() == {"date_close", "time", "count", "maximum", "share", "phone", "email", "alone", "holder"}
 
 
 @pytest.mark.parametrize(
