@@ -9,6 +9,7 @@ from assistant.config import Settings
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.ingest.pipeline import run_ingest
 from assistant.question.query import analyse
+from assistant.retrieval.hybrid import ASKED_EXTRA
 from assistant.sentences import sentence_texts, split_sentences
 from assistant.service import Assistant
 
@@ -102,3 +103,27 @@ def test_each_sentence_of_a_passage_has_the_models_similarity_to_the_question(se
     text = sentence_texts(first.chunk.header, first.chunk.body)[0]
     direct = service.embeddings.encode_passages([text])[0] @ service.embeddings.encode_queries([question])[0]
     assert float(first.sentence_similarities[0]) == pytest.approx(float(direct), abs=2e-2)
+
+
+def test_a_long_questions_asking_sentences_are_searched_apart_from_its_context(
+    service: Assistant,
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    # The context names calls; the asking sentence asks about something else: its words are searched on their own
+    # too, so that the context's words do not drown them (a municipality in Bosnia and Herzegovina asking, after a
+    # story about a 2023 networks-of-towns project, when the country signed its CERV agreement).
+    question = (
+        "Our town has taken part in town twinning calls with partners from three countries for many years, and "
+        "networks of towns interest us too. Which budget line financed twinning after the first programme?"
+    )
+    query = analyse(question)
+    assert set(query.asked_tokens) >= {"budget", "line", "financ"} and "network" not in query.asked_tokens
+    assert analyse("Which budget line financed twinning?").asked_tokens == []
+    lexical = service.searcher.lexical
+    searched: list[list[str]] = []
+    original = lexical.search
+    monkeypatch.setattr(lexical, "search", lambda tokens, k: searched.append(tokens) or original(tokens, k))
+    passages = service.searcher.search(query, 2)
+    assert query.asked_tokens in searched and query.search_tokens in searched
+    # Its best chunks join the whole question's (after them, when that search missed them).
+    assert any("A-321" in p.chunk.text for p in passages[2:]) and len(passages) <= 2 + ASKED_EXTRA

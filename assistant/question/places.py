@@ -142,6 +142,23 @@ def _any_language() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
 
 
+# The words joining two names into one country's name ("Bosnia and Herzegovina", "Bosnien und Herzegowina").
+_JOINING = re.compile(r" (?:and|et|und|es|si|y|ed|e) ")
+
+
+@lru_cache(maxsize=1)
+def _joined_names() -> re.Pattern[str]:
+    names = sorted({n for lang in LANGUAGES for n in _names(lang) if _JOINING.search(n)}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+
+
+def bind_joined_names(text: str, glue: str) -> str:
+    """``text`` with the spaces of the country names that join two names ("Bosnia and Herzegovina") replaced by
+    ``glue``, so that their "and" joins no two questions (names written with accents are matched in their folded
+    spelling only)."""
+    return _joined_names().sub(lambda m: m.group(0).replace(" ", glue), text)
+
+
 def warm_up() -> None:
     """Load the CLDR names and build the patterns now rather than at the first question (about 0.1 s)."""
     for lang in LANGUAGES:

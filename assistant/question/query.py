@@ -32,7 +32,7 @@ from assistant.question.lexicon import (
     years_ago,
 )
 from assistant.question.paraphrases import related_terms
-from assistant.question.places import countries_named, names_a_country, strip_countries
+from assistant.question.places import bind_joined_names, countries_named, names_a_country, strip_countries
 from assistant.question.text import STOPWORDS, content_tokens, fold, words
 from assistant.sentences import split_sentences
 
@@ -349,6 +349,14 @@ class Query:
         return " ".join([self.standalone, *self.english]).strip()
 
     @property
+    def asked_tokens(self) -> list[str]:
+        """The lexical tokens of its asking sentences alone (with their English terms), when it has other
+        sentences (context about the town, the project); else none."""
+        if not self.asked or self.asked == self.text or self.follow_up:
+            return []
+        return content_tokens(" ".join([self.asked, *english_terms(self.asked, self.language)]))
+
+    @property
     def search_tokens(self) -> list[str]:
         """The lexical search's tokens: those of ``search_text``, then the corpus's words for its everyday ones."""
         own = content_tokens(self.search_text)
@@ -560,12 +568,17 @@ def asked_part(text: str, lead: bool = True) -> str:
 _PART_BREAK = re.compile(r"[?;]|,?\s+(?:\b(?:and|et|und|és|și|şi)\b|[+&])\s+", re.I)
 
 
+# What binds the words of a name while a question is split into its parts (a private-use character).
+_GLUE = "\ue000"
+
+
 def asked_parts(text: str) -> tuple[str, ...]:
     """The questions run together in the asking sentences ("nt 2022 deadline and min nr of countries", "who is
     the contact point, and can they apply for us?"): each part with words of content, in order, not the answers a
     question offers ("Midi ou 17h ?"); one part when the question asks one thing. A part of only a question's cue
     asks its own thing ("When were they awarded and how many were there?")."""
-    parts = [p.strip(" ,.") for p in _PART_BREAK.split(asked_part(text, lead=False))]
+    bound = bind_joined_names(asked_part(text, lead=False), _GLUE)  # "Bosnia and Herzegovina" is one name
+    parts = [p.strip(" ,.").replace(_GLUE, " ") for p in _PART_BREAK.split(bound)]
     return tuple(
         p for p in parts if (any(not t.isdigit() for t in content_tokens(p)) or detect(fold(p))) and not _offered(p)
     )

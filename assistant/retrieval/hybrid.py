@@ -152,6 +152,12 @@ class HybridSearcher:
         ]
         passages.sort(key=lambda p: p.score, reverse=True)
         passages = passages[:k]
+        if self.mode in ("lexical", "hybrid") and (asked := query.asked_tokens):
+            # A long question's asking sentences, searched apart from its context: their best chunks join the
+            # passages, after them, when the whole question's search missed them.
+            found = {p.chunk.id for p in passages}
+            extra = [c for c, _ in lexical.search(asked, ASKED_EXTRA + len(found)) if c.id not in found]
+            passages += [Passage(c, fused.get(c.id, 0.0), similarity.get(c.id)) for c in extra[:ASKED_EXTRA]]
         if vector is not None:
             question = np.asarray(vector, dtype=np.float32)
             passages = [
@@ -206,6 +212,10 @@ class HybridSearcher:
             late = [(chunk, sim) for chunk, sim in hits if chunk.id not in lexical.by_id]
             hits = sorted([*exact, *late], key=lambda hit: -hit[1])
         return hits[: self.candidates]
+
+
+# How many chunks the search of a long question's asking sentences alone may add to its passages.
+ASKED_EXTRA = 2
 
 
 def _where(query: Query) -> dict | None:

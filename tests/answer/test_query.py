@@ -821,3 +821,14 @@ def test_a_question_asking_whether_a_call_is_still_open_this_year_reads_the_cloc
 def test_a_plus_between_spaces_joins_two_questions() -> None:
     assert asked_parts("TT 2023 closing date + hour plz") == ("TT 2023 closing date", "hour plz")
     assert len(asked_parts("What is the F&T portal?")) == 1
+
+
+def test_a_country_named_with_and_joins_no_two_questions() -> None:
+    text = "When did Bosnia and Herzegovina sign its CERV agreement, and from which date does it apply?"
+    assert asked_parts(text) == (
+        "When did Bosnia and Herzegovina sign its CERV agreement",
+        "from which date does it apply",
+    )
+    assert asked_parts("Können Gemeinden aus Bosnien und Herzegowina teilnehmen und bis wann?")[0].endswith(
+        "teilnehmen"
+    )
