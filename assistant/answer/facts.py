@@ -206,6 +206,7 @@ class FactAnswerer:
             return self._not_given(query, calls)
         draft = Draft()
         dated: list[CitedValue] = []  # the leading date of each date attribute of a single call, for a difference
+        dated_per_call: dict[str, list[CitedValue]] = {}  # the same of each of several calls, asked two dates each
         for attribute in attributes:
             stated_per_call = [self._stated(attribute, call, index, lang) for call in calls]
             if attribute == "deadline" and "time" in query.intents:
@@ -235,6 +236,9 @@ class FactAnswerer:
                 dated.append(stated_per_call[0][0])
             elif attribute in _DATE_ATTRIBUTE.values() and len(calls) == 2 and len(attributes) == 1:
                 dated += [stated[0] for stated in stated_per_call]  # "how many days apart were the two deadlines?"
+            elif attribute in _DATE_ATTRIBUTE.values() and len(calls) >= 2 and len(attributes) == 2:
+                for call, stated in zip(calls, stated_per_call, strict=True):  # "how many days was each call open?"
+                    dated_per_call.setdefault(call.call_id, []).extend(stated[:1])
         if query.operation == "difference" and len(calls) == 1 and len(attributes) == 1 and draft.lines:
             # One call compared with a programme period the registry does not hold ("how much higher is the max TT
             # grant in 2024 than under Europe for Citizens 2014-2020?"): the period's figure from its sentence.
@@ -253,6 +257,14 @@ class FactAnswerer:
             days = (last - first).days
             draft.notes.append((message(lang, "compare_days", days=days), []))
             draft.computed.append(str(days))
+        elif (query.operation == "difference" or "count" in query.intents) and dated_per_call:
+            # "How many days were the NT 2025 and NT 2026 calls open?": each call's two dates, apart.
+            for call in calls:
+                days_of = sorted(d for s in dated_per_call.get(call.call_id, [])[:2] if (d := _day(s.value)))
+                if len(days_of) == 2:
+                    days = (days_of[1] - days_of[0]).days
+                    draft.notes.append((message(lang, "call_days", call=call_name(call, lang), days=days), []))
+                    draft.computed.append(str(days))
         elif ("count" in query.intents or query.elapsed) and len(dated) == 1 and len(attributes) == 1:
             # "How many days are left before the deadline?", "how many days ago did it close?": a count asked of one
             # date alone is the days between it and today.

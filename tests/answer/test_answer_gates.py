@@ -649,3 +649,48 @@ def test_a_sentence_of_the_year_asked_answers_only_on_the_subject() -> None:
     # A decade named answers for each of its years.
     answer = _composer_answers(ExtractiveComposer(), "Which budget line paid for town twinning around 2002?", chunks)
     assert answer.answered and "A-321" in answer.answer
+
+
+def test_the_days_each_of_several_calls_was_open_are_counted() -> None:
+    import json
+
+    from assistant.calls.registry import CALL_FACTS
+
+    def call(year: int, opened: str, closed: str, text: str) -> Chunk:
+        facts = {
+            "programme": "CERV",
+            "call_id": f"CERV-{year}-CITIZENS-TOWN-NT",
+            "type": "networks-of-towns",
+            "year": year,
+            "opening": [{"date": opened, "source": "s"}],
+            "deadline": [{"date": closed, "source": "s"}],
+        }
+        source = {"s": {"url": "https://s.example/nt", "title": "S", "kind": "official", "confidence": "high"}}
+        meta = {
+            "doc_id": f"nt-{year}.md",
+            "year": year,
+            "topic": "networks-of-towns",
+            CALL_FACTS: json.dumps(facts),
+            "sentence_sources": json.dumps([["s"]]),
+            "sources": json.dumps(source),
+        }
+        return Chunk(f"nt-{year}", text, meta)
+
+    chunks = [
+        call(
+            2025,
+            "2024-12-17",
+            "2025-03-27",
+            "The 2025 Networks of Towns call opened on 17 December 2024 and closed on 27 March 2025.",
+        ),
+        call(
+            2026,
+            "2025-12-17",
+            "2026-04-16",
+            "The 2026 Networks of Towns call opened on 17 December 2025 and closed on 16 April 2026.",
+        ),
+    ]
+    question = "How many days were the NT 2025 and NT 2026 calls open, from opening to deadline?"
+    answer = _composer_answers(ExtractiveComposer(), question, chunks)
+    assert answer.answered and "100 days" in answer.answer and "120 days" in answer.answer, answer.answer
+    assert {"100", "120"} <= set(answer.computed)
