@@ -572,7 +572,8 @@ def _names_only(query: Query) -> bool:
     """Whether a question names a call and asks nothing else ("CERV-2024-CITIZENS-TOWN-TT", "nt 2025?")."""
     if query.intents:
         return False
-    rest = CALL_ID.sub(" ", fold(query.text))
+    # (A follow-up's own words may be none but a year: "were 2023's the same?" asks what its conversation asked.)
+    rest = CALL_ID.sub(" ", fold(query.standalone if query.follow_up else query.text))
     for named in CALL_PATTERNS:
         rest = re.sub(named, " ", rest)
     return not [t for t in content_tokens(rest) if not t.isdigit() and t not in _call_words()]

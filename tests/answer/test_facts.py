@@ -371,3 +371,16 @@ def test_two_call_types_each_beside_its_year_are_paired(question: str, pairs: se
     query = analyse(question)
     found = paired_types(query, list(query.topics), sorted(query.years))
     assert (set(found) if found else None) == pairs
+
+
+def test_a_follow_up_naming_only_a_year_asks_what_its_conversation_asked() -> None:
+    from assistant.answer.facts import _names_only
+    from assistant.question.query import analyse
+
+    history = [
+        {"role": "user", "content": "What were the TT 2024 topics?"},
+        {"role": "assistant", "content": "Solidarity, and citizens' views of Europe."},
+    ]
+    # Not the key facts of the 2023 call: its topics.
+    assert not _names_only(analyse("were 2023's the same?", history))
+    assert _names_only(analyse("nt 2025?"))

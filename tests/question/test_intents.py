@@ -174,8 +174,9 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "Care sunt prioritățile?",
             "Welche Länder nehmen teil?",
             "¿Cuáles son las prioridades?",
+            "tt 2024 topics?",
         ],
-        ["Did the listing change?", "Is Kiel a partner town?"],
+        ["Did the listing change?", "Is Kiel a partner town?", "How much did the TT topic get?"],
     ),
     "share": (
         [
