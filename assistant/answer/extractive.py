@@ -188,6 +188,10 @@ _CLOSE = 0.35
 # How far below the best a sentence holding an exact detail asked (of the call and year asked) may score and lead; also
 # one of the call and year asked when the best is of another (a follow-up's conversation matches the old call best).
 _CLOSE_EXACT = 0.7
+# How many of the best sentences a question about a country may be led by, when the best is not about it.
+_COUNTRY_READ = 8
+# The share of the best sentence's coverage such a sentence about the country must have.
+_COUNTRY_COVER = 0.8
 # The digits of a count (thousands separators folded away): "30,000 twinning links" counts, a 9-digit PIC does not.
 _COUNT_DIGITS = 7
 
@@ -397,12 +401,31 @@ class ExtractiveComposer:
             # A question about a country ("the contact point in Germany") is answered by a sentence about it, and
             # the other countries' sentences ("the contact point in France") are no part of the answer.
             chosen = chosen[:1] + [s for s in chosen[1:] if not about_other_countries(s.text, query.countries)]
+
             # A question asking several things leads with the first chosen sentence about a country asked ("Could
             # Hungarian towns take part in 2001? What were the deadlines?": the candidate countries, then the
             # deadlines); one asking one thing is answered by its best sentence or refused (the country gate).
-            about = next((s for s in chosen if any(covers_country(s.text, c) for c in query.countries)), None)
+            def about_asked(s: Scored) -> bool:
+                return any(covers_country(s.text, c) for c in query.countries)
+
+            about = next((s for s in chosen if about_asked(s)), None)
             if len(query.parts) > 1 and about is not None and about is not chosen[0]:
                 chosen = [about, *(s for s in chosen if s is not about)]
+            elif not about_asked(chosen[0]):
+                # One asking one thing leads with a sentence about the country that covers nearly as much of the
+                # question as the best ("In France, the CERV national contact point is Cidem" before the contact
+                # points in general), when one holding what is asked is among the best; else the country gate.
+                rival = max(
+                    (
+                        s
+                        for s in scored[:_COUNTRY_READ]
+                        if s.fits_intent and about_asked(s) and s.overlap >= _COUNTRY_COVER * chosen[0].overlap
+                    ),
+                    key=lambda s: s.overlap,
+                    default=None,
+                )
+                if rival is not None:
+                    chosen = [rival, *(s for s in chosen if s is not rival)]
         judged.chosen = _lead_with_knowledge(chosen, query)
         if gate := first_refusal(ANSWER_GATES, judged):
             return [], gate.name, gate.nearby(judged)

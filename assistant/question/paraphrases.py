@@ -62,6 +62,7 @@ PARAPHRASES: dict[str, str] = {
     "lodge": "submit",
     "step": "stage",
     "steps": "stages",
+    "concept note": "stage submission",
     "register": "participant register pic",
     "registration": "participant register pic",
     "account": "eu login",

@@ -694,3 +694,19 @@ def test_the_days_each_of_several_calls_was_open_are_counted() -> None:
     answer = _composer_answers(ExtractiveComposer(), question, chunks)
     assert answer.answered and "100 days" in answer.answer and "120 days" in answer.answer, answer.answer
     assert {"100", "120"} <= set(answer.computed)
+
+
+def test_a_question_about_a_country_is_led_by_that_countrys_sentence_when_one_is_among_the_best() -> None:
+    chunks = [
+        Chunk(
+            "ncp",
+            "The national contact points now help CERV applicants with partner search and with their applications. "
+            "In France, the CERV national contact point is Cidem.",
+            {"doc_id": "ncp"},
+        )
+    ]
+    question = "In France, who can we turn to as the national CERV contact point for help with an application?"
+    answer = _composer_answers(ExtractiveComposer(), question, chunks)
+    assert answer.answered and answer.answer.startswith("In France, the CERV national contact point is Cidem.")
+    # No sentence about the country asked: the country gate refuses.
+    assert not _composer_answers(ExtractiveComposer(), question.replace("France", "Germany"), chunks).answered
