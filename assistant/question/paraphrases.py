@@ -80,6 +80,7 @@ PARAPHRASES: dict[str, str] = {
     "hour": "time",
     "how long": "duration months",
     "length": "duration",
+    "duration": "months lasted",
     # outcomes
     "turned down": "rejected",
     "refused": "rejected",

@@ -520,7 +520,8 @@ def _merge(question: str, previous: str, lang: str = "en") -> str:
     # A size alone ("and the minimum in 2024?") asks the previous question's thing in that size: no subject of its own.
     asking_words = {*STOPWORDS, *lexicon(lang).interrogatives, *intent_words("size")}
     own = [w for w in subject if w not in asking_words]
-    if own and not own_intents and asks_with_own_word(question, lang) and not _ANAPHORA.search(fold(question)):
+    only_list = set(own_intents) <= {"list"}  # "what were its themes?" asks no intent of its own beyond a list
+    if own and only_list and asks_with_own_word(question, lang) and not _ANAPHORA.search(fold(question)):
         # Its own question about the same body or call ("where's their HQ?" after "who is CEMR's president?"):
         # carry only the previous question's names, not what it asked about ("how was it calculated?" asks about
         # what was asked before).
@@ -578,10 +579,27 @@ def asked_parts(text: str) -> tuple[str, ...]:
     question offers ("Midi ou 17h ?"); one part when the question asks one thing. A part of only a question's cue
     asks its own thing ("When were they awarded and how many were there?")."""
     bound = bind_joined_names(asked_part(text, lead=False), _GLUE)  # "Bosnia and Herzegovina" is one name
-    parts = [p.strip(" ,.").replace(_GLUE, " ") for p in _PART_BREAK.split(bound)]
+    parts = [p.strip(" ,.").replace(_GLUE, " ") for piece in _PART_BREAK.split(bound) for p in _listed(piece)]
     return tuple(
         p for p in parts if (any(not t.isdigit() for t in content_tokens(p)) or detect(fold(p))) and not _offered(p)
     )
+
+
+# The words of a listed question its cue starts within ("e quanto poteva durare", "and how many were invited").
+_CUE_START = 3
+
+
+def _listed(text: str) -> list[str]:
+    """Questions listed with commas, each starting with a cue of its own ("how many participants were needed, how many
+    had to be invited, and how long could it last?"): the questions; else the text."""
+    pieces = text.split(", ")
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        if detect(fold(" ".join(piece.split()[:_CUE_START]))) and detect(fold(out[-1])):
+            out.append(piece)
+        else:
+            out[-1] = f"{out[-1]}, {piece}"
+    return out
 
 
 def _only_numbers(text: str) -> bool:

@@ -706,6 +706,7 @@ def test_a_year_counted_back_from_today_is_read(question: str, lang: str, back: 
         ("what % cofinancing do we get for town twinning?", "cofinanc", {"rate"}),
         ("What's the fourth strand about?", "fourth", {"4"}),
         ("How many 2023 network bids got turned down?", "turn", {"reject"}),
+        ("What was the duration of a TT 2023 project?", "durat", {"month"}),
     ],
 )
 def test_everyday_words_map_to_the_corpus_words(question: str, word: str, corpus_words: set[str]) -> None:
@@ -832,3 +833,11 @@ def test_a_country_named_with_and_joins_no_two_questions() -> None:
     assert asked_parts("Können Gemeinden aus Bosnien und Herzegowina teilnehmen und bis wann?")[0].endswith(
         "teilnehmen"
     )
+
+
+def test_questions_listed_with_commas_each_starting_with_a_cue_are_parts() -> None:
+    text = "quanti partecipanti servivano, quanti dovevano essere invitati dall'estero, e quanto poteva durare?"
+    assert len(asked_parts(text)) == 3
+    # A statement before the question is no part of its own.
+    said = "The 2026 TT deadline is 23 September, but at what time exactly does the portal close that day?"
+    assert len(asked_parts(said)) == 1
