@@ -30,7 +30,7 @@ from assistant.answer.citations import values
 from assistant.answer.messages import message
 from assistant.dates import format_amount, format_count
 from assistant.question.intents import word_pattern
-from assistant.question.lexicon import asks_difference_amount
+from assistant.question.lexicon import asks_difference_amount, left_out
 from assistant.question.query import Query
 from assistant.question.text import fold
 
@@ -52,6 +52,8 @@ _NUMBERING = re.compile(
     r"\b(?:strand|action|topic|article|version|unit|no|number|level|step|phase|annex|point|section)\s*$|\)\s*$",
     re.I,
 )
+# Words of a sentence that state a part of a whole it counts ("524 proposals, 209 of them ...").
+_PART = re.compile(r"\b(?:of them|of which|out of)\b", re.I)
 # Words of a sentence that relate its counts as part and whole, or state their total itself.
 _PART_OF = re.compile(r"\b(?:of them|of which|of the|out of|among them|including|total)\b|%", re.I)
 
@@ -68,6 +70,8 @@ def operate(query: Query, sentences: list[str]) -> tuple[str, str] | None:
     lang = query.language
     if "count" in query.intents and (summed := _sum(query, sentences)):
         return summed
+    if "count" in query.intents and (rest := _rest(query, sentences)):
+        return rest
     if not asks_difference_amount(query.text, lang):
         return None
     if "count" in query.intents and "amount" not in query.intents:
@@ -121,6 +125,23 @@ def _two_operands(asked: set[int], read: list[set[int]]) -> tuple[int, int] | No
     if len(operands) != 2 or not stating:
         return None
     return operands[0], operands[1]
+
+
+def _rest(query: Query, sentences: list[str]) -> tuple[str, str] | None:
+    """The whole less its part, for a question counting what is not in the part ("how many were NOT under the
+    Holocaust topic?") when the best sentence states a whole and a part of it ("524 proposals, 209 of them under
+    the Holocaust remembrance topic")."""
+    text = fold(query.asked or query.text)
+    if not sentences or not (word_pattern("negation").search(text) or left_out(text, query.language)):
+        return None
+    best = sentences[0]
+    found = counts(best)
+    if len(found) != 2 or not _PART.search(best):
+        return None
+    whole, part = max(found), min(found)
+    lang = query.language
+    high, low, value = format_count(whole, lang), format_count(part, lang), format_count(whole - part, lang)
+    return message(lang, "difference_of", high=high, low=low, value=value), value
 
 
 def _sum(query: Query, sentences: list[str]) -> tuple[str, str] | None:

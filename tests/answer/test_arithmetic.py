@@ -114,3 +114,11 @@ def test_a_figure_written_again_rounded_is_one_operand() -> None:
     question = "How far below the Commission's proposal did the final budget end up?"
     text, value = operate(analyse(question), [proposed, final])  # type: ignore[misc]
     assert value == "EUR 41,282,000" and "187,718,000" in text
+
+
+def test_what_is_not_in_a_part_is_the_whole_less_the_part() -> None:
+    question = "Of all proposals to the 2024 remembrance call, how many were NOT under the Holocaust topic?"
+    text, value = operate(analyse(question), [RECEIVED])  # type: ignore[misc]
+    assert text == "Difference: 524 − 209 = 315." and value == "315"
+    # Nothing left out or denied: the part is no operand.
+    assert operate(analyse("How many 2024 remembrance proposals were under the Holocaust topic?"), [RECEIVED]) is None
