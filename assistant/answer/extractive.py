@@ -551,22 +551,24 @@ class ExtractiveComposer:
             others = frozenset().union(*(p for p in parts if p is not whole))
             part = (whole - others) or whole
             covered = frozenset().union(*(c.terms for c in chosen if not elsewhere(c)))
-            if part_share(part, covered, weights) >= 0.5:
+            # Answered: most of its words, its rarest among them ("how was the lump sum calculated?" is not answered
+            # by a sentence saying only that the lump sum is not tied to costs).
+            rarest = max(part, key=weights.__getitem__, default=None)
+            if part_share(part, covered, weights) >= 0.5 and (rarest is None or rarest in covered):
                 continue
-            answering = next(
-                (
-                    s
-                    for s in scored[:25]
-                    if s not in chosen
-                    and part_share(part, s.terms, weights) >= 0.5
-                    and not elsewhere(s)
-                    and s.score >= 0.4 * best
-                    and same_year(s, query)
-                    and same_call(s, query)
-                    and not any(_similar(s, c) for c in chosen)
-                ),
-                None,
-            )
+            answering_ones = [
+                s
+                for s in scored[:25]
+                if s not in chosen
+                and part_share(part, s.terms, weights) >= 0.5
+                and not elsewhere(s)
+                and s.score >= 0.4 * best
+                and same_year(s, query)
+                and same_call(s, query)
+                and not any(_similar(s, c) for c in chosen)
+            ]
+            # The best holding the part's rarest word, else the best.
+            answering = next((s for s in answering_ones if rarest in s.terms), next(iter(answering_ones), None))
             if answering is not None:
                 chosen.insert(min(at, len(chosen)), answering)
         # Questions with several parts: add sentences that cover question terms no chosen sentence covers (the

@@ -710,3 +710,30 @@ def test_a_question_about_a_country_is_led_by_that_countrys_sentence_when_one_is
     assert answer.answered and answer.answer.startswith("In France, the CERV national contact point is Cidem.")
     # No sentence about the country asked: the country gate refuses.
     assert not _composer_answers(ExtractiveComposer(), question.replace("France", "Germany"), chunks).answered
+
+
+def test_a_part_of_a_question_is_answered_by_a_sentence_holding_its_rarest_word() -> None:
+    from assistant.answer.extractive import _part_terms
+
+    text = (
+        "According to the May 2025 presentation, a 2025 Town Twinning grant could reach EUR 50,000 per municipality "
+        "project. The presenters of the 2025 Town Twinning call stressed that the lump sum of a municipality is not "
+        "tied to costs. In the 2025 Town Twinning call, the lump sum was calculated from the number of participants."
+    )
+    # 2025 town twinning grants are common in the documents, lump sums less so, their calculation least.
+    common = [
+        Chunk(f"tt-{n}", f"The 2025 Town Twinning grants of region {n} were awarded.", {"doc_id": f"tt-{n}"})
+        for n in range(4)
+    ]
+    common.append(Chunk("ls", "Grants are paid as a lump sum.", {"doc_id": "ls"}))
+    chunks = [Chunk("tt-2025", text, {"doc_id": "tt-2025"}), *common]
+    index = LexicalIndex(chunks)
+    passages = [Passage(c, 1.0 / (i + 1), 0.5) for i, c in enumerate(chunks)]
+    query = analyse("How was the 2025 town twinning lump sum calculated, and how much could one municipality get?")
+    composer = ExtractiveComposer(max_sentences=2)
+    scored, weights = composer._score(query, passages, index)
+    parts = _part_terms(query, weights, frozenset(t for t in weights if index.idf(t)))
+    chosen = [s.text for s in composer._choose(query, scored, weights, parts)]
+    # Not the sentence that only names the lump sum: the one saying how it was calculated.
+    assert any("calculated from the number of participants" in t for t in chosen), chosen
+    assert not any("not tied to costs" in t for t in chosen), chosen
