@@ -191,7 +191,7 @@ _CLOSE_EXACT = 0.7
 # How many of the best sentences a question about a country may be led by, when the best is not about it.
 _COUNTRY_READ = 8
 # The share of the best sentence's coverage such a sentence about the country must have.
-_COUNTRY_COVER = 0.8
+_COUNTRY_COVER = 0.6
 # The digits of a count (thousands separators folded away): "30,000 twinning links" counts, a 9-digit PIC does not.
 _COUNT_DIGITS = 7
 
@@ -415,13 +415,20 @@ class ExtractiveComposer:
                 # One asking one thing leads with a sentence about the country that covers nearly as much of the
                 # question as the best ("In France, the CERV national contact point is Cidem" before the contact
                 # points in general), when one holding what is asked is among the best; else the country gate.
+                # (Coverage of the question's words other than its countries': naming the country is not enough.)
+                named = {t for country in query.countries for t in tokens(country)}
+                asked = frozenset(weights) - named
+
+                def covers(s: Scored) -> float:
+                    return part_share(asked, s.terms, weights)
+
                 rival = max(
                     (
                         s
                         for s in scored[:_COUNTRY_READ]
-                        if s.fits_intent and about_asked(s) and s.overlap >= _COUNTRY_COVER * chosen[0].overlap
+                        if s.fits_intent and about_asked(s) and covers(s) >= _COUNTRY_COVER * covers(chosen[0])
                     ),
-                    key=lambda s: s.overlap,
+                    key=covers,
                     default=None,
                 )
                 if rival is not None:
@@ -553,7 +560,7 @@ class ExtractiveComposer:
             covered = frozenset().union(*(c.terms for c in chosen if not elsewhere(c)))
             # Answered: most of its words, its rarest among them ("how was the lump sum calculated?" is not answered
             # by a sentence saying only that the lump sum is not tied to costs).
-            rarest = max(part, key=weights.__getitem__, default=None)
+            rarest = max(sorted(part), key=weights.__getitem__, default=None)  # (sorted: the same on ties every run)
             if part_share(part, covered, weights) >= 0.5 and (rarest is None or rarest in covered):
                 continue
             answering_ones = [
