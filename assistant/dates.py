@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import get_month_names
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 Clock = Callable[[], dt.datetime]
@@ -68,6 +68,11 @@ def format_amount(amount: int, lang: str = "en") -> str:
 def format_count(count: int, lang: str = "en") -> str:
     """A number of things with the locale's (CLDR) digit grouping, in plain spaces: "30,000" (en), "30.000" (de)."""
     return _plain_spaces(format_decimal(count, locale=_locale(lang if lang in _LOCALES else "en")))
+
+
+def format_share(share: float, lang: str = "en") -> str:
+    """A share as a percentage with one decimal, the locale's way: "27.5%" (en), "27,5 %" (fr, de)."""
+    return _plain_spaces(format_percent(share, "#,##0.0%", locale=_locale(lang if lang in _LOCALES else "en")))
 
 
 # Deadlines outside these years are typing slips or hostile (year 9999 with an offset cannot even be converted to

@@ -35,7 +35,7 @@ from assistant.answer.messages import message
 from assistant.calls.models import AmountValue, CallFacts, CallType, CountValue, DateValue, DeadlineValue
 from assistant.calls.registry import YEAR_OFFSETS, Call, CallRegistry
 from assistant.corpus.kinds import rank
-from assistant.dates import days_until, format_amount, format_date, format_time
+from assistant.dates import days_until, format_amount, format_date, format_share, format_time
 from assistant.ingest.splitting import Chunk
 from assistant.question.intents import asks_grant, word_pattern
 from assistant.question.intents import pattern as intent_pattern
@@ -135,6 +135,9 @@ def asked_attributes(query: Query) -> list[str]:
         # The fewest countries (Member States) a project needs ("minimum number of countries for TT 2026?").
         counted = {t for term in query.counted for t in term.split()}
         out += [attribute for words, attribute in _REQUIRED_COUNTS if counted & words and attribute not in out]
+    if _asks_success_rate(query, own):
+        # "What was the success rate in NT 2023?": the funded of the proposals received.
+        out += [a for a in ("proposals_received", "projects_funded") if a not in out]
     if "count" in intents and not _qualified(query):
         # Each outcome counted ("how many were submitted and how many funded?"); proposals counted with no outcome
         # named are those received ("how many more proposals did REM 2024 get than NT 2023?").
@@ -145,6 +148,12 @@ def asked_attributes(query: Query) -> list[str]:
             outcomes = (whole, part, *(o for o in outcomes if o not in (whole, part)))
         out += list(dict.fromkeys(_COUNT_OF_OUTCOME[o] for o in outcomes if o in _COUNT_OF_OUTCOME))
     return out
+
+
+def _asks_success_rate(query: Query, own: str) -> bool:
+    """Whether a question asks a share of proposals that succeeded ("the success rate", "what percentage was
+    funded?"), of all the proposals (not of one country's)."""
+    return "share" in query.intents and bool(word_pattern("success").search(own)) and not query.countries
 
 
 def _qualified(query: Query) -> bool:
@@ -243,6 +252,17 @@ class FactAnswerer:
             # One call compared with a programme period the registry does not hold ("how much higher is the max TT
             # grant in 2024 than under Europe for Citizens 2014-2020?"): the period's figure from its sentence.
             _compare_with_period(query, attributes[0], calls[0], index, draft)
+        if (
+            len(calls) == 1
+            and {"proposals_received", "projects_funded"} <= set(attributes)
+            and "share" in query.intents
+        ):
+            counts = {s.attribute: s.number for _, cited in draft.lines for s in cited}
+            received, funded = counts.get("proposals_received"), counts.get("projects_funded")
+            if received and funded is not None and funded <= received:
+                share = format_share(funded / received, lang)
+                draft.notes.append((message(lang, "success_rate", share=share, funded=funded, received=received), []))
+                draft.computed.append(share)
         outcomes = asked_outcomes(query)
         for whole, part, key in _subtractions(outcomes):
             if len(calls) == 1:

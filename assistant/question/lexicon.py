@@ -46,6 +46,7 @@ IntentWords = Literal[
     "call_words",
     "negation",
     "time_units",
+    "success",
 ]
 
 

@@ -106,6 +106,8 @@ PARAPHRASES: dict[str, str] = {
     "guests": "participants invited",
     "visitors": "participants invited",
     "delegates": "participants",
+    "mep": "vote member parliament",
+    "meps": "votes members parliament",
     "abroad": "invited other countries",
     "foreign": "invited other countries",
     "city hall": "municipality",

@@ -651,30 +651,29 @@ def test_a_sentence_of_the_year_asked_answers_only_on_the_subject() -> None:
     assert answer.answered and "A-321" in answer.answer
 
 
-def test_the_days_each_of_several_calls_was_open_are_counted() -> None:
+def _nt_call(year: int, text: str, **facts: object) -> Chunk:
+    """A chunk of a networks-of-towns call's document carrying its registry facts (one source, "s")."""
     import json
 
     from assistant.calls.registry import CALL_FACTS
 
+    record = {"programme": "CERV", "call_id": f"CERV-{year}-CITIZENS-TOWN-NT", "type": "networks-of-towns"}
+    source = {"s": {"url": "https://s.example/nt", "title": "S", "kind": "official", "confidence": "high"}}
+    meta = {
+        "doc_id": f"nt-{year}.md",
+        "year": year,
+        "topic": "networks-of-towns",
+        CALL_FACTS: json.dumps({**record, "year": year, **facts}),
+        "sentence_sources": json.dumps([["s"]] * 3),
+        "sources": json.dumps(source),
+    }
+    return Chunk(f"nt-{year}", text, meta)
+
+
+def test_the_days_each_of_several_calls_was_open_are_counted() -> None:
     def call(year: int, opened: str, closed: str, text: str) -> Chunk:
-        facts = {
-            "programme": "CERV",
-            "call_id": f"CERV-{year}-CITIZENS-TOWN-NT",
-            "type": "networks-of-towns",
-            "year": year,
-            "opening": [{"date": opened, "source": "s"}],
-            "deadline": [{"date": closed, "source": "s"}],
-        }
-        source = {"s": {"url": "https://s.example/nt", "title": "S", "kind": "official", "confidence": "high"}}
-        meta = {
-            "doc_id": f"nt-{year}.md",
-            "year": year,
-            "topic": "networks-of-towns",
-            CALL_FACTS: json.dumps(facts),
-            "sentence_sources": json.dumps([["s"]]),
-            "sources": json.dumps(source),
-        }
-        return Chunk(f"nt-{year}", text, meta)
+        dates = {"opening": [{"date": opened, "source": "s"}], "deadline": [{"date": closed, "source": "s"}]}
+        return _nt_call(year, text, **dates)
 
     chunks = [
         call(
@@ -694,6 +693,19 @@ def test_the_days_each_of_several_calls_was_open_are_counted() -> None:
     answer = _composer_answers(ExtractiveComposer(), question, chunks)
     assert answer.answered and "100 days" in answer.answer and "120 days" in answer.answer, answer.answer
     assert {"100", "120"} <= set(answer.computed)
+
+
+def test_a_calls_success_rate_is_its_funded_of_its_proposals_received() -> None:
+    counts = {
+        "proposals_received": [{"count": 109, "source": "s"}],
+        "projects_funded": [{"count": 30, "source": "s"}],
+    }
+    text = "The 2023 Networks of Towns call received 109 proposals. In the 2023 call, 30 projects were funded."
+    chunks = [_nt_call(2023, text, **counts)]
+    answer = _composer_answers(ExtractiveComposer(), "What was the success rate in NT 2023?", chunks)
+    assert answer.answered and "success rate of 27.5%" in answer.answer and "27.5%" in answer.computed
+    french = _composer_answers(ExtractiveComposer(), "Quel était le taux de réussite de l'appel NT 2023 ?", chunks)
+    assert "27,5%" in french.answer, french.answer
 
 
 def test_a_question_about_a_country_is_led_by_that_countrys_sentence_when_one_is_among_the_best() -> None:

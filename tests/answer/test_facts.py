@@ -151,9 +151,11 @@ def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(
         ("nt 2022 deadline and min nr of countries", ["deadline", "min_countries"]),
         ("How many member states must an NT 2025 network include?", ["min_eu_member_states"]),
         ("How many countries took part in NT 2023?", []),
-        # Some of a call's projects, or a ratio: not a whole-call total.
+        # Some of a call's projects: not a whole-call total.
         ("How many NT 2022 projects coordinated by Italian towns were funded?", []),
-        ("What share of the TT 2021 proposals were funded?", []),
+        # The share funded (a success rate): the funded of those received.
+        ("What share of the TT 2021 proposals were funded?", ["proposals_received", "projects_funded"]),
+        ("What share of the Italian TT 2021 proposals were funded?", []),
         # Proposals counted with no outcome named are those received; "more" is no part of what is counted.
         ("How many more proposals did the 2024 REM call get than the 2023 NT call?", ["proposals_received"]),
         # One call's amount apart from another's is its budget.

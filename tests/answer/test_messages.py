@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer.messages import MESSAGE_DIR, MESSAGES, MessageFileError, load_messages, message, placeholders
-from assistant.dates import format_amount, format_date, format_time
+from assistant.dates import format_amount, format_date, format_share, format_time
 
 LANGUAGES = ["en", "fr", "it", "hu", "ro", "de", "es"]
 OTHERS = LANGUAGES[1:]
@@ -52,6 +52,9 @@ def sample_values(lang: str) -> dict[str, object]:
         "country": "Serbia",
         "since": format_date(dt.date(2023, 1, 1), lang),
         "period": "2014-2020",
+        "share": format_share(30 / 109, lang),
+        "funded": 30,
+        "received": 109,
     }
 
 

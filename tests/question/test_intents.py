@@ -180,6 +180,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "share": (
         [
+            "what was the success rate in NT 2023?",
             "What percentage of the lump sum is paid up front?",
             "Quel pourcentage des projets était italien ?",
             "Che percentuale era coordinata da comuni italiani?",
