@@ -443,9 +443,9 @@ def is_follow_up(text: str, history_present: bool, lang: str = "en") -> bool:
     # cues: "how many got funded, and for how much in total?") asks about the conversation's subject.
     asked = named_cues(folded)
     cue_words = {w for c in asked for w in words(c)}
-    own = [w for w in content if w not in STOPWORDS and w not in cue_words]
+    own = [w for w in content if w not in STOPWORDS and w not in cue_words and not w.isdigit()]  # ("17:00?" offers)
     names = _context(text)
-    elliptic = bool(asked) and len(own) <= _ELLIPTIC_WORDS
+    elliptic = bool(asked or detect(folded)) and len(own) <= _ELLIPTIC_WORDS  # ("at what time?": a time asked)
     return elliptic and not (years or topics or call_ids or names or names_a_country(text))
 
 

@@ -57,6 +57,8 @@ NT_2023 = [
     [
         # Naming nothing and saying little besides what it asks: the conversation's subject.
         ("how many got funded, and for how much in total?", True),
+        # A time asked, with the answer it offers ("17:00?"): the offered hour is no word of its own.
+        ("at what time? 17:00 like the others?", True),
         # "Another" points back at what was answered.
         ("hm I saw another date somewhere. do the sources disagree?", True),
         # A subject of its own ("proposals scored"), or a name of its own: a new question.
