@@ -58,6 +58,7 @@ FILES = (
     "eval/dev-check9.jsonl",
     "eval/dev-check10.jsonl",
     "eval/dev-check11.jsonl",
+    "eval/dev-check12.jsonl",
 )
 
 
