@@ -398,41 +398,7 @@ class ExtractiveComposer:
             return [], gate.name, gate.nearby(judged)
         chosen = self._choose(query, scored, weights, parts)
         if query.countries:
-            # A question about a country ("the contact point in Germany") is answered by a sentence about it, and
-            # the other countries' sentences ("the contact point in France") are no part of the answer.
-            chosen = chosen[:1] + [s for s in chosen[1:] if not about_other_countries(s.text, query.countries)]
-
-            # A question asking several things leads with the first chosen sentence about a country asked ("Could
-            # Hungarian towns take part in 2001? What were the deadlines?": the candidate countries, then the
-            # deadlines); one asking one thing is answered by its best sentence or refused (the country gate).
-            def about_asked(s: Scored) -> bool:
-                return any(covers_country(s.text, c) for c in query.countries)
-
-            about = next((s for s in chosen if about_asked(s)), None)
-            if len(query.parts) > 1 and about is not None and about is not chosen[0]:
-                chosen = [about, *(s for s in chosen if s is not about)]
-            elif not about_asked(chosen[0]):
-                # One asking one thing leads with a sentence about the country that covers nearly as much of the
-                # question as the best ("In France, the CERV national contact point is Cidem" before the contact
-                # points in general), when one holding what is asked is among the best; else the country gate.
-                # (Coverage of the question's words other than its countries': naming the country is not enough.)
-                named = {t for country in query.countries for t in tokens(country)}
-                asked = frozenset(weights) - named
-
-                def covers(s: Scored) -> float:
-                    return part_share(asked, s.terms, weights)
-
-                rival = max(
-                    (
-                        s
-                        for s in scored[:_COUNTRY_READ]
-                        if s.fits_intent and about_asked(s) and covers(s) >= _COUNTRY_COVER * covers(chosen[0])
-                    ),
-                    key=covers,
-                    default=None,
-                )
-                if rival is not None:
-                    chosen = [rival, *(s for s in chosen if s is not rival)]
+            chosen = _about_the_countries(query, chosen, scored, weights)
         judged.chosen = _lead_with_knowledge(chosen, query)
         if gate := first_refusal(ANSWER_GATES, judged):
             return [], gate.name, gate.nearby(judged)
@@ -892,6 +858,38 @@ def _part_terms(query: Query, weights: dict[str, float], known: frozenset[str]) 
     if len(query.parts) < 2:
         return []
     return [frozenset(t for t in content_tokens(p) if weights.get(t, 0.0) > 0 and t in known) for p in query.parts]
+
+
+def _about_the_countries(
+    query: Query, chosen: list[Scored], scored: list[Scored], weights: dict[str, float]
+) -> list[Scored]:
+    """The chosen sentences of a question about countries, led by one about them when one answers.
+
+    A question about a country ("the contact point in Germany") is answered by a sentence about it, and the other
+    countries' sentences ("the contact point in France") are no part of the answer. One asking several things leads
+    with the first chosen sentence about a country asked ("Could Hungarian towns take part in 2001? What were the
+    deadlines?"). One asking one thing leads with a sentence about the country among the best ``_COUNTRY_READ`` that
+    holds what is asked and covers at least ``_COUNTRY_COVER`` of what the best covers, the countries' own words left
+    out ("In France, the CERV national contact point is Cidem" before the contact points in general: naming the
+    country is not enough); else its best sentence leads, and the country gate judges it."""
+    chosen = chosen[:1] + [s for s in chosen[1:] if not about_other_countries(s.text, query.countries)]
+
+    def about_asked(s: Scored) -> bool:
+        return any(covers_country(s.text, c) for c in query.countries)
+
+    about = next((s for s in chosen if about_asked(s)), None)
+    if len(query.parts) > 1 and about is not None and about is not chosen[0]:
+        return [about, *(s for s in chosen if s is not about)]
+    if about_asked(chosen[0]):
+        return chosen
+    asked = frozenset(weights) - {t for country in query.countries for t in tokens(country)}
+
+    def covers(s: Scored) -> float:
+        return part_share(asked, s.terms, weights)
+
+    leading = [s for s in scored[:_COUNTRY_READ] if s.fits_intent and about_asked(s)]
+    rival = max((s for s in leading if covers(s) >= _COUNTRY_COVER * covers(chosen[0])), key=covers, default=None)
+    return chosen if rival is None else [rival, *(s for s in chosen if s is not rival)]
 
 
 def _by_authority(chosen: list[Scored], query: Query, weights: dict[str, float], keep: float) -> list[Scored]:
