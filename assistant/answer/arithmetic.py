@@ -13,6 +13,9 @@ percentages or the numbers of ids, articles and strands).
   figure appears among them, nothing is computed), and only for a question asking the size of a difference ("how
   much more", "how many fewer", "by how much", "left over": ``difference_amount`` in the lexicons), not one merely
   comparing ("compare", "vs": which figure is which is then not known).
+- **An average** is computed for a question asking one ("the average grant per network") from the first of the best
+  quoted sentences that states one count and the total amount of what it counts ("30 grants were awarded for a
+  total of EUR 5,984,775": EUR 5,984,775 ÷ 30 = EUR 199,493, rounded to the euro).
 - **A sum** is computed for a question asking how many in total ("combined", "altogether", "in total") when the best
   sentence states two or more counts side by side ("472 votes in favour, 129 against and 41 abstentions"), states no
   total of its own, and none of its counts is part of another ("524 proposals, 209 of them ...").
@@ -68,11 +71,15 @@ def operate(query: Query, sentences: list[str]) -> tuple[str, str] | None:
     """The sentence giving the difference or sum asked for, and the computed value as written; None when the
     question asks none or the operands are not unambiguous."""
     lang = query.language
+    if averaged := _average(query, sentences):
+        return averaged
     if "count" in query.intents and (summed := _sum(query, sentences)):
         return summed
     if "count" in query.intents and (rest := _rest(query, sentences)):
         return rest
-    if not asks_difference_amount(query.text, lang):
+    # "How much of the budget was not awarded?" asks the size of a difference as "how much more" does.
+    denied = "amount" in query.intents and word_pattern("negation").search(fold(query.asked or query.text))
+    if not (asks_difference_amount(query.text, lang) or denied):
         return None
     if "count" in query.intents and "amount" not in query.intents:
         read: Callable[[str], set[int]] = lambda text: set(counts(text))  # noqa: E731
@@ -142,6 +149,21 @@ def _rest(query: Query, sentences: list[str]) -> tuple[str, str] | None:
     lang = query.language
     high, low, value = format_count(whole, lang), format_count(part, lang), format_count(whole - part, lang)
     return message(lang, "difference_of", high=high, low=low, value=value), value
+
+
+def _average(query: Query, sentences: list[str]) -> tuple[str, str] | None:
+    """A total amount shared out over the count it is the total of, for a question asking an average ("the average
+    grant per network"), from the first of the best quoted sentences stating one count and one total amount ("30
+    grants were awarded for a total of EUR 5,984,775")."""
+    if not word_pattern("average").search(fold(query.asked or query.text)):
+        return None
+    for sentence in sentences[:_READ]:
+        found, amounts = counts(sentence), _restated({int(v) for v in values(sentence)["amount"]})
+        if len(found) == 1 and len(amounts) == 1 and found[0] and word_pattern("total").search(fold(sentence)):
+            lang, total = query.language, amounts.pop()
+            value = format_amount(int(total / found[0] + 0.5), lang)
+            return message(lang, "average_of", total=format_amount(total, lang), count=found[0], value=value), value
+    return None
 
 
 def _sum(query: Query, sentences: list[str]) -> tuple[str, str] | None:

@@ -338,7 +338,7 @@ class ExtractiveComposer:
             extra_text.append(message(lang, "conflict"))
         computed: list[str] = []
         extra_text += self._deadline_status(query, chosen, now, computed)
-        if query.elapsed and (ago := _elapsed(chosen, query, now)):  # "how many years ago ...?": the count first
+        if query.from_today and (ago := _elapsed(chosen, query, now)):  # "how many years ago ...?": the count first
             text = f"{ago[0]} {text}"
             computed += ago[1]
         if operated := operate(query, [s.text for s in chosen]):  # "how much more ...?", "how much was not used?"
@@ -426,7 +426,7 @@ class ExtractiveComposer:
         # Chat words weigh nothing, nor do the options a question offers ("by post, by email, or online?"): the
         # answer names one of them, not all.
         unweighted = _chat_tokens(query.search_text) | _offered_tokens(query.text)
-        if query.elapsed:  # "how many years ago": the form of the question, not its subject
+        if query.from_today:  # "how many years ago": the form of the question, not its subject
             unweighted |= elapsed_words(query.language)
         if leaves_the_subject(query.text, query.language):  # "different topic: ...": what it leaves
             unweighted |= new_topic_words(query.language)
@@ -763,7 +763,10 @@ def _in_capitals(text: str) -> bool:
 def _elapsed(chosen: list[Scored], query: Query, now: dt.datetime) -> tuple[str, list[str]] | None:
     """How many years (or days, when the question speaks of days) ago the first quoted sentence's date (or year the
     question does not name) was, with today's date, and the values computed; None when no quoted sentence dates
-    anything."""
+    anything. A question asking how long until (``remaining``) counts the days to a quoted sentence's first date
+    still to come."""
+    if query.remaining:
+        return _remaining(chosen, query, now)
     asked = {str(y) for y in query.years}
     in_days = names_days(query.asked or query.text, query.language)
     for s in chosen[:2]:
@@ -795,6 +798,21 @@ def _elapsed(chosen: list[Scored], query: Query, now: dt.datetime) -> tuple[str,
     return None
 
 
+def _remaining(chosen: list[Scored], query: Query, now: dt.datetime) -> tuple[str, list[str]] | None:
+    """The days from today to the first date still to come in the first two quoted sentences ("31 December 2027 is
+    395 days away"), with the values computed; None when neither names one."""
+    for s in chosen[:2]:
+        if ahead := [d for d in dates_in(s.text) if d >= now.date()]:
+            days, until, today = (
+                (ahead[0] - now.date()).days,
+                format_date(ahead[0], query.language),
+                format_date(now, query.language),
+            )
+            text = message(query.language, "remaining_days", date=until, days=days, today=today)
+            return text[:1].upper() + text[1:], [str(days), today]
+    return None
+
+
 # "or" between a question's last two options, in the seven languages; the most words the last option may have.
 _OR = re.compile(r"\s(?:or|ou|o|oder|vagy|sau)\s", re.I)
 _OR_WORDS = 4
@@ -814,7 +832,9 @@ def _offered_tokens(text: str) -> frozenset[str]:
                 i -= 1
             out.update(t for p in parts[i + 1 : last + 1] for t in tokens(p))
         elif "?" in sentence and len(options := _OR.split(parts[-1])) > 1 and len(options[-1].split()) <= _OR_WORDS:
-            out.update(tokens(options[-1]))  # "is it paid as a lump sum or on real costs?": the answer names one
+            # "is it paid as a lump sum or on real costs?": the answer names one; a word both options say is what
+            # they are options of ("single stage or two stage?").
+            out.update(set(tokens(options[-1])) - set(tokens(options[-2])))
         elif len(parts) >= 2 and len(parts[-1].split()) <= 2 and re.search(r"\d", parts[-1]):
             out.update(tokens(parts[-1]))  # "... grant - 80%?"
         elif len(sentence.split()) <= 2 and re.search(r"\d", sentence):

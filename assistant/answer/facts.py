@@ -123,7 +123,9 @@ def asked_attributes(query: Query) -> list[str]:
             budget = budget or "alone" in intents
         if budget:
             out.append("budget")
-        if maximum and (per_project or not budget):
+        if word_pattern("average").search(own):
+            pass  # "the average grant per network": a total shared out (passage arithmetic), not the call's range
+        elif maximum and (per_project or not budget):
             out.append("grant_max")
         elif per_project or smallest:
             out.append("grant_range")
@@ -285,7 +287,7 @@ class FactAnswerer:
                     days = (days_of[1] - days_of[0]).days
                     draft.notes.append((message(lang, "call_days", call=call_name(call, lang), days=days), []))
                     draft.computed.append(str(days))
-        elif ("count" in query.intents or query.elapsed) and len(dated) == 1 and len(attributes) == 1:
+        elif ("count" in query.intents or query.from_today) and len(dated) == 1 and len(attributes) == 1:
             # "How many days are left before the deadline?", "how many days ago did it close?": a count asked of one
             # date alone is the days between it and today.
             date = _day(dated[0].value)

@@ -22,9 +22,10 @@ from assistant.question.text import content_tokens, fold
 
 # "previous" and "following" are relative to the conversation's year ("and the year before?"), the others to today.
 Relative = Literal["this", "last", "before_last", "next_year", "next", "open", "latest", "previous", "following"]
-# Which cue wins when a question names several: "is this year's call still open?" asks whether it is open.
+# Which cue wins when a question names several: "is this year's call still open?" asks whether it is open, and "the
+# next year's" is the year after the conversation's before it is next year by the clock.
 PRIORITY: dict[str, tuple[str, ...]] = {
-    "relative": ("open", "next", "before_last", "next_year", "previous", "following", "last", "this", "latest")
+    "relative": ("open", "next", "before_last", "previous", "following", "next_year", "last", "this", "latest")
 }
 Operation = Literal["difference", "sum"]
 # The word lists of the intent rules (assistant/question/intents.py).
@@ -47,6 +48,7 @@ IntentWords = Literal[
     "negation",
     "time_units",
     "success",
+    "average",
 ]
 
 
@@ -66,6 +68,8 @@ class Lexicon(BaseModel):
     difference_amount: list[str] = []
     # Cues asking how long ago something happened ("how many years ago", "da quanti anni").
     elapsed: list[str] = []
+    # Cues asking how long until a date to come ("how many days until", "quanti giorni mancano").
+    remaining: list[str] = []
     # Words for "day(s)" ("how many days ago"): an elapsed time asked in days.
     day_words: list[str] = []
     # Words joining two years into a range ("2021 to 2026", "dal 2021 al 2026", "von 2021 bis 2026").
@@ -169,7 +173,9 @@ _LONGEST_RANGE = 10
 
 
 # Cue lists of one kind each, matched at a word start in a question of a language or in English.
-WordList = Literal["eligibility", "difference_amount", "elapsed", "year_range", "day_words", "new_topic", "excluding"]
+WordList = Literal[
+    "eligibility", "difference_amount", "elapsed", "remaining", "year_range", "day_words", "new_topic", "excluding"
+]
 
 
 def _words(lang: str, key: WordList) -> set[str]:
@@ -224,6 +230,11 @@ def asks_elapsed(text: str, lang: str) -> bool:
     return _names_any(text, lang, "elapsed")
 
 
+def asks_remaining(text: str, lang: str) -> bool:
+    """Whether ``text`` asks how long until a date to come ("how many days until", "quanti giorni mancano")."""
+    return _names_any(text, lang, "remaining")
+
+
 def names_days(text: str, lang: str) -> bool:
     """Whether ``text`` speaks of days ("how many days ago", "quanti giorni fa", "hány napja")."""
     return _names_any(text, lang, "day_words")
@@ -238,8 +249,9 @@ def new_topic_words(lang: str) -> frozenset[str]:
 
 @cache
 def elapsed_words(lang: str) -> frozenset[str]:
-    """The content tokens of the "how long ago" cues of ``lang`` and English: question form, not subject."""
-    return frozenset(t for c in _words(lang, "elapsed") for t in content_tokens(c))
+    """The content tokens of the "how long ago" and "how long until" cues of ``lang`` and English: question form,
+    not subject."""
+    return frozenset(t for key in ("elapsed", "remaining") for c in _words(lang, key) for t in content_tokens(c))
 
 
 @cache

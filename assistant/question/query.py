@@ -19,6 +19,7 @@ from assistant.question.languages import LANGUAGES, detect_language, english_ter
 from assistant.question.lexicon import (
     PRIORITY,
     asks_elapsed,
+    asks_remaining,
     asks_with_own_word,
     courtesy_words,
     cue,
@@ -333,10 +334,17 @@ class Query:
     asked: str = ""
     # Whether it asks how long ago something happened ("how many years ago ...?"): a date, counted to today.
     elapsed: bool = False
+    # Whether it asks how long until a date to come ("how many days until the end of CERV?"): counted from today.
+    remaining: bool = False
     # The questions run together in the asking sentences (``asked_parts``), each with its English terms.
     parts: tuple[str, ...] = ()
     # How many years back from today its asking sentences count ("the TT call five years ago"), if they do.
     years_back: int | None = None
+
+    @property
+    def from_today(self) -> bool:
+        """Whether it asks a time counted between a date and today ("how many years ago", "how many days until")."""
+        return self.elapsed or self.remaining
 
     @property
     def asked_years(self) -> list[int]:
@@ -666,7 +674,8 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
     relative = next(iter(clock_cues(standalone, lang)), None)
     own = next(iter(clock_cues(question, lang)), None)
     if own in ("previous", "following"):
-        # "And the year before?": the year before the conversation's; with no year in it, last year (or nothing).
+        # "And the year before?": the year before the conversation's; with no year in it, last year (or nothing,
+        # or the clock's year it also names: "the next year's budget" is next year's).
         if follow_up and years:
             base = max(years)
             shifted = base - 1 if own == "previous" else base + 1
@@ -674,14 +683,15 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
             years = sorted({shifted if y == base else y for y in years})
             relative = None
         else:
-            relative = "last" if own == "previous" else None
+            by_clock = [c for c in clock_cues(question, lang) if c not in ("previous", "following")]
+            relative = "last" if own == "previous" else next(iter(by_clock), None)
     this_year = "this" in cue_kinds(asking, lang, "relative")
     if relative == "open" and "upcoming" in own_intents and "upcoming" not in intents and not _OPEN.search(question):
         # "We have no twinning charter. Can we still apply?" asks whether they may, not whether a call is open
         # (which "is it still open?" asks, whatever else it says, and "can we still apply this year?").
         relative = relative if this_year else None
-    elapsed = asks_elapsed(question, lang)
-    if elapsed:  # "How many years ago was it adopted?" asks for a date (counted to today), not a count of things
+    elapsed, remaining = asks_elapsed(question, lang), asks_remaining(question, lang)
+    if elapsed or remaining:  # "How many years ago was it adopted?" asks for a date (counted to today), not a count
         intents = list(dict.fromkeys("date" if i == "count" else i for i in intents))
     # "This year compared to last year" names two years by the clock; a follow-up's own cue replaces its history's.
     yearly = [c for c in clock_cues(question, lang) if c in _CLOCK_YEARS]
@@ -720,6 +730,7 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         context_years=context_years,
         asked=asking,
         elapsed=elapsed,
+        remaining=remaining,
         parts=tuple(" ".join([p, *english_terms(p, lang)]) for p in parts),
         years_back=years_ago(unled, lang),
         operation=operation,

@@ -397,6 +397,23 @@ def test_how_many_years_ago_is_counted_from_the_quoted_date_to_today() -> None:
 @pytest.mark.parametrize(
     ("question", "lead"),
     [
+        ("How many days are left until the end of the CERV programme period?", "31 December 2027 is 729 days away"),
+        ("Quanti giorni mancano alla fine del periodo del programma CERV?", "31 dicembre 2027: mancano 729 giorni"),
+    ],
+)
+def test_how_long_until_counts_the_days_to_the_quoted_date_still_to_come(question: str, lead: str) -> None:
+    period = Chunk(
+        "cerv", "The CERV programme period runs from 1 January 2021 to 31 December 2027.", {"doc_id": "cerv"}
+    )
+    answer = _composer_answers(ExtractiveComposer(), question, [period])
+    # The clock is 1 January 2026: the period's start has passed, its end is 729 days ahead, and the count leads.
+    assert answer.answered and answer.answer.startswith(lead)
+    assert "729" in answer.computed
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
         (
             "How many days ago was the Rights, Equality and Citizenship regulation adopted?",
             "28 April 2021 was 1709 days ago (today is 1 January 2026).",

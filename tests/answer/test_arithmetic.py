@@ -18,6 +18,8 @@ RANGE = "In the 2024 Town Twinning call, the EU contribution per project ranged 
     ("question", "lang_words"),
     [
         ("How much of the REM 2024 budget was not used by the funded projects?", "Difference: EUR 14,000,000 −"),
+        # An amount denied ("not awarded") is the rest of the other.
+        ("how much of the REM 2024 budget was not awarded to funded projects?", "Difference: EUR 14,000,000 −"),
         ("Di quanto il budget REM 2024 superava i fondi assegnati?", "Differenza: 14.000.000 EUR −"),
         ("How far apart were the REM 2024 budget and the funds awarded?", "Difference: EUR 14,000,000 −"),
     ],
@@ -122,3 +124,18 @@ def test_what_is_not_in_a_part_is_the_whole_less_the_part() -> None:
     assert text == "Difference: 524 − 209 = 315." and value == "315"
     # Nothing left out or denied: the part is no operand.
     assert operate(analyse("How many 2024 remembrance proposals were under the Holocaust topic?"), [RECEIVED]) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What was the average grant per project in REM 2024?", "On average: EUR 13,958,147 ÷ 53 = EUR 263,361."),
+        ("Quanto ha ricevuto in media ogni progetto REM 2024?", "In media: 13.958.147 EUR ÷ 53 = 263.361 EUR."),
+    ],
+)
+def test_an_average_is_the_total_shared_out_over_what_it_counts(question: str, expected: str) -> None:
+    text, value = operate(analyse(question), [BUDGET, SPENT])  # type: ignore[misc]
+    assert text == expected and value in expected
+    # No average asked, or no sentence stating a count with its total: nothing is computed.
+    assert operate(analyse("What did each REM 2024 project get?"), [BUDGET, SPENT]) is None
+    assert operate(analyse("What was the average REM 2024 grant?"), [BUDGET, RANGE]) is None

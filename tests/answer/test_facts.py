@@ -161,6 +161,9 @@ def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(
         # One call's amount apart from another's is its budget.
         ("How much of the 2022 money went to town twinning alone?", ["budget"]),
         ("what is the most a single TT 2026 project can get?", ["grant_max"]),
+        # An average grant is a total shared out (passage arithmetic), not the call's range of grants.
+        ("What was the average grant per network in the 2023 networks of towns call?", []),
+        ("What was the NT 2023 budget and the average grant?", ["budget"]),
     ],
 )
 def test_the_attribute_asked(question: str, attributes: list[str]) -> None:

@@ -37,6 +37,7 @@ def sample_values(lang: str) -> dict[str, object]:
         "low": format_amount(8_455, lang),
         "high": format_amount(50_745, lang),
         "value": format_amount(1_000_000, lang),
+        "total": format_amount(5_984_775, lang),
         "count": 25,
         "days": 18,
         "a": "2023",

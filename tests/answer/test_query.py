@@ -454,6 +454,21 @@ def test_a_follow_up_naming_only_another_year_by_the_clock_keeps_what_was_asked(
 
 
 @pytest.mark.parametrize(
+    ("follow_up", "year"),
+    [
+        ("and the year before?", 2023),
+        ("and the year after?", 2025),
+        # "The next year's" in a conversation about 2024 is 2025's, not next year's by the clock.
+        ("and the next year's?", 2025),
+        ("e l'anno successivo?", 2025),
+    ],
+)
+def test_a_follow_up_shifts_the_conversations_year(follow_up: str, year: int) -> None:
+    query = analyse(follow_up, [{"role": "user", "content": "REM 2024 budget?"}, {"role": "assistant", "content": "."}])
+    assert query.years == [year] and query.relative is None and query.topics == ["remembrance"]
+
+
+@pytest.mark.parametrize(
     ("question", "relatives"),
     [
         ("Did the NT budget go up this year compared to last year?", ("last", "this")),
@@ -466,6 +481,7 @@ def test_a_follow_up_naming_only_another_year_by_the_clock_keeps_what_was_asked(
         ("What was the town twinning budget the year before last?", ("before_last",)),
         ("How many years ago was the CERV regulation adopted?", ()),
         ("What is next year's NT budget?", ("next_year",)),
+        ("What is the next year's NT budget?", ("next_year",)),
         ("Mennyi lesz jövőre a testvértelepülési pályázat keretösszege?", ("next_year",)),
         ("Is next year's budget bigger than this year's?", ("this", "next_year")),
     ],
@@ -500,6 +516,15 @@ def test_a_range_of_call_years_names_each_year(question: str, years: list[int]) 
 def test_how_long_ago_asks_for_a_date_not_a_count(question: str) -> None:
     query = analyse(question)
     assert query.elapsed and "date" in query.intents and "count" not in query.intents
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How many days are left until the end of the CERV programme?", "Hány nap van hátra a CERV program végéig?"],
+)
+def test_how_long_until_asks_for_a_date_not_a_count(question: str) -> None:
+    query = analyse(question)
+    assert query.remaining and not query.elapsed and "date" in query.intents and "count" not in query.intents
 
 
 @pytest.mark.parametrize(
