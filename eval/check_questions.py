@@ -44,6 +44,7 @@ EXTRA_FILES = (
     "dev-check10.jsonl",
     "dev-check11.jsonl",
     "dev-check12.jsonl",
+    "dev-check13.jsonl",
 )
 ROOT = EVAL.parent
 KEYS = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}
