@@ -319,7 +319,9 @@ class ExtractiveComposer:
             # A year by the clock asked and not answered by the registry ("at what time did this year's call
             # close?"): the passages must be of that year, as of one written out.
             query = dataclasses.replace(query, years=years)
-        chosen, gate, nearby = self._select(query, passages, index, now)
+        # The registry's draft speaks of the countries asked (their eligibility): its supporting sentences need not.
+        selecting = dataclasses.replace(query, countries=[]) if draft is not None else query
+        chosen, gate, nearby = self._select(selecting, passages, index, now)
         if draft is not None:
             # The registry answers first; the passages' chosen sentences support it (and answer any other part).
             extra = [(s.passage, s.position, s.text) for s in chosen if not isinstance(s, _Disclosed)]

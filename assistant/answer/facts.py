@@ -374,6 +374,8 @@ class FactAnswerer:
             return _refusal(query, said, COUNTRY)
         kind = next(t for t in query.topics if t in PARTNERSHIP_CALLS)
         calls = _calls_asked(query, registry, [kind], now)
+        if not calls and not query.asked_years and set(query.years) <= set(query.context_years):
+            calls = None  # a year of the context only ("a friendship since 2012"), no call's: none asked
         if calls is None:
             # No year asked: the latest call whose partnership rule is stated (the newest may not state it yet).
             by_year = sorted(registry.find(kind), key=lambda c: c.facts.year, reverse=True)  # type: ignore[arg-type]

@@ -96,10 +96,34 @@ CHUNKS = [
 ]
 
 
-def _ask(question: str) -> Answer:
-    passages = [Passage(c, 1.0 / (i + 1), 0.5) for i, c in enumerate(CHUNKS)]
-    index = LexicalIndex(CHUNKS)
+def _ask(question: str, chunks: list[Chunk] = CHUNKS) -> Answer:
+    passages = [Passage(c, 1.0 / (i + 1), 0.5) for i, c in enumerate(chunks)]
+    index = LexicalIndex(chunks)
     return ExtractiveComposer().compose(analyse(question), passages, index, fixed_clock(2025, 1, 10)())
+
+
+FAQ = _chunk(
+    "faq",
+    "No, towns do not need a formal twinning agreement to apply for town twinning. Twinning is understood broadly.",
+    [["portal"], ["portal"]],
+    topic="town-twinning",
+)
+
+
+def test_a_year_of_the_context_only_names_no_call() -> None:
+    # 2012 is when the friendship began, no call's year: the latest call stating a rule answers.
+    answer = _ask("We are a Hungarian town, friends with a Serbian town since 2012. Can we do town twinning?")
+    assert (
+        answer.answered and "Town Twinning 2024" in answer.answer and "Hungary is an EU Member State" in answer.answer
+    )
+
+
+def test_the_other_part_of_an_eligibility_question_is_answered_by_a_sentence_naming_no_country() -> None:
+    question = "For town twinning, can we partner with a Serbian town, and do we need a formal twinning agreement?"
+    answer = _ask(question, [*CHUNKS, FAQ])
+    # The registry answers for Serbia; the agreement is answered by the sentence holding it, which names no country.
+    assert answer.answered and "at least 2 eligible countries" in answer.answer and "Serbia" in answer.answer
+    assert "do not need a formal twinning agreement" in answer.answer
 
 
 def test_two_non_member_countries_alone_do_not_meet_the_member_state_rule() -> None:
