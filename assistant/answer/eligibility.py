@@ -56,6 +56,9 @@ def asks_about_countries(query: Query) -> bool:
         and bool(set(query.topics) & set(PARTNERSHIP_CALLS))
         and set(query.intents) <= _ELIGIBILITY_INTENTS
         and asks_eligibility(query.asked or query.text, query.language)
+        # Calls of two years compared ("compare the 2022 and the 2025 minimum partnership") are compared, whoever
+        # the context's partners are.
+        and not (query.operation and len(query.asked_years) >= 2)
     )
 
 

@@ -579,6 +579,11 @@ _PART_BREAK = re.compile(r"[?;]|,?\s+(?:\b(?:and|et|und|és|și|şi)\b|[+&])\s+"
 
 # What binds the words of a name while a question is split into its parts (a private-use character).
 _GLUE = "\ue000"
+# Two years joined by "and" ("compare the 2022 and the 2025 minimum"): one question about both, not two.
+_YEARS_JOINED = re.compile(
+    r"\b(?:19|20)\d{2}\s+(?:and|et|und|és|și|şi)\s+(?:(?:the|le|la|les|il|lo|die|der|das|el|los|az|a)\s+)?(?:19|20)\d{2}\b",
+    re.I,
+)
 
 
 def asked_parts(text: str) -> tuple[str, ...]:
@@ -587,6 +592,7 @@ def asked_parts(text: str) -> tuple[str, ...]:
     question offers ("Midi ou 17h ?"); one part when the question asks one thing. A part of only a question's cue
     asks its own thing ("When were they awarded and how many were there?")."""
     bound = bind_joined_names(asked_part(text, lead=False), _GLUE)  # "Bosnia and Herzegovina" is one name
+    bound = _YEARS_JOINED.sub(lambda m: m.group(0).replace(" ", _GLUE), bound)
     parts = [p.strip(" ,.").replace(_GLUE, " ") for piece in _PART_BREAK.split(bound) for p in _listed(piece)]
     return tuple(
         p for p in parts if (any(not t.isdigit() for t in content_tokens(p)) or detect(fold(p))) and not _offered(p)

@@ -185,6 +185,12 @@ def test_the_answer_is_in_the_question_language() -> None:
         ("Which account do I need before I can submit our TT application with our Slovak twin town?", False),
         # Member States named only in the context: the question asks something else of them.
         ("We're twinned with an Austrian and an Italian town. Where may TT activities take place?", False),
+        # Two years' calls compared: their rules are compared, whoever the context's partners are.
+        (
+            "Our 2022 network had partners in Italy, Spain and Albania. Can you compare the 2022 and the 2025 "
+            "networks of towns minimum partnership?",
+            False,
+        ),
     ],
 )
 def test_an_eligibility_question_is_recognised(question: str, asks: bool) -> None:
