@@ -70,7 +70,16 @@ _SUBTRACTED = {"ineligible": ("received", "eligible", "not_eligible"), "unfunded
 _PROPOSALS = frozenset({"proposal", "proposals", "application", "applications"})
 # Attributes whose values are numbers that can be subtracted and added.
 _NUMERIC = frozenset(
-    {"budget", "grant_max", "grant_min", "proposals_received", "proposals_eligible", "projects_funded"}
+    {
+        "budget",
+        "grant_max",
+        "grant_min",
+        "proposals_received",
+        "proposals_eligible",
+        "projects_funded",
+        "min_countries",
+        "min_eu_member_states",
+    }
 )
 CALL_UNKNOWN = "call_unknown"
 # The refusal of a question asking a call the registry holds only what the documents do not give of it.

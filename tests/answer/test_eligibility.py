@@ -244,3 +244,24 @@ def test_too_few_countries_do_not_meet_the_rule_of_the_latest_call_stating_one()
     assert answer.answered and answer.answer.startswith("No:"), answer.answer
     assert "Networks of Towns 2022" in answer.answer and "at least 5 eligible countries" in answer.answer
     assert "only 3 are named" in answer.answer and "3" in answer.computed
+
+
+def test_two_calls_minimum_countries_compared_give_the_difference() -> None:
+    nt = {**CALL, "call_id": "CERV-2024-CITIZENS-TOWN-NT", "type": "networks-of-towns"}
+    nt["min_countries"] = [{"count": 5, "source": "portal"}]
+    network = _chunk(
+        "nt-2024",
+        "A 2024 Networks of Towns project had to involve towns from at least 5 eligible countries, at least one of "
+        "them an EU Member State.",
+        [["portal"]],
+        topic="networks-of-towns",
+        year=2024,
+        call_id="CERV-2024-CITIZENS-TOWN-NT",
+        **{CALL_FACTS: call_facts_json(nt, "nt-2024")},
+    )
+    answer = _ask(
+        "In 2024, how did the minimum number of countries differ between town twinning and networks of towns?",
+        [*CHUNKS, network],
+    )
+    # Each call's minimum, cited, then their difference (5 - 2), computed.
+    assert answer.answered and "at least 5 eligible countries" in answer.answer and "3" in answer.computed
