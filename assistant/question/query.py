@@ -59,6 +59,21 @@ _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 _GLUED_YEAR = re.compile(r"\b(cerv|tt|nt|rem)(20[0-4]\d)\b", re.I)
 _SHORT_YEAR = re.compile(r"\b(?:cerv|tt|nt|rem|remembrance|twinning|networks)[ '’-]?(2[0-9])\b")
 PERIOD = re.compile(r"\b(19|20)\d{2}\s*[-–/]\s*(19|20)\d{2}\b")
+# A programme's seven-year period written with two-digit years after its name ("efc 07-13", "CERV 21-27").
+_SHORT_PERIOD = re.compile(
+    r"\b(efc|cerv|rec|citizens|programme|program|period|mff)\s+([0-2]\d)\s*[-–/]\s*([0-2]\d)\b", re.I
+)
+
+
+def _written_out(text: str) -> str:
+    """``text`` with a call's glued year ("tt2023") and a programme's short period ("efc 07-13") written out."""
+    text = _GLUED_YEAR.sub(r"\1 \2", text)
+
+    def period(m: re.Match[str]) -> str:
+        start, end = int(m.group(2)), int(m.group(3))
+        return f"{m.group(1)} 20{m.group(2)}-20{m.group(3)}" if end - start == 6 else m.group(0)
+
+    return _SHORT_PERIOD.sub(period, text)
 
 
 def periods_named(text: str) -> set[str]:
@@ -636,8 +651,8 @@ _CLOCK_YEARS = ("before_last", "last", "this", "next_year")
 
 def analyse(question: str, history: list[dict[str, str]] | None = None, language: str | None = None) -> Query:
     """Everything the retriever and composer need to know about ``question`` in its conversation."""
-    question = _GLUED_YEAR.sub(r"\1 \2", question)
-    history = [{**turn, "content": _GLUED_YEAR.sub(r"\1 \2", turn.get("content", ""))} for turn in history or []]
+    question = _written_out(question)
+    history = [{**turn, "content": _written_out(turn.get("content", ""))} for turn in history or []]
     kind = small_talk_kind(question)
     previous_lang = next(
         (detect_language(t["content"]) for t in reversed(history) if t.get("role") == "user" and t.get("content")),

@@ -10,6 +10,7 @@ from assistant.question.query import (
     asked_parts,
     counted_terms,
     is_follow_up,
+    periods_named,
     small_talk_kind,
     years_named,
 )
@@ -434,6 +435,16 @@ def test_a_call_year_written_with_two_digits_after_the_call_is_read(question: st
 def test_a_call_and_its_year_written_as_one_word_name_both(question: str, year: int, topic: str) -> None:
     query = analyse(question)
     assert query.years == [year] and query.topics == [topic]
+
+
+@pytest.mark.parametrize(
+    ("question", "period"),
+    [("efc 07-13 total budget?", "2007-2013"), ("What did CERV 21-27 fund?", "2021-2027")],
+)
+def test_a_programme_period_with_two_digit_years_is_written_out(question: str, period: str) -> None:
+    assert periods_named(analyse(question).text) == {period}
+    # Not a programme's period: two days, or no programme named before it.
+    assert not periods_named(analyse("Events ran 17-23 September, efc 07-09 too").text)
 
 
 @pytest.mark.parametrize(
