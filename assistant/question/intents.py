@@ -49,13 +49,17 @@ INTENTS: dict[str, Intent] = {
         Intent("website", "a web address (cervitalia.info)"),
         Intent("email", "an e-mail address (EACEA-CERV@ec.europa.eu)", exact=True),
         Intent("alone", "an amount of the one thing asked, not of several together", exact=True),
+        # How a figure is worked out ("how was the flat-rate grant calculated?"): a rule, not the figure itself.
+        Intent("method", "how something is worked out: its rule or formula"),
         # Its cues are the posts; it is asked only by a name-asking word before the post (``asks_name``).
         Intent("holder", "the person holding a post asked about: a sentence naming that kind of post", exact=True),
     )
 }
 
 # The intents a question holds by a cue alone, in the order ``detect`` lists them; the others refine these.
-CUED = ("upcoming", "date", "amount", "count", "who", "list", "share", "phone", "website", "email", "alone")
+CUED = ("upcoming", "date", "amount", "count", "who", "list", "share", "phone", "website", "email", "alone", "method")
+# What a question asking how something is worked out may also ask: no date, amount or count is its answer.
+_WITH_METHOD = frozenset({"method", "who", "list", "holder", "website", "email", "phone"})
 
 # Which date a date question asks about: the first of these whose cues it holds.
 DATE_EVENTS = ("date_results", "date_open", "date_close")
@@ -179,7 +183,27 @@ def detect(folded: str) -> list[str]:
                 found.append("maximum")
         elif pattern("budget").search(affirmed):
             found.append("budget")
+    if "method" in found:
+        # "On what basis is the lump sum calculated? number of days?": the rule, not a figure; a question of its own
+        # beside it asks its figure still ("how was it calculated, and how much could one town get?").
+        asked = {
+            i
+            for piece in _PIECE.split(folded)
+            if _interrogative().search(piece) and not pattern("method").search(piece)
+            for i in detect(piece)
+        }
+        found = [i for i in found if i in _WITH_METHOD or i in asked]
     return found
+
+
+# The pieces of a folded question, each possibly a question of its own.
+_PIECE = re.compile(r"[?;,]|\band\b")
+
+
+@cache
+def _interrogative() -> re.Pattern[str]:
+    """A question word of any of the seven languages ("how", "when", "combien")."""
+    return re.compile(rf"(?:{_any(w for lang in LANGUAGES for w in lexicon(lang).interrogatives)})")
 
 
 def asks_grant(folded: str) -> bool:

@@ -506,6 +506,9 @@ def condense(question: str, history: list[dict[str, str]], lang: str = "en") -> 
     return _merge(question, previous, lang), True
 
 
+# The intents a follow-up asks of a subject it names or refers to, not a thing of their own ("what were its themes?",
+# "how was it calculated?").
+_OF_A_SUBJECT = frozenset({"list", "method"})
 # The clock cues that name a call's year ("this year's", "last year's", "the next call"), carried into a follow-up.
 _CARRIED_CLOCK = ("this", "last", "before_last", "next_year", "next", "latest")
 
@@ -533,7 +536,7 @@ def _merge(question: str, previous: str, lang: str = "en") -> str:
     # The clock's year the previous question named ("this year's TT call") is its year too, unless it names its own.
     own_year = years or call_ids or cue_kinds(question, lang, "relative")
     clock = [] if own_year else cue_phrases(previous, lang, "relative", _CARRIED_CLOCK)
-    if own_intents and not set(own_intents) <= {"list"}:
+    if own_intents and not set(own_intents) <= _OF_A_SUBJECT:
         # The new question asks its own thing: carry only the names of the previous one (its year, call,
         # programme or body: "CEMR", "REALISE", "2024 town twinning"), not what it asked about.
         return " ".join([question, *_context(_strip(previous, remove)), *clock]).strip()
@@ -543,7 +546,7 @@ def _merge(question: str, previous: str, lang: str = "en") -> str:
     # A size alone ("and the minimum in 2024?") asks the previous question's thing in that size: no subject of its own.
     asking_words = {*STOPWORDS, *lexicon(lang).interrogatives, *intent_words("size")}
     own = [w for w in subject if w not in asking_words]
-    only_list = set(own_intents) <= {"list"}  # "what were its themes?" asks no intent of its own beyond a list
+    only_list = set(own_intents) <= _OF_A_SUBJECT  # "what were its themes?", "how was it calculated?"
     if own and only_list and asks_with_own_word(question, lang) and not _ANAPHORA.search(fold(question)):
         # Its own question about the same body or call ("where's their HQ?" after "who is CEMR's president?"):
         # carry only the previous question's names, not what it asked about ("how was it calculated?" asks about

@@ -265,6 +265,19 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "Combien de temps le projet restait-il sur le site web de la commune ?",
         ],
     ),
+    "method": (
+        [
+            "How was that flat-rate grant calculated?",
+            "On what basis is the TT lump sum calculated? number of days? participants?",
+            "Comment le forfait est-il calculé ?",
+            "Su che base viene calcolata la somma forfettaria?",
+            "Wie wird der Pauschalbetrag berechnet?",
+            "¿Cómo se calcula la cantidad a tanto alzado?",
+            "Hogyan számítják ki az átalányösszeget?",
+            "Cum se calculează suma forfetară?",
+        ],
+        ["What is the lump-sum calculator called?", "How much is the lump sum?"],
+    ),
 }
 
 CASES = [
@@ -282,6 +295,14 @@ def test_every_intent_has_a_table() -> None:
 @pytest.mark.parametrize("name, question, expected", CASES)
 def test_intent_table(name: str, question: str, expected: bool) -> None:
     assert (name in detect(fold(question))) is expected
+
+
+def test_a_question_how_something_is_worked_out_asks_no_figure() -> None:
+    # The rule is the answer, not a count, an amount or a date ("number of days?" only offers what it may be).
+    assert detect(fold("On what basis is the lump sum calculated? number of days? participants?")) == ["method"]
+    # A question of its own beside it still asks its figure.
+    found = detect(fold("How was the lump sum calculated, and how much could one municipality get?"))
+    assert "method" in found and "amount" in found
 
 
 def test_detect_lists_intents_in_a_fixed_order() -> None:
