@@ -67,7 +67,7 @@ from assistant.question.query import (
     topics_named,
     years_named,
 )
-from assistant.question.text import NUMBER_WORDS, content_tokens, fold, tokens
+from assistant.question.text import NUMBER_WORDS, content_tokens, fold, tokens, without_asides
 from assistant.retrieval.hybrid import CALL_TOPICS, Passage
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.sentences import split_sentences
@@ -618,6 +618,8 @@ class ExtractiveComposer:
         sentences that ask count: a long question's context ("a town in Umbria, twinned since 1994") is not asked,
         even the sentence before a short question ("We are a commune in Brittany ... What's the deadline?")."""
         text = asked_part(query.text, lead=False) if query.asked else query.text
+        # An aside in brackets is context too ("Notre comité (commune de 4 500 habitants en Alsace) peut-il ...?").
+        text = without_asides(text)
         # Country names are not unknown names, however many words they have ("Bosnia ed Erzegovina").
         names = self._names(strip_countries(text), query.language)
         # A country the corpus never names ("Polish", "Hungary") is judged by the country rule of ``compose``.

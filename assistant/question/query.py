@@ -34,7 +34,7 @@ from assistant.question.lexicon import (
 )
 from assistant.question.paraphrases import related_terms
 from assistant.question.places import bind_joined_names, countries_named, names_a_country, strip_countries
-from assistant.question.text import STOPWORDS, content_tokens, fold, words
+from assistant.question.text import STOPWORDS, content_tokens, fold, without_asides, words
 from assistant.sentences import split_sentences
 
 
@@ -746,7 +746,7 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         # asker's country, not what is asked (a follow-up keeps its conversation's countries).
         countries=countries
         if follow_up
-        else [c for c in countries if c in countries_named(asked_part(question), lang)],
+        else [c for c in countries if c in countries_named(without_asides(asked_part(question)), lang)],
         follow_up=follow_up,
         relative=relative,
         relatives=relatives,

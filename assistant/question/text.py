@@ -105,3 +105,13 @@ NUMBER_WORDS = (
 def content_tokens(text: str) -> list[str]:
     """Folded, stemmed tokens minus function words."""
     return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+# An aside in round brackets.
+_ASIDE = re.compile(r"\([^()]*\)")
+
+
+def without_asides(text: str) -> str:
+    """``text`` without its asides in round brackets: context, not what is asked ("Notre comité (commune de 4 500
+    habitants en Alsace, jumelée avec une ville allemande) peut-il déposer un dossier ?")."""
+    return _ASIDE.sub(" ", text)

@@ -77,6 +77,16 @@ def test_a_capitalised_word_starting_a_sentence_is_no_unknown_name() -> None:
     assert answer.answered and "Association of Ukrainian Cities" in answer.answer
 
 
+def test_an_aside_in_brackets_names_no_unknown_name_and_no_country_asked() -> None:
+    from assistant.retrieval.lexical import LexicalIndex as Index
+
+    question = "Our committee (a town in Alsace, twinned with a German town) asks: can CEMR help with Ukrainian cities?"
+    query = analyse(question)
+    # Alsace and Germany are where the asker is and who its partner is: the asking words name Ukraine only.
+    assert query.countries == ["ukraine"]
+    assert ExtractiveComposer()._unknown_terms(query, Index(CHUNKS)) == []
+
+
 def test_chat_words_no_sentence_holds_do_not_make_a_refusal(embeddings) -> None:  # noqa: ANN001
     from assistant.answer.extractive import FREQUENT_WORDS
 
