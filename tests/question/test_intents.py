@@ -80,6 +80,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "Quel est le montant de la subvention ?",
             "Qual è l'importo del contributo?",
             "Mekkora az összeg?",
+            "Mekkora támogatást lehetett elnyerni?",
             "Care este suma acordată?",
             "Wie hoch ist der Betrag?",
             "¿Cuál es el importe?",
