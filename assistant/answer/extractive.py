@@ -49,6 +49,7 @@ from assistant.question.glossary import DOMAIN_TERMS
 from assistant.question.intents import cue_pattern, words
 from assistant.question.languages import domain_words
 from assistant.question.lexicon import (
+    asks_age,
     elapsed_words,
     home_places,
     leaves_the_subject,
@@ -773,8 +774,12 @@ def _elapsed(chosen: list[Scored], query: Query, now: dt.datetime) -> tuple[str,
         return _remaining(chosen, query, now)
     asked = {str(y) for y in query.years}
     in_days = names_days(query.asked or query.text, query.language)
+    aged = asks_age(query.asked or query.text, query.language)
     for s in chosen[:2]:
-        day = next(iter(dates_in(s.text)), None)
+        # How old something is counts from the sentence's earliest date, when it began ("its 75th anniversary on 28
+        # January 2026, 75 years after its founding on 28 January 1951"); how long ago, from its first.
+        dates = dates_in(s.text)
+        day = min(dates, default=None) if aged else next(iter(dates), None)
         if day is not None and in_days:
             days, since, today = (
                 (now.date() - day).days,

@@ -148,7 +148,7 @@ def asked_attributes(query: Query) -> list[str]:
         out += [attribute for words, attribute in _REQUIRED_COUNTS if counted & words and attribute not in out]
     if _asks_success_rate(query, own):
         # "What was the success rate in NT 2023?": the funded of the proposals received.
-        out += [a for a in ("proposals_received", "projects_funded") if a not in out]
+        out += [a for a in (_success_base(query), "projects_funded") if a not in out]
     if "count" in intents and not _qualified(query):
         # Each outcome counted ("how many were submitted and how many funded?"); proposals counted with no outcome
         # named are those received ("how many more proposals did REM 2024 get than NT 2023?").
@@ -159,6 +159,12 @@ def asked_attributes(query: Query) -> list[str]:
             outcomes = (whole, part, *(o for o in outcomes if o not in (whole, part)))
         out += list(dict.fromkeys(_COUNT_OF_OUTCOME[o] for o in outcomes if o in _COUNT_OF_OUTCOME))
     return out
+
+
+def _success_base(query: Query) -> str:
+    """The proposals a success rate is a share of: the eligible ones when the question names them ("funded vs
+    eligible proposals"), else all those received."""
+    return "proposals_eligible" if "eligible" in asked_outcomes(query) else "proposals_received"
 
 
 def _asks_success_rate(query: Query, own: str) -> bool:
@@ -263,16 +269,14 @@ class FactAnswerer:
             # One call compared with a programme period the registry does not hold ("how much higher is the max TT
             # grant in 2024 than under Europe for Citizens 2014-2020?"): the period's figure from its sentence.
             _compare_with_period(query, attributes[0], calls[0], index, draft)
-        if (
-            len(calls) == 1
-            and {"proposals_received", "projects_funded"} <= set(attributes)
-            and "share" in query.intents
-        ):
+        base = _success_base(query)
+        if len(calls) == 1 and {base, "projects_funded"} <= set(attributes) and "share" in query.intents:
             counts = {s.attribute: s.number for _, cited in draft.lines for s in cited}
-            received, funded = counts.get("proposals_received"), counts.get("projects_funded")
+            received, funded = counts.get(base), counts.get("projects_funded")
             if received and funded is not None and funded <= received:
                 share = format_share(funded / received, lang)
-                draft.notes.append((message(lang, "success_rate", share=share, funded=funded, received=received), []))
+                key = "success_rate_eligible" if base == "proposals_eligible" else "success_rate"
+                draft.notes.append((message(lang, key, share=share, funded=funded, received=received), []))
                 draft.computed.append(share)
         outcomes = asked_outcomes(query)
         for whole, part, key in _subtractions(outcomes):

@@ -120,7 +120,11 @@ def detect_language(text: str, default: str = "en") -> str:
     own_terms = {lang: sum(t not in names for t in found) for lang, found in terms.items()}
     evidence = {lang: own_terms.get(lang, 0) + (lang in lettered) + (lang in marked) for lang in LANGUAGES}
     evidence["en"] += len(tokens & _english_domain_words())
-    if len(words) <= SHORT and any(evidence.values()):
+    if len(words) <= SHORT and not any(evidence.values()) and sum(len(w) > 3 for w in words) < 2:
+        # One word beside acronyms, with nothing of any language's own ("tt 2024 topcis?"): the detector guesses at
+        # a typo; the conversation's language stays.
+        return default
+    if len(words) <= SHORT:
         # A few words: the language with the most of its own, then the likeliest ("Date limite jumelage 2024 ?" is
         # French, though lingua reads Romanian; "remembrance 25 ddl?" is English, though it reads French).
         return max(LANGUAGES, key=lambda lang: (evidence[lang], scores[lang]))

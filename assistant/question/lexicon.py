@@ -68,6 +68,8 @@ class Lexicon(BaseModel):
     difference_amount: list[str] = []
     # Cues asking how long ago something happened ("how many years ago", "da quanti anni").
     elapsed: list[str] = []
+    # Cues asking how old something is ("how old", "wie alt"): how long ago it began.
+    age: list[str] = []
     # Cues asking how long until a date to come ("how many days until", "quanti giorni mancano").
     remaining: list[str] = []
     # Words for "day(s)" ("how many days ago"): an elapsed time asked in days.
@@ -174,7 +176,15 @@ _LONGEST_RANGE = 10
 
 # Cue lists of one kind each, matched at a word start in a question of a language or in English.
 WordList = Literal[
-    "eligibility", "difference_amount", "elapsed", "remaining", "year_range", "day_words", "new_topic", "excluding"
+    "eligibility",
+    "difference_amount",
+    "elapsed",
+    "age",
+    "remaining",
+    "year_range",
+    "day_words",
+    "new_topic",
+    "excluding",
 ]
 
 
@@ -228,6 +238,11 @@ def leaves_the_subject(text: str, lang: str) -> bool:
 def asks_elapsed(text: str, lang: str) -> bool:
     """Whether ``text`` asks how long ago something happened ("how many years ago", "da quanti anni")."""
     return _names_any(text, lang, "elapsed")
+
+
+def asks_age(text: str, lang: str) -> bool:
+    """Whether ``text`` asks how old something is ("how old is CEMR?", "wie alt"): counted from when it began."""
+    return _names_any(text, lang, "age")
 
 
 def asks_remaining(text: str, lang: str) -> bool:

@@ -59,6 +59,8 @@ _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 _GLUED_YEAR = re.compile(r"\b(cerv|tt|nt|rem)(20[0-4]\d)\b", re.I)
 _SHORT_YEAR = re.compile(r"\b(?:cerv|tt|nt|rem|remembrance|twinning|networks)[ '’-]?(2[0-9])\b")
 PERIOD = re.compile(r"\b(19|20)\d{2}\s*[-–/]\s*(19|20)\d{2}\b")
+# Networks of Towns written "NoT" (as written: folded, it is the word "not").
+_NOT = re.compile(r"\bNoTs?\b")
 # A programme's seven-year period written with two-digit years after its name ("efc 07-13", "CERV 21-27").
 _SHORT_PERIOD = re.compile(
     r"\b(efc|cerv|rec|citizens|programme|program|period|mff)\s+([0-2]\d)\s*[-–/]\s*([0-2]\d)\b", re.I
@@ -66,8 +68,9 @@ _SHORT_PERIOD = re.compile(
 
 
 def _written_out(text: str) -> str:
-    """``text`` with a call's glued year ("tt2023") and a programme's short period ("efc 07-13") written out."""
-    text = _GLUED_YEAR.sub(r"\1 \2", text)
+    """``text`` with a call's glued year ("tt2023"), "NoT" and a programme's short period ("efc 07-13") written
+    out."""
+    text = _NOT.sub("networks of towns", _GLUED_YEAR.sub(r"\1 \2", text))
 
     def period(m: re.Match[str]) -> str:
         start, end = int(m.group(2)), int(m.group(3))
@@ -696,6 +699,10 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         own_intents or detect(fold(search)), question, lang, english, counted_terms(question, lang)
     )
     relative = next(iter(clock_cues(standalone, lang)), None)
+    if relative and not follow_up and years_named(asking) and not clock_cues(asking, lang):
+        # The clock of the context ("we're writing a note for the next round") is not the year asked ("can you
+        # reconstruct the 2023 TT timeline?").
+        relative = None
     own = next(iter(clock_cues(question, lang)), None)
     if own in ("previous", "following"):
         # "And the year before?": the year before the conversation's; with no year in it, last year (or nothing,

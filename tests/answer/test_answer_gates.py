@@ -404,6 +404,19 @@ def test_how_many_years_ago_is_counted_from_the_quoted_date_to_today() -> None:
     assert "4" in answer.computed
 
 
+def test_how_old_is_counted_from_the_sentences_earliest_date() -> None:
+    anniversary = Chunk(
+        "cemr",
+        "CEMR marks its 75th anniversary on 1 January 2026, 75 years after its founding on 1 January 1951.",
+        {"doc_id": "cemr"},
+    )
+    answer = _composer_answers(ExtractiveComposer(), "How old is CEMR?", [anniversary])
+    assert answer.answered and answer.answer.startswith("1 January 1951 was 75 years ago")
+    # How long ago the anniversary was counts from the sentence's first date.
+    answer = _composer_answers(ExtractiveComposer(), "How many days ago was CEMR's 75th anniversary?", [anniversary])
+    assert answer.answered and answer.answer.startswith("1 January 2026 was 0 days ago")
+
+
 @pytest.mark.parametrize(
     ("question", "lead"),
     [
@@ -733,6 +746,18 @@ def test_a_calls_success_rate_is_its_funded_of_its_proposals_received() -> None:
     assert answer.answered and "success rate of 27.5%" in answer.answer and "27.5%" in answer.computed
     french = _composer_answers(ExtractiveComposer(), "Quel était le taux de réussite de l'appel NT 2023 ?", chunks)
     assert "27,5%" in french.answer, french.answer
+
+
+def test_a_success_rate_of_the_eligible_proposals_is_a_share_of_those() -> None:
+    counts = {
+        "proposals_received": [{"count": 109, "source": "s"}],
+        "proposals_eligible": [{"count": 104, "source": "s"}],
+        "projects_funded": [{"count": 30, "source": "s"}],
+    }
+    text = "The 2023 NT call received 109 proposals, of which 104 were eligible. 30 projects were funded."
+    chunks = [_nt_call(2023, text, **counts)]
+    answer = _composer_answers(ExtractiveComposer(), "Success rate of NT 2023, funded vs eligible proposals?", chunks)
+    assert answer.answered and "28.8%: 30 funded of 104 eligible proposals" in answer.answer, answer.answer
 
 
 def test_a_question_about_a_country_is_led_by_that_countrys_sentence_when_one_is_among_the_best() -> None:

@@ -22,6 +22,9 @@ RANGE = "In the 2024 Town Twinning call, the EU contribution per project ranged 
         ("how much of the REM 2024 budget was not awarded to funded projects?", "Difference: EUR 14,000,000 −"),
         ("Di quanto il budget REM 2024 superava i fondi assegnati?", "Differenza: 14.000.000 EUR −"),
         ("How far apart were the REM 2024 budget and the funds awarded?", "Difference: EUR 14,000,000 −"),
+        ("rem 2024 - difference between the call budget and the total awarded?", "Difference: EUR 14,000,000 −"),
+        ("REM 2024 budget vs funds awarded - difference in EUR?", "Difference: EUR 14,000,000 −"),
+        ("REM 2024: budget vs awarded – difference?", "Difference: EUR 14,000,000 −"),
     ],
 )
 def test_the_difference_asked_is_computed_with_its_operands(question: str, lang_words: str) -> None:

@@ -169,6 +169,8 @@ IT_TURN = [{"role": "user", "content": "Qual è il budget delle reti di città 2
         ("What was the budget of Networks of Towns 2025?", [], "en"),
         # "Is" opening a question is English (Hungarian "is" follows its word), whatever lingua makes of the names.
         ("Is Serbia in CERV?", [], "en"),
+        # One word beside acronyms, a typo the detector reads as Spanish: the conversation's language (English).
+        ("tt 2024 topcis?", [], "en"),
         ("Is Bosnia and Herzegovina in CERV?", [], "en"),
         ("La Serbia partecipa al CERV?", [], "it"),
         ("Mi is a határidő?", [], "hu"),
@@ -881,3 +883,28 @@ def test_questions_listed_with_commas_each_starting_with_a_cue_are_parts() -> No
     # A statement before the question is no part of its own.
     said = "The 2026 TT deadline is 23 September, but at what time exactly does the portal close that day?"
     assert len(asked_parts(said)) == 1
+
+
+def test_the_clock_of_the_context_is_not_the_year_asked() -> None:
+    question = (
+        "We applied in 2023 and are writing a note for the next round. Can you reconstruct the 2023 TT timeline: "
+        "when did it open and when did it close?"
+    )
+    query = analyse(question)
+    assert query.relative is None and query.years == [2023]
+    # The asking sentences' own clock still counts.
+    assert analyse("We applied in 2023. Is the TT call still open this year?").relative == "open"
+
+
+@pytest.mark.parametrize(
+    ("question", "topics", "relatives"),
+    [
+        ("how much was in the 2022 TT+NoT pot", ["networks-of-towns", "town-twinning"], ()),
+        ("last yr TT budget", ["town-twinning"], ("last",)),
+        # "not" is a word: only "NoT" as written is Networks of Towns.
+        ("why was our TT proposal not funded?", ["town-twinning"], ()),
+    ],
+)
+def test_chat_shorthand_for_calls_and_years(question: str, topics: list[str], relatives: tuple[str, ...]) -> None:
+    query = analyse(question)
+    assert sorted(query.topics) == topics and query.relatives == relatives

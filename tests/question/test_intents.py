@@ -101,6 +101,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     "per_project": (
         [
             "How much can one project get?",
+            "The total NT budget and what a single project could expect from the EU?",
             "Quel est le montant par projet ?",
             "Quanto riceve ogni progetto, al massimo?",
             "Mennyi támogatást kap projektenként egy település?",
