@@ -59,6 +59,7 @@ FILES = (
     "eval/dev-check10.jsonl",
     "eval/dev-check11.jsonl",
     "eval/dev-check12.jsonl",
+    "eval/dev-check13.jsonl",
 )
 
 
