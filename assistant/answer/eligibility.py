@@ -13,6 +13,7 @@ never taken for a no). The rule and each status are cited by the sentence that s
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 from assistant.answer.citations import cited_source
@@ -34,6 +35,7 @@ from assistant.question.places import (
 from assistant.question.query import Query
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
+from assistant.sentences import split_sentences
 
 # The call types whose partnership rule the registry holds (countries, Member States).
 PARTNERSHIP_CALLS = ("town-twinning", "networks-of-towns")
@@ -104,6 +106,10 @@ def eligibility_draft(
         if country in members:
             status_lines.append((message(lang, "elig_member", country=labels[country]), []))
             continue
+        if is_overseas(country) and (overseas := _overseas_line(country, labels[country], call, lang, index)):
+            # An overseas country or territory is eligible with its Member State, as the sentence saying so states.
+            status_lines.append(overseas)
+            continue
         all_known &= bool(programme.statuses(country_label(country, "en")))
         found = programme.status(country_label(country, "en"), call.facts.year)
         all_take_part &= found is not None and found.record.status in _TAKING_PART and _in_strand(found.record)
@@ -168,6 +174,25 @@ def _status_lines(
     latest = max(earlier, key=lambda s: (_year_of(s.record), -DEFINITE.index(s.record.status)), default=None)
     line = _status_line(latest, country, label, call, lang, index) if latest is not None else None
     return [unknown, line] if line else [unknown]
+
+
+def _overseas_line(
+    country: str, label: str, call: Call, lang: str, index: LexicalIndex
+) -> tuple[str, list[CitedValue]] | None:
+    """That an overseas country or territory is one of the OCTs, cited by the first sentence of the documents saying
+    that the OCTs' entities are eligible; None when none does."""
+    for chunk in index.chunks:
+        for position, sentence in enumerate(split_sentences(chunk.body)):
+            if covers_country(sentence, country) and _ELIGIBLE.search(sentence):
+                page = cited_source(Passage(chunk, 1.0), position)
+                value = CitedValue(
+                    "country", call, label, None, chunk, position, sentence, rank(page.kind, page.confidence)
+                )
+                return message(lang, "elig_overseas", country=label), [value]
+    return None
+
+
+_ELIGIBLE = re.compile(r"\beligible\b", re.I)
 
 
 def _year_of(record: CountryStatus) -> int | None:

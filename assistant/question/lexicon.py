@@ -9,6 +9,7 @@ cues of the intents of ``assistant.question.intents`` with the word lists of its
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection
 from functools import cache
 from importlib.resources import files
@@ -82,7 +83,8 @@ class Lexicon(BaseModel):
     # Folded question words ("where", "pourquoi", "wie"): a follow-up asking with one asks its own thing.
     interrogatives: list[str] = []
     # Folded words that introduce the asker's own place ("our town in", "nostro comune in", "provincia di"): the
-    # name that follows is where they are, not something asked about.
+    # name that follows is where they are, not something asked about. A "*" stands for one to three words ("our *
+    # in": "our legal department in Lisbon").
     home_place: list[str] = []
     # Folded phrases saying the question leaves the conversation's subject ("different topic", "autre sujet").
     new_topic: list[str] = []
@@ -329,14 +331,25 @@ def cue(text: str, lang: str, key: Literal["relative", "operation"]) -> str | No
 def home_places(text: str) -> set[str]:
     """The words ``text`` names as the asker's own place, in any of the seven languages ("a town in Brittany",
     "il nostro comune in Puglia", "provincia di Udine": brittany, puglia, udine)."""
-    return {m.group(1) for m in _home_place().finditer(fold(text))}
+    fixed = {m.group(1) for m in _home_place(False).finditer(fold(text))}
+    # After a cue with words left open ("our * in"), the open words are common nouns (written in small letters) and
+    # the place a name (with a capital): "our legal department in Lisbon", not "our twin town Kraków in May".
+    unaccented = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    named = {fold(m.group(1)) for m in _home_place(True).finditer(unaccented)}
+    return fixed | named
 
 
 @cache
-def _home_place() -> re.Pattern[str]:
-    """The ``home_place`` cues of all seven languages, then the place's word."""
-    cues = sorted({c for lang in LANGUAGES for c in lexicon(lang).home_place}, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\s+([^\W\d_][\w-]*)")
+def _home_place(open_words: bool) -> re.Pattern[str]:
+    """The ``home_place`` cues of all seven languages with words left open ("our * in": matched on the text as
+    written, the open words in small letters, the place with a capital) or none (matched folded), then the place's
+    word."""
+    cues = sorted({c for lang in LANGUAGES for c in lexicon(lang).home_place if ("*" in c) is open_words}, key=len)
+    if not open_words:
+        return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in reversed(cues)) + r")\s+([^\W\d_][\w-]*)")
+    open_part = r")(?:\s+[^\W\d_A-Z][\w'’-]*){1,3}?\s+(?i:"
+    written = ["(?i:" + re.escape(c).replace(r"\ \*\ ", open_part) + ")" for c in reversed(cues)]
+    return re.compile(r"\b(?:" + "|".join(written) + r")\s+([A-Z][\w-]*)")
 
 
 @cache

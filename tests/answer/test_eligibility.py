@@ -164,6 +164,19 @@ def test_an_overseas_territory_is_not_refused_as_unknown() -> None:
     assert answer.answered and answer.answer.startswith("A project under the Town Twinning 2024 call")
 
 
+def test_an_overseas_territory_is_said_to_be_one_cited_by_the_sentence_on_the_octs() -> None:
+    octs = _chunk(
+        "eligible",
+        "Entities in the EU Member States are eligible, including those in the overseas countries and territories.",
+        [["portal"]],
+        topic="programme",
+    )
+    answer = _ask("We're a commune in French Polynesia. Can we take part in a TT 2024 project?", [*CHUNKS, octs])
+    assert "French Polynesia is one of the overseas countries and territories (OCTs)" in answer.answer
+    # The sentence saying so supports it, cited.
+    assert "including those in the overseas countries and territories. [" in answer.answer
+
+
 def test_the_answer_is_in_the_question_language() -> None:
     answer = _ask("Peut-on faire un jumelage 2024 entre une ville de Serbie et une ville de Bosnie-Herzégovine ?")
     assert answer.answered and answer.language == "fr" and answer.answer.startswith("Non :")

@@ -693,6 +693,9 @@ def test_an_overseas_territory_is_spoken_of_with_the_overseas_countries_and_terr
         ("We are a small commune in Brittany with a partner village in Galicia.", {"brittany", "galicia"}),
         ("Sono il sindaco di un comune di 6.000 abitanti in provincia di Udine.", {"udine"}),
         ("Wir sind eine Gemeinde in Rheinland-Pfalz.", {"rheinland-pfalz"}),
+        # "Our" and up to three small words before "in": the asker's place, a name.
+        ("Our legal department in Lisbon needs the formal reference.", {"lisbon"}),
+        ("Notre comité de jumelage à Lyon demande la référence.", {"lyon"}),
         # A place the question asks about is no home: "a hotel in Brussels", "our twin town Kraków".
         ("Can you recommend a hotel near the office in Brussels?", set()),
         ("Our delegation is visiting our twin town Kraków in May.", set()),
