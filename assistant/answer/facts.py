@@ -235,8 +235,9 @@ class FactAnswerer:
         dated_per_call: dict[str, list[CitedValue]] = {}  # the same of each of several calls, asked two dates each
         for attribute in attributes:
             stated_per_call = [self._stated(attribute, call, index, lang) for call in calls]
-            if attribute == "deadline" and "time" in query.intents:
-                # An hour asked and a deadline known only by its day: the passages may hold the hour.
+            if attribute == "deadline" and "time" in query.intents and len(query.parts) <= 1:
+                # An hour asked and a deadline known only by its day: the passages may hold the hour. (Asked beside
+                # the date, "deadline and hour?", the day is answered and the passages may add the hour.)
                 stated_per_call = [
                     [s for s in stated if isinstance(s.value, DeadlineValue) and s.value.time]
                     for stated in stated_per_call

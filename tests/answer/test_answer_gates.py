@@ -801,3 +801,16 @@ def test_a_part_of_a_question_is_answered_by_a_sentence_holding_its_rarest_word(
     # Not the sentence that only names the lump sum: the one saying how it was calculated.
     assert any("calculated from the number of participants" in t for t in chosen), chosen
     assert not any("not tied to costs" in t for t in chosen), chosen
+
+
+def test_a_deadline_asked_with_its_hour_gives_the_day_when_only_a_passage_holds_the_hour() -> None:
+    chunk = _nt_call(
+        2023,
+        "The 2023 Networks of Towns call closed on 20 April 2023. The closing time of the 2023 Networks of Towns call "
+        "was 17:00 Brussels time.",
+        deadline=[{"date": "2023-04-20", "source": "s"}],
+    )
+    answer = _composer_answers(ExtractiveComposer(), "NT 2023 deadline and hour?", [chunk])
+    # The registry gives the day; the passage that holds the hour supports it.
+    assert answer.answered and answer.answer.startswith("The deadline of the Networks of Towns 2023 call")
+    assert "20 April 2023" in answer.answer and "17:00" in answer.answer
