@@ -139,11 +139,20 @@ def _holder() -> re.Pattern[str]:
     return re.compile(rf"(?:{_any(asking)})(?:\s+[\w'-]+){{0,4}}?\s+(?:{_any(cues('holder'))})")
 
 
+@cache
+def fewest_of() -> re.Pattern[str]:
+    """The fewest of a countable thing, its word in group 1: "minimum countries", "min nr of partners"."""
+    fewest = _any(w for w in ("min", "minimum", "at least"))
+    return re.compile(rf"(?:{fewest})\s+(?:(?:nr|number) of\s+)?((?:{_any(words('countable'))}))")
+
+
 def detect(folded: str) -> list[str]:
     """The intents of a folded question (with the English terms of its domain words), in a fixed order."""
     # A budget line or heading is a place in the EU budget, a lack of budget a reason for rejection: no amount.
     folded = word_pattern("budget_place").sub(" ", folded)
     found = [name for name in CUED if pattern(name).search(folded)]
+    if "count" not in found and fewest_of().search(folded):  # "minimum countries?": a count, the fewest
+        found.insert(found.index("amount") if "amount" in found else len(found), "count")
     if "amount" not in found and _sized_grant().search(folded):  # "the maximum twinning grant"
         found.append("amount")
     if "amount" not in found and _most_got().search(folded):  # "the most a single project can get"

@@ -50,6 +50,7 @@ IntentWords = Literal[
     "time_units",
     "success",
     "average",
+    "countable",
 ]
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol
 
-from assistant.question.intents import CUED, cues, detect, named_cues, settle, word_pattern
+from assistant.question.intents import CUED, cues, detect, fewest_of, named_cues, settle, word_pattern
 from assistant.question.intents import words as intent_words
 from assistant.question.languages import LANGUAGES, detect_language, english_terms, english_word
 from assistant.question.lexicon import (
@@ -260,7 +260,7 @@ def counted_terms(question: str, lang: str) -> list[str]:
     folded = fold(question)
     for pattern in CALL_PATTERNS:  # a call's name is one word of what is counted ("networks of towns proposals")
         folded = re.sub(pattern, lambda m: m.group(0).replace(" ", "-"), folded)
-    match = _count_cue().search(folded)
+    match = _count_cue().search(folded) or fewest_of().search(folded)  # "minimum countries?": countries
     if not match:
         return []
     out: list[str] = []

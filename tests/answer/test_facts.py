@@ -149,6 +149,8 @@ def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(
         ("how long did we wait for tt 2021 results after submitting, in days", ["deadline", "results_date"]),
         # The fewest countries or Member States a project needs; not how many took part.
         ("nt 2022 deadline and min nr of countries", ["deadline", "min_countries"]),
+        # The fewest of a countable thing, with no count cue, is a count.
+        ("tt 2026 minimum countries?", ["min_countries"]),
         ("How many member states must an NT 2025 network include?", ["min_eu_member_states"]),
         ("How many countries took part in NT 2023?", []),
         # Some of a call's projects: not a whole-call total.

@@ -888,6 +888,13 @@ def test_questions_listed_with_commas_each_starting_with_a_cue_are_parts() -> No
     assert len(asked_parts(said)) == 1
 
 
+def test_a_follow_up_asking_the_fewest_of_something_asks_its_own_count() -> None:
+    history = [{"role": "user", "content": "tt 2026 amount per project?"}, {"role": "assistant", "content": "..."}]
+    query = analyse("minimum countries?", history)
+    # Not the conversation's amount: the fewest countries of the same call.
+    assert query.intents == ["count"] and query.counted == ["countries"] and query.years == [2026]
+
+
 def test_the_clock_of_the_context_is_not_the_year_asked() -> None:
     question = (
         "We applied in 2023 and are writing a note for the next round. Can you reconstruct the 2023 TT timeline: "
