@@ -21,7 +21,7 @@ from functools import cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from assistant.question.intents import exact_intents
+from assistant.question.intents import exact_intents, pattern
 from assistant.question.places import countries_named, covers_country
 from assistant.question.query import CALL_ID, INTENT_CUES, PERIOD, Query, periods_named, topics_named
 from assistant.question.text import fold, tokens, words
@@ -341,6 +341,36 @@ def _country_missing(j: Judged) -> bool:
     return not spoken_of[0] or set().union(*spoken_of) != set(countries)
 
 
+# The intents asking a way to reach someone: the address must be of the one asked about. (A website is also what
+# something is said "according to": not judged.)
+_CONTACT = ("email", "phone")
+# A name written with a capital, not opening its sentence.
+_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][\w-]*")
+
+
+def _contact_of_another(j: Judged) -> bool:
+    """Whether a question asking how to reach a body it names ("the e-mail address of CERV Italia") is led by a
+    sentence that does not name it (the EACEA mailbox): the address is another's."""
+    contact = [pattern(i) for i in _CONTACT if i in j.query.intents]
+    # The piece of the question asking for it ("who manages the calls, and is there an e-mail address?": the second).
+    pieces = re.split(r"[,;?]", j.query.asked or j.query.text)
+    asked = next((p for p in pieces if any(c.search(fold(p)) for c in contact)), "") if contact else ""
+    if not asked:
+        return False
+    countries = set(countries_named(asked, j.query.language))
+    names = {
+        t
+        for m in _NAME.finditer(asked)
+        if not countries_named(m.group(0), j.query.language) and not countries & set(countries_named(m.group(0), "en"))
+        for t in tokens(m.group(0))
+        if j.weights.get(t)
+    }
+    if not names:
+        return False
+    rarest = max(sorted(names), key=lambda t: j.weights[t])
+    return rarest not in j.chosen[0].words
+
+
 def _past_only(j: Judged) -> bool:
     return (
         "date" in j.query.intents
@@ -416,6 +446,12 @@ ANSWER_GATES: tuple[Gate, ...] = (
         _country_missing,
         lambda j: j.chosen[:1],
         "The question names countries and the chosen sentences do not speak of each of them.",
+    ),
+    Gate(
+        "contact",
+        _contact_of_another,
+        lambda j: j.chosen[:1],
+        "The question asks how to reach a body it names, and the lead sentence does not name it.",
     ),
     Gate(
         FUTURE,

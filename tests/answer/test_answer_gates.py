@@ -5,6 +5,8 @@ hand-made passages where the fixture corpus holds no such sentence."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -12,6 +14,7 @@ from assistant.answer.answer import Answer
 from assistant.answer.extractive import ExtractiveComposer, Thresholds
 from assistant.ingest.splitting import Chunk
 from assistant.question.query import analyse
+from assistant.question.text import tokens
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.service import Assistant
@@ -814,3 +817,23 @@ def test_a_deadline_asked_with_its_hour_gives_the_day_when_only_a_passage_holds_
     # The registry gives the day; the passage that holds the hour supports it.
     assert answer.answered and answer.answer.startswith("The deadline of the Networks of Towns 2023 call")
     assert "20 April 2023" in answer.answer and "17:00" in answer.answer
+
+
+def test_an_address_asked_of_a_body_is_not_another_bodys() -> None:
+    from assistant.answer.gates import ANSWER_GATES, Judged, Scored, Thresholds, first_refusal
+
+    mailbox = "For questions on the calls, EACEA gives the functional mailbox EACEA-CERV@ec.europa.eu."
+    lead = Scored(mailbox, Passage(Chunk("m", mailbox, {"doc_id": "m"}), 1.0), 0, 1.0, 0.5, True)
+    lead = dataclasses.replace(lead, words=frozenset(tokens(mailbox)))
+    # CERV is named everywhere, CERV Italia rarely: "Italia" is what names the body asked about.
+    weights = {"cerv": 0.1, "italia": 3.0, "eacea": 2.0, "mail": 1.0, "address": 1.0}
+
+    def gate(question: str) -> str | None:
+        judged = Judged(analyse(question), [lead], weights, [], Thresholds(), fixed_clock(2026, 1, 1)(), [lead])
+        refusal = first_refusal(ANSWER_GATES, judged)
+        return refusal.name if refusal else None
+
+    assert gate("What's the e-mail address of CERV Italia?") == "contact"
+    assert gate("What's the e-mail address of EACEA?") is None
+    # The address asked in another piece of the question than the body it names.
+    assert gate("Who runs the calls for CERV Italia, and is there an e-mail address for questions?") is None

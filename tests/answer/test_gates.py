@@ -70,6 +70,11 @@ CASES: dict[str, tuple[str, list[str], list[str]]] = {
         ["The Golden Stars award honours twinning projects and was won by Lyon."],
         ["The Golden Stars award was won in 2007 by Turin."],
     ),
+    "contact": (
+        "What is the e-mail address of the Lyon office?",
+        ["The Paris office has the e-mail address paris@example.eu.", "The Lyon office opened in the old town."],
+        ["The Lyon office has the e-mail address lyon@example.eu."],
+    ),
     "no_knowledge": (
         "What is the PIC registration fee?",
         ["The documents do not state the PIC registration fee."],
