@@ -168,10 +168,12 @@ def warm_up() -> None:
 
 def countries_named(text: str, lang: str = "en") -> list[str]:
     """The English names (folded) of the countries ``text`` names, in order. A name must be capitalised unless the
-    whole text is in lower case ("Chad", "Jordan" or "Turkey", not "turkey")."""
+    whole text is in lower case but for its acronyms ("Chad", "Jordan" or "Turkey", not "turkey"; "is switzerland
+    associated? TT partner")."""
     names, adjectives = _names(lang), demonyms(lang)
-    capitalised = {fold(w) for w in re.findall(r"[^\W\d_]+", text) if w[0].isupper()}
-    lower = text == text.lower()
+    written = re.findall(r"[^\W\d_]+", text)
+    capitalised = {fold(w) for w in written if w[0].isupper()}
+    lower = all(w.islower() or (w.isupper() and len(w) > 1) for w in written)
     folded = fold(text)
     found: list[str] = []
     for match in _pattern(lang).finditer(folded):

@@ -341,6 +341,9 @@ def test_words_near_money_do_not_make_an_amount_question(text: str) -> None:
         ("Is the Italian translation of the call binding?", []),
         ("Egy szerb és egy boszniai település pályázhat?", ["serbia", "bosnia"]),
         ("Il serbatoio del municipio è vuoto: Horváth Péter telefonál", []),  # not "serb*", not "horvat*"
+        # In lower case but for its acronyms, a name need not be capitalised; in a capitalised text it must.
+        ("swiss town as TT partner – is switzerland associated to cerv?", ["switzerland"]),
+        ("I like turkey at Christmas", []),
     ],
 )
 def test_countries_are_named_in_any_language(text: str, countries: list[str]) -> None:
