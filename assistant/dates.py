@@ -75,6 +75,12 @@ def format_share(share: float, lang: str = "en") -> str:
     return _plain_spaces(format_percent(share, "#,##0.0%", locale=_locale(lang if lang in _LOCALES else "en")))
 
 
+def format_ratio(ratio: float, lang: str = "en") -> str:
+    """How many times one value is another, to one decimal when not whole, the locale's way: "3", "2.5" (en), "2,5"
+    (fr)."""
+    return _plain_spaces(format_decimal(round(ratio, 1), "#,##0.#", locale=_locale(lang if lang in _LOCALES else "en")))
+
+
 # Deadlines outside these years are typing slips or hostile (year 9999 with an offset cannot even be converted to
 # Brussels time); they are refused at ingestion and ignored when read.
 DEADLINE_YEARS = range(1900, 2201)

@@ -85,3 +85,10 @@ def test_amounts_and_times_use_plain_spaces(lang: str) -> None:
 def test_format_time(lang: str) -> None:
     assert format_time(dt.time(17, 0), lang) == "17:00"
     assert format_time(dt.time(9, 5), lang) == "09:05"
+
+
+def test_a_ratio_is_whole_or_to_one_decimal_the_locales_way() -> None:
+    from assistant.dates import format_ratio
+
+    assert format_ratio(3.0, "en") == "3" and format_ratio(2.5, "en") == "2.5" and format_ratio(2.5, "fr") == "2,5"
+    assert format_ratio(12 / 7, "de") == "1,7"

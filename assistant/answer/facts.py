@@ -35,12 +35,13 @@ from assistant.answer.messages import message
 from assistant.calls.models import AmountValue, CallFacts, CallType, CountValue, DateValue, DeadlineValue
 from assistant.calls.registry import YEAR_OFFSETS, Call, CallRegistry
 from assistant.corpus.kinds import rank
-from assistant.dates import days_until, format_amount, format_date, format_share, format_time
+from assistant.dates import days_until, format_amount, format_date, format_ratio, format_share, format_time
 from assistant.ingest.splitting import Chunk
 from assistant.question.intents import asks_grant, word_pattern
 from assistant.question.intents import pattern as intent_pattern
 from assistant.question.intents import words as intent_words
 from assistant.question.languages import english_terms
+from assistant.question.lexicon import asks_ratio
 from assistant.question.places import countries_named, country_label
 from assistant.question.query import (
     CALL_ID,
@@ -753,6 +754,12 @@ def _operate(query: Query, calls: list[Call], leads: list[CitedValue], lang: str
         return
     first, last = numbers[0], numbers[-1]
     a, b = _label(calls[0], calls[-1], lang), _label(calls[-1], calls[0], lang)
+    if asks_ratio(query.asked or query.text, lang) and first and last:  # "how many times the TT 2024 budget?"
+        (big, big_label), (small, small_label) = sorted([(first, a), (last, b)], key=lambda p: p[0], reverse=True)
+        times = format_ratio(big / small, lang)  # type: ignore[operator]
+        draft.notes.append((message(lang, "compare_times", a=big_label, b=small_label, value=times), []))
+        draft.computed.append(times)
+        return
     if first == last:
         draft.notes.append((message(lang, "compare_same", a=a, b=b), []))
         return

@@ -72,6 +72,8 @@ class Lexicon(BaseModel):
     elapsed: list[str] = []
     # Cues asking how old something is ("how old", "wie alt"): how long ago it began.
     age: list[str] = []
+    # Cues asking how many times one value is another ("how many times", "combien de fois"): their ratio.
+    ratio: list[str] = []
     # Cues asking how long until a date to come ("how many days until", "quanti giorni mancano").
     remaining: list[str] = []
     # Words for "day(s)" ("how many days ago"): an elapsed time asked in days.
@@ -184,6 +186,7 @@ WordList = Literal[
     "elapsed",
     "age",
     "remaining",
+    "ratio",
     "year_range",
     "day_words",
     "new_topic",
@@ -246,6 +249,11 @@ def asks_elapsed(text: str, lang: str) -> bool:
 def asks_age(text: str, lang: str) -> bool:
     """Whether ``text`` asks how old something is ("how old is CEMR?", "wie alt"): counted from when it began."""
     return _names_any(text, lang, "age")
+
+
+def asks_ratio(text: str, lang: str) -> bool:
+    """Whether ``text`` asks how many times one value is another ("how many times the TT budget", "hányszor")."""
+    return _names_any(text, lang, "ratio")
 
 
 def asks_remaining(text: str, lang: str) -> bool:

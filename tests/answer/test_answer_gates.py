@@ -837,3 +837,30 @@ def test_an_address_asked_of_a_body_is_not_another_bodys() -> None:
     assert gate("What's the e-mail address of EACEA?") is None
     # The address asked in another piece of the question than the body it names.
     assert gate("Who runs the calls for CERV Italia, and is there an e-mail address for questions?") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("The NT 2026 budget is how many times the NT 2024 budget?", "2026 has 2.5 times as much as 2024."),
+        (
+            "Combien de fois le budget NT 2026 est-il plus élevé que celui de NT 2024 ?",
+            "2026 représente 2,5 fois 2024.",
+        ),
+    ],
+)
+def test_how_many_times_one_calls_value_is_anothers_is_their_ratio(question: str, note: str) -> None:
+    chunks = [
+        _nt_call(
+            2024,
+            "The 2024 Networks of Towns call had a budget of EUR 4,000,000.",
+            budget=[{"amount": 4000000, "source": "s"}],
+        ),
+        _nt_call(
+            2026,
+            "The 2026 Networks of Towns call has a budget of EUR 10,000,000.",
+            budget=[{"amount": 10000000, "source": "s"}],
+        ),
+    ]
+    answer = _composer_answers(ExtractiveComposer(), question, chunks)
+    assert answer.answered and note in answer.answer, answer.answer
