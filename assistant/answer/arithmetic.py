@@ -56,9 +56,10 @@ _NUMBERING = re.compile(
     re.I,
 )
 # Words of a sentence that state a part of a whole it counts ("524 proposals, 209 of them ...").
-_PART = re.compile(r"\b(?:of them|of which|out of)\b", re.I)
+_PART_WORDS = ("of them", "of which", "out of")
+_PART = re.compile(rf"\b(?:{'|'.join(_PART_WORDS)})\b", re.I)
 # Words of a sentence that relate its counts as part and whole, or state their total itself.
-_PART_OF = re.compile(r"\b(?:of them|of which|of the|out of|among them|including|total)\b|%", re.I)
+_PART_OF = re.compile(rf"\b(?:{'|'.join([*_PART_WORDS, 'of the', 'among them', 'including', 'total'])})\b|%", re.I)
 
 
 def counts(sentence: str) -> list[int]:
