@@ -142,8 +142,7 @@ def _holder() -> re.Pattern[str]:
 @cache
 def fewest_of() -> re.Pattern[str]:
     """The fewest of a countable thing, its word in group 1: "minimum countries", "min nr of partners"."""
-    fewest = _any(w for w in ("min", "minimum", "at least"))
-    return re.compile(rf"(?:{fewest})\s+(?:(?:nr|number) of\s+)?((?:{_any(words('countable'))}))")
+    return re.compile(rf"(?:{_any(words('fewest'))})\s+(?:(?:nr|number) of\s+)?((?:{_any(words('countable'))}))")
 
 
 def detect(folded: str) -> list[str]:
@@ -219,7 +218,7 @@ def asks_grant(folded: str) -> bool:
     """Whether a piece of a question asks what one gets by "how much" and names no budget beside it ("how much
     could one project get, and how big is the total budget?" asks both; "how much did the budget committee approve?"
     asks a budget)."""
-    pieces = re.split(r"[?;,]|\band\b", folded)
+    pieces = _PIECE.split(folded)
     return any(word_pattern("asks_grant").search(p) and not pattern("budget").search(p) for p in pieces)
 
 

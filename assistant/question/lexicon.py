@@ -51,6 +51,7 @@ IntentWords = Literal[
     "success",
     "average",
     "countable",
+    "fewest",
 ]
 
 
