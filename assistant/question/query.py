@@ -644,9 +644,14 @@ def _only_numbers(text: str) -> bool:
 
 
 def _offered(part: str) -> bool:
-    """Whether a part only offers answers to choose from ("Midi ou 17h ?", "80%? 90%?", "by post or online?")."""
-    found = words(fold(part))
-    return len(found) <= 4 and bool(set(found) & _AND_OR - {"and", "n", "et", "e", "y", "und", "es", "si"})
+    """Whether a part only offers answers to choose from ("Midi ou 17h ?", "80%? 90%?", "by post or online?"), or
+    one figure to confirm, asking nothing of its own ("17:00 like the others?")."""
+    found = [w for w in words(fold(part)) if not w.isdigit()]
+    if len(found) > 4:
+        return False
+    if re.match(r"\s*\d", part) and not detect(fold(part)):
+        return True
+    return bool(set(found) & _AND_OR - {"and", "n", "et", "e", "y", "und", "es", "si"})
 
 
 # The topics that are calls with a year (a range of years names each year's call).

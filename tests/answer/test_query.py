@@ -553,6 +553,8 @@ def test_how_long_until_asks_for_a_date_not_a_count(question: str) -> None:
         ),
         ("in wie vielen sprachen gibts twinning.org? und hat der RGRE ein handbuch?", None),
         ("When is the 2024 deadline?", ("When is the 2024 deadline",)),
+        # A figure offered to confirm asks nothing of its own.
+        ("at what time? 17:00 like the others?", ("at what time",)),
         # Two years joined by "and" are one question about both.
         ("Can you compare the 2022 and the 2025 NT minimum?", ("Can you compare the 2022 and the 2025 NT minimum",)),
         # A part of only a question's cue asks its own thing.
