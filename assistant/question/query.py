@@ -47,7 +47,7 @@ class Vocabulary(Protocol):
 # Folded patterns for the calls and bodies a question can name -> the corpus topic they belong to ("nt22" names
 # the call and its year).
 CALL_PATTERNS: dict[str, str] = {
-    r"\bnetworks?[- ]of[- ](?:towns?|cities)\b|\bnetworks? calls?\b|\bnt(?=\b|2\d\b)|\bcitizens-town-nt\b|town-nt": (
+    r"\bnetworks?[- ]of[- ](?:twinned[- ])?(?:towns?|cities)\b|\bnetworks? calls?\b|\bnt(?=\b|2\d\b)|\bcitizens-town-nt\b|town-nt": (
         "networks-of-towns"
     ),
     r"\btown[- ]?twinn?ing\b|\btwinn?ing (?:calls?|projects?)\b|\btt(?=\b|2\d\b)|town-tt": "town-twinning",

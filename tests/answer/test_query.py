@@ -916,6 +916,7 @@ def test_the_clock_of_the_context_is_not_the_year_asked() -> None:
     [
         ("how much was in the 2022 TT+NoT pot", ["networks-of-towns", "town-twinning"], ()),
         ("last yr TT budget", ["town-twinning"], ("last",)),
+        ("maximum grant for networks of twinned towns?", ["networks-of-towns"], ()),
         # "not" is a word: only "NoT" as written is Networks of Towns.
         ("why was our TT proposal not funded?", ["town-twinning"], ()),
     ],
