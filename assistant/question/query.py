@@ -47,9 +47,10 @@ class Vocabulary(Protocol):
 # Folded patterns for the calls and bodies a question can name -> the corpus topic they belong to ("nt22" names
 # the call and its year).
 CALL_PATTERNS: dict[str, str] = {
-    r"\bnetworks?[- ]of[- ](?:twinned[- ])?(?:towns?|cities)\b|\bnetworks? calls?\b|\bnt(?=\b|2\d\b)|\bcitizens-town-nt\b|town-nt": (
-        "networks-of-towns"
-    ),
+    (
+        r"\bnetworks?[- ]of[- ](?:twinned[- ])?(?:towns?|cities)\b|\bnetworks? calls?\b|\bnt(?=\b|2\d\b)"
+        r"|\bcitizens-town-nt\b|town-nt"
+    ): "networks-of-towns",
     r"\btown[- ]?twinn?ing\b|\btwinn?ing (?:calls?|projects?)\b|\btt(?=\b|2\d\b)|town-tt": "town-twinning",
     r"\bremembrance\b|\brem(?=\b|2\d\b)|\bcitizens-rem": "remembrance",
     r"\brealis[ez]e?\b|\bcemr\b|\bccre\b|\brgre\b|\bcmre\b": "cemr",
