@@ -124,7 +124,7 @@ def detect_language(text: str, default: str = "en") -> str:
         # One word beside acronyms, with nothing of any language's own ("tt 2024 topcis?"): the detector guesses at
         # a typo; the conversation's language stays.
         return default
-    if len(words) <= SHORT:
+    if len(words) <= SHORT and any(evidence.values()):
         # A few words: the language with the most of its own, then the likeliest ("Date limite jumelage 2024 ?" is
         # French, though lingua reads Romanian; "remembrance 25 ddl?" is English, though it reads French).
         return max(LANGUAGES, key=lambda lang: (evidence[lang], scores[lang]))
