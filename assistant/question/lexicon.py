@@ -9,7 +9,6 @@ cues of the intents of ``assistant.question.intents`` with the word lists of its
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection
 from functools import cache
 from importlib.resources import files
@@ -19,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from assistant.question.languages import LANGUAGES
-from assistant.question.text import content_tokens, fold
+from assistant.question.text import content_tokens, fold, unaccented
 
 # "previous" and "following" are relative to the conversation's year ("and the year before?"), the others to today.
 Relative = Literal["this", "last", "before_last", "next_year", "next", "open", "latest", "previous", "following"]
@@ -344,8 +343,7 @@ def home_places(text: str) -> set[str]:
     fixed = {m.group(1) for m in _home_place(False).finditer(fold(text))}
     # After a cue with words left open ("our * in"), the open words are common nouns (written in small letters) and
     # the place a name (with a capital): "our legal department in Lisbon", not "our twin town Kraków in May".
-    unaccented = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    named = {fold(m.group(1)) for m in _home_place(True).finditer(unaccented)}
+    named = {fold(m.group(1)) for m in _home_place(True).finditer(unaccented(text))}
     return fixed | named
 
 

@@ -596,14 +596,15 @@ def asked_part(text: str, lead: bool = True) -> str:
 
 # Where a question joins two questions: a question mark or semicolon, or "and" (in the languages whose word for it
 # is not also a common name part, or written "+" or "&" between spaces) before the second question's words.
-_PART_BREAK = re.compile(r"[?;]|,?\s+(?:\b(?:and|et|und|és|și|şi)\b|[+&])\s+", re.I)
+_AND = r"(?:and|et|und|és|și|şi)"
+_PART_BREAK = re.compile(rf"[?;]|,?\s+(?:\b{_AND}\b|[+&])\s+", re.I)
 
 
 # What binds the words of a name while a question is split into its parts (a private-use character).
 _GLUE = "\ue000"
 # Two years joined by "and" ("compare the 2022 and the 2025 minimum"): one question about both, not two.
 _YEARS_JOINED = re.compile(
-    r"\b(?:19|20)\d{2}\s+(?:and|et|und|és|și|şi)\s+(?:(?:the|le|la|les|il|lo|die|der|das|el|los|az|a)\s+)?(?:19|20)\d{2}\b",
+    rf"\b(?:19|20)\d{{2}}\s+{_AND}\s+(?:(?:the|le|la|les|il|lo|die|der|das|el|los|az|a)\s+)?(?:19|20)\d{{2}}\b",
     re.I,
 )
 

@@ -25,11 +25,15 @@ def fold(text: str) -> str:
     """Lower-case, strip accents and normalise numbers."""
     if text.isascii():  # most of the corpus: nothing to decompose
         return _THOUSANDS.sub("", text.lower())
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = unaccented(text).lower()
     # ß, ø, ł and friends have no combining form.
     text = text.translate(str.maketrans({"ß": "ss", "ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe"}))
     return _THOUSANDS.sub("", text)
+
+
+def unaccented(text: str) -> str:
+    """``text`` without its accents, its case kept ("Kraków" -> "Krakow")."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 _STEMMER = Stemmer.Stemmer("english")
