@@ -171,6 +171,8 @@ IT_TURN = [{"role": "user", "content": "Qual è il budget delle reti di città 2
         ("Is Serbia in CERV?", [], "en"),
         # One word beside acronyms, a typo the detector reads as Spanish: the conversation's language (English).
         ("tt 2024 topcis?", [], "en"),
+        # Nothing of any language's own and lingua not clearly surer of another: the conversation's language.
+        ("cerv ncp sweden??", [], "en"),
         ("Is Bosnia and Herzegovina in CERV?", [], "en"),
         ("La Serbia partecipa al CERV?", [], "it"),
         ("Mi is a határidő?", [], "hu"),
