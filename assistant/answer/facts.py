@@ -405,16 +405,25 @@ class FactAnswerer:
     # -- the clock -------------------------------------------------------------------------------------------------
     def _clock_draft(
         self, query: Query, index: LexicalIndex, registry: CallRegistry, types: list[str], now: dt.datetime
-    ) -> Draft | None:
+    ) -> Draft | Answer | None:
         """ "Is it still open?", "when is the next call?": the next call to close (of the types asked), whether it
-        has opened; else the latest one's deadline, past."""
+        has opened; else the latest one's deadline, past. "Is the 2024 call still open?" judges that year's call
+        (and the registry says which calls it holds when it has none that year)."""
         lang = query.language
         kinds: list[str | None] = list(types) or [None]
         draft = Draft()
         none_ahead: list[tuple[str, list[CitedValue]]] = []  # call types with no deadline ahead, by their latest call
         today = format_date(now, lang)
+        # "Is the 2024 call still open?", "is this year's call still open?": that year's call, not the next one.
+        years = _years_asked(query, now) if query.relative == "open" and types else []
         for kind in kinds:
             upcoming = registry.relative("next", now, kind)  # type: ignore[arg-type]
+            latest = registry.relative("latest", now, kind)  # type: ignore[arg-type]
+            if years:
+                latest = [c for y in years for c in registry.find(kind, y)]  # type: ignore[arg-type]
+                if not latest:
+                    return self._unknown_call(query, index, types, now)
+                upcoming = [c for c in latest if (closes := c.closes()) is not None and closes >= now][:1]
             if upcoming:
                 call = upcoming[0]
                 stated = self._stated("deadline", call, index, lang)
@@ -437,7 +446,6 @@ class FactAnswerer:
                 draft.computed.append(str(days))
                 _disclose(stated, lang, draft)
                 continue
-            latest = registry.relative("latest", now, kind)  # type: ignore[arg-type]
             if not latest or (query.relative != "open" and not kind):
                 return None
             call = latest[-1]

@@ -734,6 +734,8 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
     # "This year compared to last year" names two years by the clock; a follow-up's own cue replaces its history's.
     yearly = [c for c in clock_cues(question, lang) if c in _CLOCK_YEARS]
     relatives = tuple(sorted(yearly, key=_CLOCK_YEARS.index)) if len(yearly) >= 2 else (relative,) if relative else ()
+    if relative == "open" and yearly:  # "is this year's call still open?": open, and of this year
+        relatives = (relative, *yearly)
     own_clock = [c for c in clock_cues(asking, lang) if c in _CLOCK_YEARS]
     clock_and_years = bool(own_clock and years_named(asking))
     if clock_and_years:

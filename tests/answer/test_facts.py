@@ -56,6 +56,19 @@ def test_a_difference_across_calls_is_computed_and_each_operand_cited(service: A
     assert len(answer.sources) == 2
 
 
+@pytest.mark.parametrize(
+    "question", ["Is the 2024 networks of towns call still open?", "Is this year's town twinning call still open?"]
+)
+def test_still_open_about_a_year_judges_that_years_call(in_january_2025: Assistant, question: str) -> None:
+    # The fixture holds NT 2025 (open in January 2025) and TT 2024 only: neither asked call exists, and the answer
+    # says so rather than judging another year's call.
+    answer = in_january_2025.ask(question)
+    assert not answer.answered and answer.refused_by == "call_unknown"
+    assert "2024" in answer.answer and "2025" in answer.answer  # the calls it holds
+    closed = in_january_2025.ask("Is the 2024 town twinning call still open?")
+    assert closed.answered and closed.answer.startswith("No") and "19 September 2024" in closed.answer
+
+
 @pytest.mark.parametrize("year", [2022, 2028])
 def test_a_call_the_registry_lacks_is_refused_naming_the_calls_it_holds(service: Assistant, year: int) -> None:
     answer = service.ask(f"What was the budget of the {year} town twinning call?")

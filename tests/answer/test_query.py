@@ -502,6 +502,9 @@ def test_a_follow_up_shifts_the_conversations_year(follow_up: str, year: int) ->
         ("What is the next year's NT budget?", ("next_year",)),
         ("Mennyi lesz jövőre a testvértelepülési pályázat keretösszege?", ("next_year",)),
         ("Is next year's budget bigger than this year's?", ("this", "next_year")),
+        # "Still open?" names no year; beside "this year's" it asks about this year's call.
+        ("Is the town twinning call still open?", ("open",)),
+        ("Is this year's remembrance call still open?", ("open", "this")),
     ],
 )
 def test_two_years_named_by_the_clock_are_both_read(question: str, relatives: tuple[str, ...]) -> None:
