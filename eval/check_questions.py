@@ -45,6 +45,7 @@ EXTRA_FILES = (
     "dev-check11.jsonl",
     "dev-check12.jsonl",
     "dev-check13.jsonl",
+    "dev-check14.jsonl",
 )
 ROOT = EVAL.parent
 KEYS = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}
