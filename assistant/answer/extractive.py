@@ -47,7 +47,7 @@ from assistant.answer.messages import message
 from assistant.dates import days_until, deadlines, format_date
 from assistant.question.glossary import DOMAIN_TERMS
 from assistant.question.intents import cue_pattern, words
-from assistant.question.languages import domain_words
+from assistant.question.languages import domain_words, foreign_phrases
 from assistant.question.lexicon import (
     asks_age,
     elapsed_words,
@@ -422,7 +422,12 @@ class ExtractiveComposer:
         # In other languages only the mapped English terms and names are judged (other words are simply foreign).
         typical = index.median_idf
         names = set(self._names(query.text, query.language))
-        weights = {t: index.idf(t) or (typical if query.language == "en" or t in names else 0.0) for t in terms}
+        # Another language's term in an English question is foreign, judged by its English phrase (``english``).
+        foreign = {t for w in foreign_phrases(query.text)[1] for t in tokens(w)} if query.language == "en" else set()
+        weights = {
+            t: index.idf(t) or (typical if (query.language == "en" and t not in foreign) or t in names else 0.0)
+            for t in terms
+        }
         if self.frequent:
             said = frozenset().union(*(found for p in passages for _, _, found in _sentences(p.chunk.body)))
             weights = {t: 0.0 if t in self.frequent and t not in said else w for t, w in weights.items()}

@@ -203,7 +203,7 @@ class Glossary:
         found = {t for t in found if _same(word, t.words[0], t.mode)}
         return tuple(sorted(found, key=lambda t: (-len(t.words), t.words[0].folded != word.folded, t.rank)))
 
-    def _matches(self, words: list[Word]) -> Iterator[tuple[int, Term]]:
+    def matches(self, words: list[Word]) -> Iterator[tuple[int, Term]]:
         """(position, term) of each term in ``words``: at each word the first candidate whose words all follow."""
         i = 0
         while i < len(words):
@@ -214,12 +214,12 @@ class Glossary:
 
     def find(self, text: str) -> list[Term]:
         """The terms in ``text``, longest first."""
-        return sorted({term for _, term in self._matches(self.words(text))}, key=lambda t: t.rank)
+        return sorted({term for _, term in self.matches(self.words(text))}, key=lambda t: t.rank)
 
     def matched_words(self, text: str) -> frozenset[str]:
         """The folded words of ``text`` that belong to a term found in it ("rețele" of "Rețele de orașe")."""
         words = self.words(text)
-        return frozenset(w.folded for i, term in self._matches(words) for w in words[i : i + len(term.words)])
+        return frozenset(w.folded for i, term in self.matches(words) for w in words[i : i + len(term.words)])
 
 
 @cache

@@ -168,6 +168,22 @@ def domain_words(text: str, lang: str) -> frozenset[str]:
     return glossary(lang).matched_words(text)
 
 
+def foreign_phrases(text: str) -> tuple[list[str], frozenset[str]]:
+    """The English phrases of the other languages' domain terms of several words in an English question ("can our
+    comite de jumelage apply?": twinning committees), and the folded words those terms are made of. A phrase is
+    plain evidence of its language where one word may be English too."""
+    english: list[str] = []
+    words: set[str] = set()
+    for lang in DOMAIN_TERMS:
+        terms = glossary(lang)
+        split = terms.words(text)
+        for i, term in terms.matches(split):
+            if len(term.words) >= 2 and fold(term.text) != fold(term.english):
+                english.append(term.english)
+                words.update(w.folded for w in split[i : i + len(term.words)])
+    return list(dict.fromkeys(english)), frozenset(words)
+
+
 def english_terms(text: str, lang: str) -> list[str]:
     """English phrases for the domain terms of a question in another language (for retrieval), longest term
     first; terms are matched word by word, as written or by stem (``glossary``)."""

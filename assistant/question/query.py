@@ -15,7 +15,7 @@ from typing import Protocol
 
 from assistant.question.intents import CUED, cues, detect, fewest_of, named_cues, settle, word_pattern
 from assistant.question.intents import words as intent_words
-from assistant.question.languages import LANGUAGES, detect_language, english_terms, english_word
+from assistant.question.languages import LANGUAGES, detect_language, english_terms, english_word, foreign_phrases
 from assistant.question.lexicon import (
     PRIORITY,
     asks_elapsed,
@@ -679,6 +679,8 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
     english: list[str] = []
     if lang != "en":  # the English words of its domain terms and country names ("Deutschland" -> germany)
         english = english_terms(standalone, lang) + [c for c in countries if c not in fold(standalone)]
+    else:  # a term of another language in an English question ("our comite de jumelage")
+        english = foreign_phrases(standalone)[0]
     search = " ".join([standalone, *english])
     years, topics, call_ids = _entities(search)
     if spans := left_out(question, lang):

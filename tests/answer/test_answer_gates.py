@@ -864,3 +864,20 @@ def test_how_many_times_one_calls_value_is_anothers_is_their_ratio(question: str
     ]
     answer = _composer_answers(ExtractiveComposer(), question, chunks)
     assert answer.answered and note in answer.answer, answer.answer
+
+
+def test_another_languages_term_in_an_english_question_is_read_by_its_english_phrase() -> None:
+    # "comite de jumelage" is French for twinning committee: its words are no unknown content words lowering the
+    # coverage of the sentence that answers (the coverage gate refused it before).
+    chunks = [
+        Chunk(
+            "who",
+            "Twinning committees and other non-profit organisations representing municipalities can apply to the "
+            "Town Twinning call, but their proposal must explain the role of the municipalities they represent.",
+            {"doc_id": "w", "topic": "town-twinning"},
+        ),
+        *CHUNKS,
+    ]
+    question = "can our comite de jumelage apply directly or does it have to be the mairie (TT)"
+    answer = _composer_answers(ExtractiveComposer(), question, chunks)
+    assert answer.answered and answer.answer.startswith("Twinning committees"), answer.answer

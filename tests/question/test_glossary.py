@@ -13,7 +13,7 @@ from assistant.question.glossary import (
     glossary,
     read_glossary_file,
 )
-from assistant.question.languages import english_terms, english_word
+from assistant.question.languages import english_terms, english_word, foreign_phrases
 from assistant.question.text import fold
 
 
@@ -212,6 +212,13 @@ def test_stems_shared_by_other_words_do_not_match(lang: str, word: str, english:
 )
 def test_questions_map_to_english(text: str, lang: str, english: list[str]) -> None:
     assert english_terms(text, lang) == english
+
+
+def test_another_languages_phrase_in_an_english_question_is_read_in_english() -> None:
+    english, words = foreign_phrases("can our comite de jumelage apply directly or does it have to be the mairie")
+    assert english == ["twinning committees"] and words == {"comite", "de", "jumelage"}
+    # One word that may be English too ("commune") is no evidence, nor is an English phrase.
+    assert foreign_phrases("Can a commune apply for town twinning?") == ([], frozenset())
 
 
 def test_english_word_reads_one_word_by_its_stem() -> None:
