@@ -135,6 +135,9 @@ PARAPHRASES: dict[str, str] = {
     "pillar": "strand",
     "partner": "co-applicant",
     "partners": "co-applicants",
+    # several applicants together, or one alone (the grant's beneficiaries)
+    "consortium": "multi-beneficiary mono-beneficiary",
+    "several applicants": "multi-beneficiary mono-beneficiary",
     "member states": "eu member states",
     "e-mail address": "mailbox",
     "email address": "mailbox",

@@ -762,6 +762,7 @@ def test_a_year_counted_back_from_today_is_read(question: str, lang: str, back: 
         ("What's the fourth strand about?", "fourth", {"4"}),
         ("How many 2023 network bids got turned down?", "turn", {"reject"}),
         ("What was the duration of a TT 2023 project?", "durat", {"month"}),
+        ("did TT 2021 allow several applicants / a consortium?", "consortium", {"mono", "beneficiari"}),
     ],
 )
 def test_everyday_words_map_to_the_corpus_words(question: str, word: str, corpus_words: set[str]) -> None:
