@@ -139,6 +139,8 @@ PARAPHRASES: dict[str, str] = {
     "consortium": "multi-beneficiary mono-beneficiary",
     "several applicants": "multi-beneficiary mono-beneficiary",
     "member states": "eu member states",
+    "ncp": "national contact point",
+    "ncps": "national contact points",
     "e-mail address": "mailbox",
     "email address": "mailbox",
     "mail address": "mailbox",
