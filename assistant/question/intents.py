@@ -149,6 +149,7 @@ def detect(folded: str) -> list[str]:
     """The intents of a folded question (with the English terms of its domain words), in a fixed order."""
     # A budget line or heading is a place in the EU budget, a lack of budget a reason for rejection: no amount.
     folded = word_pattern("budget_place").sub(" ", folded)
+    folded = word_pattern("span").sub(" ", folded)  # "within what time?" asks no time of day
     found = [name for name in CUED if pattern(name).search(folded)]
     if "count" not in found and fewest_of().search(folded):  # "minimum countries?": a count, the fewest
         found.insert(found.index("amount") if "amount" in found else len(found), "count")

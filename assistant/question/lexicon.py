@@ -33,6 +33,7 @@ IntentWords = Literal[
     "size",
     "sized",
     "budget_place",
+    "span",
     "on_place",
     "asks_grant",
     "gets",

@@ -307,6 +307,15 @@ def test_a_question_how_something_is_worked_out_asks_no_figure() -> None:
     assert "method" in found and "amount" in found
 
 
+@pytest.mark.parametrize(
+    "question", ["What did a town have to send, and within what time?", "In what time frame must the report be sent?"]
+)
+def test_a_span_of_time_asked_is_no_time_of_day(question: str) -> None:
+    # "Within 2 months of the meeting" answers; a sentence with no clock time is no misfit.
+    assert "time" not in detect(fold(question))
+    assert "time" in detect(fold("At what time must the report be sent?"))
+
+
 def test_detect_lists_intents_in_a_fixed_order() -> None:
     assert detect(fold("At what time does the call close?")) == ["date", "time", "date_close"]
     assert detect(fold("What is the maximum grant per project?")) == ["amount", "per_project", "maximum"]
