@@ -58,6 +58,8 @@ PARAPHRASES: dict[str, str] = {
     "entries": "proposals",
     "hand in": "submit",
     "send in": "submit",
+    "send": "submit",
+    "sent": "submitted",
     "file": "submit",
     "lodge": "submit",
     "step": "stage",

@@ -764,6 +764,7 @@ def test_a_year_counted_back_from_today_is_read(question: str, lang: str, back: 
         ("What was the duration of a TT 2023 project?", "durat", {"month"}),
         ("did TT 2021 allow several applicants / a consortium?", "consortium", {"mono", "beneficiari"}),
         ("do we submit the TT application to our NCP or to brussels", "ncp", {"nation", "contact", "point"}),
+        ("where do we send the reports?", "send", {"submit"}),
     ],
 )
 def test_everyday_words_map_to_the_corpus_words(question: str, word: str, corpus_words: set[str]) -> None:
