@@ -189,6 +189,7 @@ def test_the_answer_is_in_the_question_language() -> None:
         # Member States only: whether they may make up a project together.
         ("Could a TT project involve only an Italian and an Austrian town?", True),
         ("For town twinning, what if it's only Serbia and Montenegro, no EU town?", True),
+        ("Does a town twinning project with a Serbian town need an EU partner?", True),
         ("Una città della Bosnia ed Erzegovina può partecipare al gemellaggio 2024?", True),
         # Another thing asked about the countries, or no call: not an eligibility question.
         ("How many Italian towns were funded in TT 2022?", False),
