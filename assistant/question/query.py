@@ -173,8 +173,8 @@ _SMALL_TALK: dict[str, tuple[str, ...]] = {
 
 _OPEN = re.compile(r"\bopen\b", re.I)
 _FOLLOW_UP_START = re.compile(
-    r"^(and|what about|how about|what if|also|same|et|e|ed|es|si|und|y|mais|but|then|ok and|and the|and what|"
-    r"and who|and when|and how)\b"
+    r"^(and|what about|how about|what if|also|same|wait|hold on|hmm|et|e|ed|es|si|und|y|mais|but|then|ok and|"
+    r"and the|and what|and who|and when|and how)\b"
 )
 _ANAPHORA = re.compile(
     r"\b(it|another|that|this|those|these|they|them|there|same|previous|ce|cette|celui|cela|quello|quella|questo|"

@@ -62,6 +62,9 @@ NT_2023 = [
         ("at what time? 17:00 like the others?", True),
         # "Another" points back at what was answered.
         ("hm I saw another date somewhere. do the sources disagree?", True),
+        # A reaction to the answer ("wait, ...", "hold on, ...") questions it.
+        ("wait, I saw AMF somewhere for France?", True),
+        ("hold on, is that for Italy too?", True),
         # A subject of its own ("proposals scored"), or a name of its own: a new question.
         ("How are twinning proposals scored under the award criteria?", False),
         ("How many towns in Sweden took part overall?", False),
