@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from assistant.answer.answer import Answer, Source
 from assistant.answer.arithmetic import operate
@@ -226,13 +226,18 @@ def _intent_checks(
     outcomes: tuple[str, ...] = (),
     between_dates: bool = False,
     several: bool = False,
+    listed: frozenset[str] = frozenset(),
 ) -> dict[str, bool]:
     """Whether a sentence meets each specific need of the question (a date or time, an amount of the right kind, a
     count, a share, a telephone number, a web address), by intent; "who" is judged only when nothing more specific
     is asked. ``between_dates``: the count asked is of days (weeks, months, years) between dates ("how many days did
     applicants wait, compared with ...?"), computed from dates rather than stated. ``several``: the question asks
-    several things (``Query.parts``): a date and, apart, its time of day, each answered by its own sentence."""
+    several things (``Query.parts``): a date and, apart, its time of day, each answered by its own sentence.
+    ``listed``: the tokens of the kind of items a list question names ("priorities", "themes"): a sentence answering
+    it names that kind."""
     checks: dict[str, bool] = {}
+    if "list" in intents and listed:
+        checks["list"] = bool(listed & set(tokens(sentence)))
     if "time" in intents:
         checks["time"] = bool(re.search(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s?(am|pm)\b", sentence, re.I))
     if "date" in intents and ("time" not in intents or several):  # "when is the deadline, and at what time?"
@@ -450,6 +455,7 @@ class ExtractiveComposer:
         related = query.related
         outcomes = asked_outcomes(query) if "count" in query.intents else ()
         between_dates = bool(counted) and counted <= _TIME_UNITS and query.operation == "difference"
+        listed = _listed_kinds(query)
         several = len(query.parts) > 1
         out: list[Scored] = []
         seen: set[str] = set()
@@ -459,7 +465,9 @@ class ExtractiveComposer:
                 if key in seen:
                     continue
                 seen.add(key)
-                checks = _intent_checks(sentence, query.intents, years, counted, outcomes, between_dates, several)
+                checks = _intent_checks(
+                    sentence, query.intents, years, counted, outcomes, between_dates, several, listed
+                )
                 fits = not checks or any(checks.values())
                 if not fits and counted and query.language != "en":
                     # What a question in another language counts may have no English word ("câte cifre"): the
@@ -740,6 +748,21 @@ class ExtractiveComposer:
             retrieved=[d.doc_id for d in chosen],
             standalone=query.standalone,
         )
+
+
+@cache
+def _listed_words() -> frozenset[str]:
+    return frozenset(t for w in words("listed") for t in tokens(w))
+
+
+def _listed_kinds(query: Query) -> frozenset[str]:
+    """The kinds of items a list question asking for one of them may be answered by ("which priorities?": a sentence
+    naming priorities, themes, topics, ...), as tokens; none when it names no kind (its asking sentences and their
+    English terms)."""
+    if "list" not in query.intents:
+        return frozenset()
+    asked = " ".join([query.asked or query.text, *query.english])
+    return _listed_words() if set(tokens(asked)) & _listed_words() else frozenset()
 
 
 def _lead_with_knowledge(chosen: list[Scored], query: Query) -> list[Scored]:

@@ -52,6 +52,7 @@ IntentWords = Literal[
     "average",
     "countable",
     "fewest",
+    "listed",
 ]
 
 

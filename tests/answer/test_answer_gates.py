@@ -881,3 +881,29 @@ def test_another_languages_term_in_an_english_question_is_read_by_its_english_ph
     question = "can our comite de jumelage apply directly or does it have to be the mairie (TT)"
     answer = _composer_answers(ExtractiveComposer(), question, chunks)
     assert answer.answered and answer.answer.startswith("Twinning committees"), answer.answer
+
+
+def test_a_list_of_priorities_is_answered_only_by_a_sentence_naming_a_kind_of_items() -> None:
+    # The sources name a call's items "priorities", "themes" or "topics" alike; a sentence naming none of them is
+    # about the call, not its priorities (the 2026 call's priorities are not in the sources).
+    chunks = [
+        Chunk(
+            "tt-2026",
+            "The 2026 Town Twinning call (CERV-2026-CITIZENS-TOWN-TT) is the CERV programme's town-twinning call "
+            "for 2026.",
+            {"doc_id": "tt-2026", "topic": "town-twinning", "year": 2026},
+        ),
+        Chunk(
+            "tt-2024",
+            "The 2024 Town Twinning call had two topics: solidarity, and citizens' views of Europe.",
+            {"doc_id": "tt-2024", "topic": "town-twinning", "year": 2024},
+        ),
+        Chunk("wp", "Each CERV work programme sets the priorities of its calls.", {"doc_id": "wp"}),
+        *CHUNKS,
+    ]
+    # (However much of the question a sentence covers: the misfit gate is what is tested.)
+    composer = ExtractiveComposer(Thresholds(min_overlap=0.3, misfit_overlap=0.95))
+    refused = _composer_answers(composer, "Which priorities does the 2026 town twinning call have?", chunks)
+    assert not refused.answered and refused.refused_by == "intent", refused.answer
+    answered = _composer_answers(composer, "What were the priorities of the 2024 town twinning call?", chunks)
+    assert answered.answered and "two topics" in answered.answer, answered.answer
