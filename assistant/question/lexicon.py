@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection
 from functools import cache
 from importlib.resources import files
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -28,6 +28,7 @@ PRIORITY: dict[str, tuple[str, ...]] = {
     "relative": ("open", "next", "before_last", "previous", "following", "next_year", "last", "this", "latest")
 }
 Operation = Literal["difference", "sum"]
+SmallTalk = Literal["greeting", "thanks", "bye", "about"]
 # The word lists of the intent rules (assistant/question/intents.py).
 IntentWords = Literal[
     "size",
@@ -85,6 +86,9 @@ class Lexicon(BaseModel):
     # Folded words of courtesy that may follow thanks, a greeting or a goodbye in a message that asks nothing
     # ("thank you very much for your help", "Danke, schönes Wochenende noch!").
     courtesy: list[str] = []
+    # Folded phrases of a message that is only small talk, by kind: a greeting, thanks, a goodbye, or a question
+    # about the assistant itself ("who are you?", "are you a bot?").
+    small_talk: dict[SmallTalk, list[str]] = {}
     # Folded question words ("where", "pourquoi", "wie"): a follow-up asking with one asks its own thing.
     interrogatives: list[str] = []
     # Folded words that introduce the asker's own place ("our town in", "nostro comune in", "provincia di"): the
@@ -127,6 +131,14 @@ class Lexicon(BaseModel):
 
         if unknown := sorted(set(value) - set(INTENTS)):
             raise ValueError(f"unknown intents {unknown}; known: {sorted(INTENTS)}")
+        return value
+
+    @field_validator("small_talk")
+    @classmethod
+    def _folded_phrases(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for kind, phrases in value.items():
+            if bad := [p for p in phrases if not p.strip() or fold(p) != p or " ".join(p.split()) != p]:
+                raise ValueError(f"small_talk {kind}: phrases must be folded, single-spaced, non-empty: {bad}")
         return value
 
     @field_validator("intents", "intent_words")
@@ -360,6 +372,20 @@ def _home_place(open_words: bool) -> re.Pattern[str]:
     open_part = r")(?:\s+[^\W\d_A-Z][\w'’-]*){1,3}?\s+(?i:"
     written = ["(?i:" + re.escape(c).replace(r"\ \*\ ", open_part) + ")" for c in reversed(cues)]
     return re.compile(r"\b(?:" + "|".join(written) + r")\s+([A-Z][\w-]*)")
+
+
+def _longest(phrase: str) -> tuple[int, str]:
+    return -len(phrase), phrase
+
+
+@cache
+def small_talk_phrases() -> dict[str, tuple[str, ...]]:
+    """The small-talk phrases of all languages by kind (``Lexicon.small_talk``), the longest first."""
+    kinds: tuple[str, ...] = get_args(SmallTalk)
+    return {
+        kind: tuple(sorted({p for lang in LANGUAGES for p in lexicon(lang).small_talk.get(kind, [])}, key=_longest))
+        for kind in kinds
+    }
 
 
 @cache

@@ -28,6 +28,7 @@ from assistant.question.lexicon import (
     leaves_the_subject,
     left_out,
     lexicon,
+    small_talk_phrases,
     without_cues,
     year_ranges,
     years_ago,
@@ -91,85 +92,6 @@ CALL_ID = re.compile(r"\bcerv-\d{4}-[a-z-]+\b")
 # assistant.question.intents); assistant/answer/gates.py reads their words.
 INTENT_CUES: dict[str, tuple[str, ...]] = {name: tuple(c.rstrip("* ") for c in cues(name)) for name in CUED}
 
-_SMALL_TALK: dict[str, tuple[str, ...]] = {
-    "greeting": (
-        "hi",
-        "hello",
-        "hey",
-        "good morning",
-        "good afternoon",
-        "good evening",
-        "bonjour",
-        "salut",
-        "bonsoir",
-        "ciao",
-        "buongiorno",
-        "buonasera",
-        "salve",
-        "szia",
-        "sziasztok",
-        "jo napot",
-        "hello there",
-        "buna",
-        "buna ziua",
-        "hallo",
-        "guten tag",
-        "guten morgen",
-        "servus",
-        "hola",
-        "buenos dias",
-        "buenas tardes",
-        "hi there",
-    ),
-    "thanks": (
-        "thanks",
-        "thank you",
-        "thx",
-        "merci",
-        "merci beaucoup",
-        "grazie",
-        "grazie mille",
-        "koszonom",
-        "kosz",
-        "multumesc",
-        "mersi",
-        "danke",
-        "vielen dank",
-        "danke schon",
-        "gracias",
-        "muchas gracias",
-        "great thanks",
-        "ok thanks",
-        "perfect thanks",
-        "thank you very much",
-    ),
-    "bye": (
-        "bye",
-        "goodbye",
-        "see you",
-        "au revoir",
-        "arrivederci",
-        "viszontlatasra",
-        "la revedere",
-        "tschuss",
-        "auf wiedersehen",
-        "adios",
-        "hasta luego",
-    ),
-    "about": (
-        "who are you",
-        "what are you",
-        "what can you do",
-        "qui es tu",
-        "qui etes vous",
-        "chi sei",
-        "ki vagy",
-        "cine esti",
-        "wer bist du",
-        "quien eres",
-        "help",
-    ),
-}
 
 _OPEN = re.compile(r"\bopen\b", re.I)
 _FOLLOW_UP_START = re.compile(
@@ -431,18 +353,23 @@ def _entities(text: str) -> tuple[list[int], list[str], list[str]]:
 
 
 def small_talk_kind(text: str) -> str | None:
-    """'greeting', 'thanks', 'bye' or 'about' when the whole message is small talk; else None."""
+    """'greeting', 'thanks', 'bye' or 'about' when the whole message is small talk (a phrase of ``small_talk`` in
+    the lexicons, of any language, and only courtesy words after it); a greeting before another ("hello :) are you
+    a bot?") is that other; else None."""
     folded = " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
     if not folded or len(folded.split()) > 10:
         return None
-    for kind, phrases in _SMALL_TALK.items():
+    for kind, phrases in small_talk_phrases().items():
         for phrase in phrases:
             if folded == phrase:
                 return kind
             if not folded.startswith(phrase + " "):
                 continue
-            if all(w in courtesy_words() for w in folded[len(phrase) :].split()):
+            rest = folded[len(phrase) :].split()
+            if all(w in courtesy_words() for w in rest):
                 return kind
+            if kind == "greeting" and (after := small_talk_kind(" ".join(rest))) and after != "greeting":
+                return after
     return None
 
 

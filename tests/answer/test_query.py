@@ -204,11 +204,19 @@ def test_language_hint_wins() -> None:
         ("Danke, schönes Wochenende noch!", "thanks"),
         ("thank you very much for your help", "thanks"),
         ("Muchas gracias, buen fin de semana", "thanks"),
+        # A question about the assistant itself, after a greeting too, in its language.
+        ("hello :) are you a real person or a bot?", "about"),
+        ("Ciao, sei un bot?", "about"),
     ],
 )
 def test_small_talk_is_recognised(text: str, kind: str) -> None:
     assert small_talk_kind(text) == kind
     assert analyse(text).small_talk == kind
+
+
+def test_a_greeting_before_a_question_about_the_assistant_is_read_in_its_language() -> None:
+    # "you" is English alone ("hello ... are you a real person or a bot?" read as Italian before).
+    assert analyse("hello :) are you a real person or a bot?").language == "en"
 
 
 @pytest.mark.parametrize(
