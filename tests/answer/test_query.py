@@ -943,3 +943,18 @@ def test_the_clock_of_the_context_is_not_the_year_asked() -> None:
 def test_chat_shorthand_for_calls_and_years(question: str, topics: list[str], relatives: tuple[str, ...]) -> None:
     query = analyse(question)
     assert sorted(query.topics) == topics and query.relatives == relatives
+
+
+@pytest.mark.parametrize(
+    ("question", "relative"),
+    [
+        # Days between two dates of a call are no days left ("wie viele Tage" alone asks a count).
+        ("Wie viele Tage lagen zwischen Öffnung und Schluss der NT-Ausschreibung 2026?", None),
+        ("Wie viele Tage bleiben noch für die NT-Ausschreibung 2026?", "open"),
+    ],
+)
+def test_days_between_two_dates_are_not_days_left(question: str, relative: str | None) -> None:
+    query = analyse(question)
+    assert query.relative == relative
+    if relative is None:  # the opening and the closing asked ("Schluss")
+        assert {"opened", "closed"} <= set(query.english)
