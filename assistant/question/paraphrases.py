@@ -163,6 +163,8 @@ PARAPHRASES: dict[str, str] = {
     "happen": "take place held",
     "take place": "held",
     "runs": "manages managed implements",
+    "ran": "managed implemented",
+    "run by": "managed implemented",
     "run": "manage managed implement",
     "in charge": "manages managed",
     "pay for": "fund funds finances",

@@ -57,6 +57,13 @@ CALL_PATTERNS: dict[str, str] = {
     r"\brealis[ez]e?\b|\bcemr\b|\bccre\b|\brgre\b|\bcmre\b": "cemr",
 }
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+# The EU programmes that funded twinning, each with its own periods and calls: a follow-up naming one ("and CERV?"
+# after a question about Europe for Citizens 2014-2020) asks about it instead of the conversation's.
+PROGRAMME_PATTERNS: dict[str, str] = {
+    r"\bcerv\b": "cerv",
+    r"\beurope for citizens\b|\befc\b": "europe-for-citizens",
+    r"\brights,? equality and citizenship\b|\brec programme\b": "rec",
+}
 # A call's short name with its year glued on ("tt2023", "NT2024", "cerv2025"): read as the two words.
 _GLUED_YEAR = re.compile(r"\b(cerv|tt|nt|rem)(20[0-4]\d)\b", re.I)
 _SHORT_YEAR = re.compile(r"\b(?:cerv|tt|nt|rem|remembrance|twinning|networks)[ '’-]?(2[0-9])\b")
@@ -460,6 +467,10 @@ def _merge(question: str, previous: str, lang: str = "en") -> str:
         # the two deadlines?") joins it.
         remove += [p for p, topic in CALL_PATTERNS.items() if topic not in ("cemr",) or "cemr" in topics]
         remove.append(CALL_ID.pattern)
+    asked = {name for p, name in PROGRAMME_PATTERNS.items() if re.search(p, fold(question))}
+    if asked and {name for p, name in PROGRAMME_PATTERNS.items() if re.search(p, fold(previous))} - asked:
+        # "And CERV?" after "Who ran Europe for Citizens 2014-2020?": the other programme, its period and years go.
+        remove += [*PROGRAMME_PATTERNS, PERIOD.pattern, r"\b(19[89]\d|20[0-4]\d)\b"]
     if names_a_country(question):
         # "And in Sweden?" after a question about France asks about Sweden only.
         previous = strip_countries(previous)

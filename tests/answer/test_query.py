@@ -776,6 +776,7 @@ def test_a_year_counted_back_from_today_is_read(question: str, lang: str, back: 
         ("did TT 2021 allow several applicants / a consortium?", "consortium", {"mono", "beneficiari"}),
         ("do we submit the TT application to our NCP or to brussels", "ncp", {"nation", "contact", "point"}),
         ("where do we send the reports?", "send", {"submit"}),
+        ("Who ran Europe for Citizens 2014-2020?", "ran", {"manag", "implement"}),
     ],
 )
 def test_everyday_words_map_to_the_corpus_words(question: str, word: str, corpus_words: set[str]) -> None:
@@ -958,3 +959,13 @@ def test_days_between_two_dates_are_not_days_left(question: str, relative: str |
     assert query.relative == relative
     if relative is None:  # the opening and the closing asked ("Schluss")
         assert {"opened", "closed"} <= set(query.english)
+
+
+def test_a_follow_up_naming_another_programme_asks_about_it() -> None:
+    # "And CERV?" after a question about Europe for Citizens 2014-2020: the other programme and its period go.
+    history = [
+        {"role": "user", "content": "Who ran Europe for Citizens 2014-2020?"},
+        {"role": "assistant", "content": "DG HOME, with EACEA as agency."},
+    ]
+    standalone = analyse("and CERV?", history).standalone.lower()
+    assert "who ran" in standalone and "europe for citizens" not in standalone and "2014" not in standalone
