@@ -969,3 +969,11 @@ def test_a_follow_up_naming_another_programme_asks_about_it() -> None:
     ]
     standalone = analyse("and CERV?", history).standalone.lower()
     assert "who ran" in standalone and "europe for citizens" not in standalone and "2014" not in standalone
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How did the remembrance call budget change from 2024 to 2025?", "what changed between NT 2024 and NT 2025?"],
+)
+def test_a_change_between_years_is_a_difference(question: str) -> None:
+    assert analyse(question).operation == "difference"
