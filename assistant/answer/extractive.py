@@ -771,7 +771,8 @@ def _lead_with_knowledge(chosen: list[Scored], query: Query) -> list[Scored]:
     ``no_knowledge`` gate refuses and quotes them)."""
     if not NO_KNOWLEDGE.search(chosen[0].text):
         return chosen
-    holds = [s for s in chosen[1:] if s.fits_intent and not NO_KNOWLEDGE.search(s.text)]
+    # (One on the question's subject: "Serbia joined REC on 16 July 2018" holds a date, not that of the agreement.)
+    holds = [s for s in chosen[1:] if s.fits_intent and s.overlap > ON_SUBJECT and not NO_KNOWLEDGE.search(s.text)]
     if not (holds and query.intents and chosen[0].fits_intent) or _known_of_other_call(chosen[0].text, query):
         return chosen
     return [holds[0], *(s for s in chosen if s is not holds[0])]

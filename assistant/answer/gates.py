@@ -29,7 +29,7 @@ from assistant.retrieval.hybrid import CALL_TOPICS, Passage
 
 NO_KNOWLEDGE = re.compile(
     r"\b(do(es)? not (state|give|say|mention|specify|record|show)|not (stated|given|known|specified|recorded|published|"
-    r"found|shown|reported)|no (figure|date|source|amount)s? (is|are|was|were) (given|stated|known))\b",
+    r"found|shown|reported|certain)|no (figure|date|source|amount)s? (is|are|was|were) (given|stated|known))\b",
     re.I,
 )
 

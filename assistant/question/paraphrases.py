@@ -164,6 +164,8 @@ PARAPHRASES: dict[str, str] = {
     "take place": "held",
     "runs": "manages managed implements",
     "ran": "managed implemented",
+    "ends": "runs",
+    "end": "runs",
     "run by": "managed implemented",
     "run": "manage managed implement",
     "in charge": "manages managed",

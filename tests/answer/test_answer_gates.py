@@ -333,6 +333,25 @@ def test_a_sentence_saying_the_year_is_not_shown_is_no_answer() -> None:
     ).answered
 
 
+def test_sentences_saying_the_year_is_uncertain_are_no_answer_and_another_date_off_the_subject_does_not_lead() -> None:
+    chunks = [
+        Chunk(
+            "rs",
+            "Serbia sent the CERV agreement to the National Assembly for ratification; the year is not shown. An "
+            "article says Serbia signed the CERV agreement at the end of last year, most likely 2023, but the year "
+            "is not certain.",
+            {"doc_id": "rs"},
+        ),
+        Chunk("rec", "Serbia had earlier joined the REC programme on 16 July 2018.", {"doc_id": "rec"}),
+        *CHUNKS,
+    ]
+    answer = _composer_answers(
+        ExtractiveComposer(), "In which year did the Serbian National Assembly ratify the CERV agreement?", chunks
+    )
+    # Not led by the REC date (another agreement), nor answered by the uncertain year.
+    assert not answer.answered and answer.refused_by == "no_knowledge", answer.answer
+
+
 def test_another_programme_named_in_german_is_unknown() -> None:
     chunks = [Chunk("rate", "The funding rate of the CERV twinning grant is not applicable: it is a lump sum.", {})]
     answered = "Wie hoch ist die Förderquote bei CERV für unsere Städtepartnerschaft?"

@@ -777,6 +777,7 @@ def test_a_year_counted_back_from_today_is_read(question: str, lang: str, back: 
         ("do we submit the TT application to our NCP or to brussels", "ncp", {"nation", "contact", "point"}),
         ("where do we send the reports?", "send", {"submit"}),
         ("Who ran Europe for Citizens 2014-2020?", "ran", {"manag", "implement"}),
+        ("cerv ends when?", "end", {"run"}),
     ],
 )
 def test_everyday_words_map_to_the_corpus_words(question: str, word: str, corpus_words: set[str]) -> None:
