@@ -161,7 +161,7 @@ def detect(folded: str) -> list[str]:
         found.append("amount")  # "total money for networks of towns", "overall funding"
     # A cue that is only part of another intent's cue asks nothing of its own: "combien de projets", "cuantos" ask
     # no amount; "the phone number of" asks no count.
-    for inner, outer in (("amount", "count"), ("count", "phone")):
+    for inner, outer in (("amount", "count"), ("count", "phone"), ("list", "date")):
         if inner in found and outer in found and _inside(pattern(inner), pattern(outer), folded):
             found.remove(inner)
     # "A max number of participants" asks the most a count may be, not an amount.

@@ -316,6 +316,13 @@ def test_a_span_of_time_asked_is_no_time_of_day(question: str) -> None:
     assert "time" in detect(fold("At what time must the report be sent?"))
 
 
+@pytest.mark.parametrize("question", ["In which year did Serbia ratify it?", "what year was CEMR founded?"])
+def test_which_year_asks_a_date_not_a_list(question: str) -> None:
+    assert detect(fold(question)) == ["date"]
+    # A list asked beside it is still asked.
+    assert "list" in detect(fold("Which countries took part, and in which year?"))
+
+
 def test_detect_lists_intents_in_a_fixed_order() -> None:
     assert detect(fold("At what time does the call close?")) == ["date", "time", "date_close"]
     assert detect(fold("What is the maximum grant per project?")) == ["amount", "per_project", "maximum"]
