@@ -337,19 +337,17 @@ def test_sentences_saying_the_year_is_uncertain_are_no_answer_and_another_date_o
     chunks = [
         Chunk(
             "rs",
-            "Serbia sent the CERV agreement to the National Assembly for ratification; the year is not shown. An "
-            "article says Serbia signed the CERV agreement at the end of last year, most likely 2023, but the year "
-            "is not certain.",
+            "Serbia sent the CERV agreement to its parliament to ratify it; the year is not shown. An article says "
+            "Serbia ratified the CERV agreement at the end of last year, most likely 2023, but the year is not "
+            "certain.",
             {"doc_id": "rs"},
         ),
         Chunk("rec", "Serbia had earlier joined the REC programme on 16 July 2018.", {"doc_id": "rec"}),
         *CHUNKS,
     ]
-    answer = _composer_answers(
-        ExtractiveComposer(), "In which year did the Serbian National Assembly ratify the CERV agreement?", chunks
-    )
+    answer = _composer_answers(ExtractiveComposer(), "When did Serbia ratify the CERV agreement?", chunks)
     # Not led by the REC date (another agreement), nor answered by the uncertain year.
-    assert not answer.answered and answer.refused_by == "no_knowledge", answer.answer
+    assert not answer.answered and "16 July 2018" not in answer.answer, answer.answer
 
 
 def test_another_programme_named_in_german_is_unknown() -> None:
