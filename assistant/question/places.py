@@ -221,6 +221,10 @@ def _overseas() -> frozenset[str]:
     return frozenset(_english(english[code]) for code in OVERSEAS)
 
 
+# How the documents name the overseas countries and territories as a group (searched for a question naming one).
+OVERSEAS_TERM = "overseas countries and territories"
+
+
 def is_overseas(country: str) -> bool:
     """Whether ``country`` (a folded English name from ``countries_named``) is an overseas country or territory."""
     return country in _overseas()

@@ -34,7 +34,14 @@ from assistant.question.lexicon import (
     years_ago,
 )
 from assistant.question.paraphrases import related_terms
-from assistant.question.places import bind_joined_names, countries_named, names_a_country, strip_countries
+from assistant.question.places import (
+    OVERSEAS_TERM,
+    bind_joined_names,
+    countries_named,
+    is_overseas,
+    names_a_country,
+    strip_countries,
+)
 from assistant.question.text import STOPWORDS, content_tokens, fold, without_asides, words
 from assistant.sentences import split_sentences
 
@@ -619,6 +626,8 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         english = english_terms(standalone, lang) + [c for c in countries if c not in fold(standalone)]
     else:  # a term of another language in an English question ("our comite de jumelage")
         english = foreign_phrases(standalone)[0]
+    if any(is_overseas(c) for c in countries):  # the documents speak of them as a group
+        english.append(OVERSEAS_TERM)
     search = " ".join([standalone, *english])
     years, topics, call_ids = _entities(search)
     if spans := left_out(question, lang):

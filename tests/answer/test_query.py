@@ -978,3 +978,11 @@ def test_a_follow_up_naming_another_programme_asks_about_it() -> None:
 )
 def test_a_change_between_years_is_a_difference(question: str) -> None:
     assert analyse(question).operation == "difference"
+
+
+def test_an_overseas_territory_is_searched_as_the_documents_name_the_group() -> None:
+    # The sources speak of "overseas countries and territories", not of French Polynesia by name.
+    from assistant.question.places import OVERSEAS_TERM
+
+    assert OVERSEAS_TERM in analyse("We're a commune in French Polynesia – can we take part in CERV twinning?").english
+    assert OVERSEAS_TERM not in analyse("Can a Serbian town take part in CERV twinning?").english
