@@ -474,10 +474,10 @@ def _merge(question: str, previous: str, lang: str = "en") -> str:
         # the two deadlines?") joins it.
         remove += [p for p, topic in CALL_PATTERNS.items() if topic not in ("cemr",) or "cemr" in topics]
         remove.append(CALL_ID.pattern)
-    asked = {name for p, name in PROGRAMME_PATTERNS.items() if re.search(p, fold(question))}
-    if asked and {name for p, name in PROGRAMME_PATTERNS.items() if re.search(p, fold(previous))} - asked:
+    programmes = {name for p, name in PROGRAMME_PATTERNS.items() if re.search(p, fold(question))}
+    if programmes and {name for p, name in PROGRAMME_PATTERNS.items() if re.search(p, fold(previous))} - programmes:
         # "And CERV?" after "Who ran Europe for Citizens 2014-2020?": the other programme, its period and years go.
-        remove += [*PROGRAMME_PATTERNS, PERIOD.pattern, r"\b(19[89]\d|20[0-4]\d)\b"]
+        remove += [*PROGRAMME_PATTERNS, PERIOD.pattern, _YEAR.pattern]
     if names_a_country(question):
         # "And in Sweden?" after a question about France asks about Sweden only.
         previous = strip_countries(previous)
