@@ -60,6 +60,7 @@ FILES = (
     "eval/dev-check11.jsonl",
     "eval/dev-check12.jsonl",
     "eval/dev-check13.jsonl",
+    "eval/dev-check14.jsonl",
 )
 
 
