@@ -47,7 +47,7 @@ from assistant.answer.messages import message
 from assistant.dates import days_until, deadlines, format_date
 from assistant.question.glossary import DOMAIN_TERMS
 from assistant.question.intents import cue_pattern, words
-from assistant.question.languages import domain_words, foreign_phrases
+from assistant.question.languages import domain_words
 from assistant.question.lexicon import (
     asks_age,
     elapsed_words,
@@ -428,7 +428,7 @@ class ExtractiveComposer:
         typical = index.median_idf
         names = set(self._names(query.text, query.language))
         # Another language's term in an English question is foreign, judged by its English phrase (``english``).
-        foreign = {t for w in foreign_phrases(query.text)[1] for t in tokens(w)} if query.language == "en" else set()
+        foreign = {t for w in query.foreign for t in tokens(w)}
         weights = {
             t: index.idf(t) or (typical if (query.language == "en" and t not in foreign) or t in names else 0.0)
             for t in terms

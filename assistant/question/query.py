@@ -266,6 +266,9 @@ class Query:
     call_ids: list[str] = field(default_factory=list)
     intents: list[str] = field(default_factory=list)
     english: list[str] = field(default_factory=list)
+    # The folded words of an English question that belong to another language's term ("comite de jumelage"): foreign,
+    # judged by their English phrase (in ``english``), not as content words of their own.
+    foreign: frozenset[str] = frozenset()
     counted: list[str] = field(default_factory=list)
     related: dict[str, frozenset[str]] = field(default_factory=dict)
     countries: list[str] = field(default_factory=list)
@@ -622,10 +625,11 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
     standalone, follow_up = condense(question, history, lang)
     countries = countries_named(standalone, lang)
     english: list[str] = []
+    foreign: frozenset[str] = frozenset()
     if lang != "en":  # the English words of its domain terms and country names ("Deutschland" -> germany)
         english = english_terms(standalone, lang) + [c for c in countries if c not in fold(standalone)]
     else:  # a term of another language in an English question ("our comite de jumelage")
-        english = foreign_phrases(standalone)[0]
+        english, foreign = foreign_phrases(standalone)
     if any(is_overseas(c) for c in countries):  # the documents speak of them as a group
         english.append(OVERSEAS_TERM)
     search = " ".join([standalone, *english])
@@ -705,6 +709,7 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         call_ids=call_ids,
         intents=intents,
         english=english,
+        foreign=foreign,
         counted=counted,
         related=related_terms(search),
         # The countries asked about: a long question's context ("our association in Slovenia ...") names the
