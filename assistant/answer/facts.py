@@ -65,6 +65,8 @@ _REQUIRED_COUNTS = (
     ({"member", "members", "state", "states"}, "min_eu_member_states"),
     ({"country", "countries"}, "min_countries"),
 )
+# What the partnership a project needs is made of, in the order the answer gives them.
+_PARTNERSHIP = ("min_countries", "min_eu_member_states", "min_applicants")
 # The outcomes counted as a difference of two counts: the whole, the part, and the message giving the rest.
 _SUBTRACTED = {"ineligible": ("received", "eligible", "not_eligible"), "unfunded": ("received", "funded", "not_funded")}
 # The words of what is counted that name proposals (received, unless an outcome is named).
@@ -147,6 +149,10 @@ def asked_attributes(query: Query) -> list[str]:
         # The fewest countries (Member States) a project needs ("minimum number of countries for TT 2026?").
         counted = {t for term in query.counted for t in term.split()}
         out += [attribute for words, attribute in _REQUIRED_COUNTS if counted & words and attribute not in out]
+    if word_pattern("partnership").search(own) and (word_pattern("required").search(own) or query.operation):
+        # The partnership a project needs ("the minimum partnership for NT 2025?", "how did the NT consortium change
+        # from 2022 to 2025?"): the fewest countries, EU Member States and applicants the call asks.
+        out += [attribute for attribute in _PARTNERSHIP if attribute not in out]
     if _asks_success_rate(query, own):
         # "What was the success rate in NT 2023?": the funded of the proposals received.
         out += [a for a in (_success_base(query), "projects_funded") if a not in out]
@@ -244,8 +250,8 @@ class FactAnswerer:
                     for stated in stated_per_call
                 ]
             if any(not stated for stated in stated_per_call):
-                if summary:
-                    continue  # a summary gives what the registry holds
+                if summary or (attribute in _PARTNERSHIP[1:] and _PARTNERSHIP[0] in attributes):
+                    continue  # a summary (a partnership beside its countries) gives what the registry holds
                 if query.operation or len(calls) < 3 or not any(stated_per_call):
                     return None  # a value the registry lacks: the passages may still say something
             for call, stated in zip(calls, stated_per_call, strict=True):
@@ -255,7 +261,11 @@ class FactAnswerer:
                 draft.lines.append(self._line(attribute, call, stated, lang, now, draft))
                 _disclose(stated, lang, draft)
             if query.operation and attribute in _NUMERIC and len(calls) >= 2:
+                noted = len(draft.notes)
                 _operate(query, calls, [s[0] for s in stated_per_call], lang, draft)
+                if len(attributes) > 1:  # several figures compared: each one's difference follows its values
+                    draft.lines += draft.notes[noted:]
+                    del draft.notes[noted:]
             elif query.operation == "difference" and attribute == "grant_range" and len(calls) == 1:
                 # "the difference between the smallest and the largest grant": one call's spread (two calls' ranges
                 # have no one difference)

@@ -54,6 +54,7 @@ IntentWords = Literal[
     "countable",
     "fewest",
     "listed",
+    "partnership",
 ]
 
 

@@ -280,3 +280,36 @@ def test_two_calls_minimum_countries_compared_give_the_difference() -> None:
     )
     # Each call's minimum, cited, then their difference (5 - 2), computed.
     assert answer.answered and "at least 5 eligible countries" in answer.answer and "3" in answer.computed
+
+
+def test_a_minimum_partnership_is_the_fewest_countries_and_member_states() -> None:
+    answer = _with_nt_2022("What was the minimum partnership for networks of towns in 2022?")
+    assert answer.answered, answer.answer
+    # The registry's partnership rule, both its parts cited, not a passage about something else of the call.
+    lead = answer.answer.split("\n")[0]
+    assert "at least 5 eligible countries" in lead and "at least 3 of the countries involved" in lead, lead
+
+
+def test_two_calls_minimum_partnerships_compared_give_each_difference_after_its_values() -> None:
+    nt = {**CALL, "call_id": "CERV-2024-CITIZENS-TOWN-NT", "type": "networks-of-towns"}
+    nt["min_countries"] = [{"count": 5, "source": "portal"}]
+    nt["min_eu_member_states"] = [{"count": 3, "source": "portal"}]
+    nt["min_applicants"] = [{"count": 5, "source": "portal"}]  # the TT call states none: left out, not a refusal
+    network = _chunk(
+        "nt-2024",
+        "A 2024 Networks of Towns project had to involve at least 5 applicants from at least 5 eligible countries, "
+        "at least 3 of them EU Member States.",
+        [["portal"]],
+        topic="networks-of-towns",
+        year=2024,
+        call_id="CERV-2024-CITIZENS-TOWN-NT",
+        **{CALL_FACTS: call_facts_json(nt, "nt-2024")},
+    )
+    answer = _ask(
+        "In 2024, how did the minimum partnership differ between town twinning and networks of towns?",
+        [*CHUNKS, network],
+    )
+    lead = answer.answer.split("\n")[0]
+    assert answer.answered and {"3", "2"} <= set(answer.computed), answer.answer
+    # The countries' difference follows the countries, before the Member States are given.
+    assert lead.index("3 less") < lead.index("of the countries involved must be EU Member States"), lead
