@@ -65,6 +65,8 @@ _REQUIRED_COUNTS = (
     ({"member", "members", "state", "states"}, "min_eu_member_states"),
     ({"country", "countries"}, "min_countries"),
 )
+# The attributes that stand for a smallest and a largest value, and those two.
+_RANGES = {"grant_range": ("grant_min", "grant_max"), "duration": ("duration_months_min", "duration_months_max")}
 # What the partnership a project needs is made of, in the order the answer gives them.
 _PARTNERSHIP = ("min_countries", "min_eu_member_states", "min_applicants")
 # The outcomes counted as a difference of two counts: the whole, the part, and the message giving the rest.
@@ -149,6 +151,9 @@ def asked_attributes(query: Query) -> list[str]:
         # The fewest countries (Member States) a project needs ("minimum number of countries for TT 2026?").
         counted = {t for term in query.counted for t in term.split()}
         out += [attribute for words, attribute in _REQUIRED_COUNTS if counted & words and attribute not in out]
+    if word_pattern("lasts").search(own) and not (query.relative or query.elapsed):
+        # How long a project lasts ("the maximum duration of a TT 2026 project?"): its shortest and longest.
+        out.append("duration")
     if word_pattern("partnership").search(own) and (word_pattern("required").search(own) or query.operation):
         # The partnership a project needs ("the minimum partnership for NT 2025?", "how did the NT consortium change
         # from 2022 to 2025?"): the fewest countries, EU Member States and applicants the call asks.
@@ -326,10 +331,9 @@ class FactAnswerer:
     # -- values ----------------------------------------------------------------------------------------------------
     def _stated(self, attribute: str, call: Call, index: LexicalIndex, lang: str) -> list[CitedValue]:
         """The values of one attribute with their sentences, most authoritative first; values no sentence of the
-        call's document states are left out. ``grant_range`` gives the minimum and then the maximum."""
-        if attribute == "grant_range":
-            low = self._stated("grant_min", call, index, lang)
-            high = self._stated("grant_max", call, index, lang)
+        call's document states are left out. A range (``_RANGES``) gives the minimum and then the maximum."""
+        if attribute in _RANGES:
+            low, high = (self._stated(part, call, index, lang) for part in _RANGES[attribute])
             return [*low[:1], *high[:1]] if low or high else []
         out: list[CitedValue] = []
         chunks = [c for c in index.chunks if c.metadata.get("doc_id") == call.doc_id]
@@ -369,6 +373,14 @@ class FactAnswerer:
             if low:
                 return message(lang, "fact_grant_min", call=name, low=low.text), [low]
             return message(lang, "fact_grant_max", call=name, high=lead.text), [lead]
+        if attribute == "duration":
+            low = next((s for s in stated if s.attribute == "duration_months_min"), None)
+            high = next((s for s in stated if s.attribute == "duration_months_max"), None)
+            if low and high:
+                return message(lang, "fact_duration", call=name, low=low.text, high=high.text), [low, high]
+            if low:
+                return message(lang, "fact_duration_min", call=name, low=low.text), [low]
+            return message(lang, "fact_duration_max", call=name, high=lead.text), [lead]
         if attribute == "deadline":
             closes = call.closes()
             if closes is not None and closes >= now:
@@ -589,15 +601,15 @@ def _refusal(query: Query, text: str, refused_by: str) -> Answer:
 
 def _values(call: Call, attribute: str) -> list[Value]:
     """The registry's values of one attribute of a call (``grant_range``: its minimum and maximum)."""
-    if attribute == "grant_range":
-        return [*_values(call, "grant_min"), *_values(call, "grant_max")]
+    if attribute in _RANGES:
+        return [value for part in _RANGES[attribute] for value in _values(call, part)]
     return list(getattr(call.facts, attribute, []))
 
 
 def _plainly_asked(query: Query, attributes: list[str]) -> bool:
     """Whether each attribute is what the question plainly asks: a date by a date question, a count by a count
     question, an amount by an amount question with no sum or difference ("what did that add up to?" is no
-    maximum, and "how many were selected?" no results date)."""
+    maximum, and "how many were selected?" no results date); a project's duration is asked by its own words."""
     intents = set(query.intents)
     if {"amount", "count"} <= intents:  # "combien de pays": an amount or a count, the cue does not say which
         return False
@@ -606,6 +618,7 @@ def _plainly_asked(query: Query, attributes: list[str]) -> bool:
     return all(
         any(a in kinds and intent in intents for intent, kinds in need.items())
         or (a in amounts and "amount" in intents and query.operation is None)
+        or a == "duration"  # asked only by its own words (``lasts``)
         for a in attributes
     )
 

@@ -55,6 +55,7 @@ IntentWords = Literal[
     "fewest",
     "listed",
     "partnership",
+    "lasts",
 ]
 
 

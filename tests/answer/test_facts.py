@@ -4,11 +4,18 @@ not hold. Over the real fixture index (two call documents: Town Twinning 2024, N
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from assistant.answer.extractive import ExtractiveComposer
 from assistant.answer.facts import asked_attributes, paired_types
+from assistant.calls.registry import CALL_FACTS, call_facts_json
 from assistant.config import Settings
+from assistant.ingest.splitting import Chunk
 from assistant.question.query import analyse
+from assistant.retrieval.hybrid import Passage
+from assistant.retrieval.lexical import LexicalIndex
 from assistant.service import Assistant
 from tests.conftest import fixed_clock
 
@@ -109,6 +116,48 @@ def test_a_value_the_registry_lacks_is_refused_naming_the_call(service: Assistan
     assert words in answer.answer and "CERV-2025-CITIZENS-TOWN-NT" in answer.answer
 
 
+def test_a_projects_duration_is_answered_from_the_registry() -> None:
+    call = {
+        "programme": "CERV",
+        "call_id": "CERV-2024-CITIZENS-TOWN-TT",
+        "type": "town-twinning",
+        "year": 2024,
+        "duration_months_min": [{"count": 6, "source": "portal"}],
+        "duration_months_max": [{"count": 12, "source": "portal"}],
+    }
+    source = {"url": "https://portal.example/tt-2024", "title": "Portal", "kind": "official", "confidence": "high"}
+    chunk = Chunk(
+        "tt-2024",
+        "The 2024 Town Twinning call was open to towns. A 2024 Town Twinning project lasted 6 to 12 months.",
+        {
+            "doc_id": "tt-2024.md",
+            "title": "tt-2024",
+            "header_chars": 0,
+            "sentence_sources": json.dumps([[], ["portal"]]),
+            "sources": json.dumps({"portal": source}),
+            "topic": "town-twinning",
+            "year": 2024,
+            "call_id": "CERV-2024-CITIZENS-TOWN-TT",
+            CALL_FACTS: call_facts_json(call, "tt-2024"),
+        },
+    )
+    question = analyse("How long can a 2024 town twinning project last?")
+    answer = ExtractiveComposer().compose(
+        question, [Passage(chunk, 1.0, 0.5)], LexicalIndex([chunk]), fixed_clock(2025, 1, 10)()
+    )
+    direct = answer.answer.partition("\n\n")[0]
+    # The registry's range, cited by the sentence stating it.
+    assert answer.answered and "6 to 12 months" in direct and "CERV-2024-CITIZENS-TOWN-TT" in direct, answer.answer
+    assert answer.sources[0].snippet.endswith("lasted 6 to 12 months.")
+
+
+def test_a_duration_the_registry_lacks_is_refused_naming_the_call(service: Assistant) -> None:
+    # The fixture's 2025 Networks of Towns call states no project duration: its deadline or budget is no answer.
+    answer = service.ask("What is the maximum duration of a project under the 2025 networks of towns call?")
+    assert not answer.answered and answer.refused_by == "not_given", answer.answer
+    assert "CERV-2025-CITIZENS-TOWN-NT" in answer.answer
+
+
 def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(service: Assistant) -> None:
     # "Add up to" holds "up to" (a maximum cue), but the question asks for a sum: it is left to the passages.
     answer = service.ask("How much did the 2025 networks of towns grants add up to?")
@@ -179,6 +228,15 @@ def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(
         # An average grant is a total shared out (passage arithmetic), not the call's range of grants.
         ("What was the average grant per network in the 2023 networks of towns call?", []),
         ("What was the NT 2023 budget and the average grant?", ["budget"]),
+        # How long a project lasts: the call's shortest and longest, asked by their own words.
+        ("What is the maximum duration of a project under the 2026 town twinning call?", ["duration"]),
+        ("How long can a 2024 town twinning project last?", ["duration"]),
+        ("quanto dura un progetto reti di città 2025?", ["duration"]),
+        # "last" of a year or a call is no duration.
+        ("Which call did our project last year belong to?", []),
+        # The partnership a project needs: its fewest countries, Member States and applicants.
+        ("What was the minimum partnership for NT 2022?", ["min_countries", "min_eu_member_states", "min_applicants"]),
+        ("Who was in the partnership that won in 2022?", []),
     ],
 )
 def test_the_attribute_asked(question: str, attributes: list[str]) -> None:
