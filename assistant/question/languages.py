@@ -49,7 +49,7 @@ def warm_up() -> None:
 _ONLY_IN: dict[str, frozenset[str]] = {
     lang: frozenset(function_words.split())
     for lang, function_words in {
-        "en": "the what when which who how does did were of for and with can many much you your",
+        "en": "the what when which who how does did were of for and with can many much you your it this that there",
         "fr": "et est une pour avec dans sont nous notre quel quelle quels quelles quand combien peut aux ou cette",
         "it": "gli della dello delle degli nel nella alla che sono qual quale quali quanto quanti quanta quando chi "
         "puo anche",

@@ -174,6 +174,8 @@ IT_TURN = [{"role": "user", "content": "Qual è il budget delle reti di città 2
         ("Is Serbia in CERV?", [], "en"),
         # One word beside acronyms, a typo the detector reads as Spanish: the conversation's language (English).
         ("tt 2024 topcis?", [], "en"),
+        # "it" is a word of English only (lingua read this as Romanian).
+        ("tt 2021 - was it mono beneficiary or a consortium", [], "en"),
         # Nothing of any language's own and lingua not clearly surer of another: the conversation's language.
         ("cerv ncp sweden??", [], "en"),
         ("Is Bosnia and Herzegovina in CERV?", [], "en"),
