@@ -9,7 +9,7 @@ from assistant.config import Settings
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.ingest.pipeline import run_ingest
 from assistant.question.query import analyse
-from assistant.retrieval.hybrid import ASKED_EXTRA
+from assistant.retrieval.hybrid import AGREED_TOP, ASKED_EXTRA
 from assistant.sentences import sentence_texts, split_sentences
 from assistant.service import Assistant
 
@@ -127,3 +127,17 @@ def test_a_long_questions_asking_sentences_are_searched_apart_from_its_context(
     assert query.asked_tokens in searched and query.search_tokens in searched
     # Its best chunks join the whole question's (after them, when that search missed them).
     assert any("A-321" in p.chunk.text for p in passages[2:]) and len(passages) <= 2 + ASKED_EXTRA
+
+
+
+def test_a_chunk_both_searches_rank_first_joins_whatever_the_year_steers(service: Assistant) -> None:
+    # The year asked steers to that year's call; the history page, of no year, which both the dense and the lexical
+    # search rank in their first two, still joins the passages.
+    query = analyse("Which budget line financed town twinning after 1989, before the 2024 call?")
+    searcher = service.searcher
+    vector = searcher.embeddings.encode_queries([query.search_text])[0].tolist()
+    dense = searcher._dense(vector, None, searcher.lexical)[:AGREED_TOP]
+    lexical = searcher.lexical.search(query.search_tokens, AGREED_TOP)
+    assert any("A-321" in c.text for c, _ in dense) and any("A-321" in c.text for c, _ in lexical)
+    passages = searcher.search(query, 2)
+    assert any("A-321" in p.chunk.text for p in passages), [p.chunk.text[:60] for p in passages]

@@ -140,6 +140,8 @@ class HybridSearcher:
                 similarity[chunk.id] = max(sim, similarity.get(chunk.id, -1.0))
         if self.mode in ("lexical", "hybrid"):
             lists.append(lexical.search(query.search_tokens, self.candidates))
+        # A chunk both searches rank at the very top, unsteered: the question's own words and meaning agree on it.
+        agreed = _agreed(lists[0], lists[-1]) if self.mode == "hybrid" else []
         fused: dict[str, float] = {}
         chunks: dict[str, Chunk] = {}
         for hits in lists:
@@ -158,6 +160,10 @@ class HybridSearcher:
             found = {p.chunk.id for p in passages}
             extra = [c for c, _ in lexical.search(asked, ASKED_EXTRA + len(found)) if c.id not in found]
             passages += [Passage(c, fused.get(c.id, 0.0), similarity.get(c.id)) for c in extra[:ASKED_EXTRA]]
+        found = {p.chunk.id for p in passages}
+        # It joins the passages even when the year or call asked steers others ahead ("which countries did DG JUST
+        # name in December 2023?": the programme's page, not the 2023 calls').
+        passages += [Passage(c, fused[c.id], similarity.get(c.id)) for c in agreed if c.id not in found]
         if vector is not None:
             question = np.asarray(vector, dtype=np.float32)
             passages = [
@@ -216,6 +222,14 @@ class HybridSearcher:
 
 # How many chunks the search of a long question's asking sentences alone may add to its passages.
 ASKED_EXTRA = 2
+# The top ranks of both the dense and the lexical search at which a chunk joins the passages whatever the steering.
+AGREED_TOP = 2
+
+
+def _agreed(dense: list[tuple[Chunk, float]], lexical: list[tuple[Chunk, float]]) -> list[Chunk]:
+    """The chunks among the first ``AGREED_TOP`` of both searches, in the dense order."""
+    top = {c.id for c, _ in lexical[:AGREED_TOP]}
+    return [c for c, _ in dense[:AGREED_TOP] if c.id in top]
 
 
 def _where(query: Query) -> dict | None:
