@@ -23,8 +23,16 @@ from pathlib import Path
 
 from assistant.question.intents import exact_intents, pattern
 from assistant.question.places import countries_named, covers_country
-from assistant.question.query import CALL_ID, INTENT_CUES, PERIOD, Query, periods_named, topics_named
-from assistant.question.text import fold, tokens, words
+from assistant.question.query import (
+    CALL_ID,
+    INTENT_CUES,
+    PERIOD,
+    Query,
+    asked_part,
+    periods_named,
+    topics_named,
+)
+from assistant.question.text import fold, tokens, without_asides, words
 from assistant.retrieval.hybrid import CALL_TOPICS, Passage
 
 NO_KNOWLEDGE = re.compile(
@@ -337,8 +345,19 @@ def _country_missing(j: Judged) -> bool:
     countries = j.query.countries
     if not countries:
         return False
-    spoken_of = [{c for c in countries if covers_country(s.text, c)} for s in j.chosen]
-    return not spoken_of[0] or set().union(*spoken_of) != set(countries)
+    # The countries the asking sentence names itself (a follow-up's are its conversation's) must each be spoken of;
+    # those only the sentence before it names ("We're a twinning club in Luxembourg ... What were they?") may be the
+    # asker's own, and rule out only a lead sentence about other countries.
+    own = (
+        countries
+        if j.query.follow_up
+        else countries_named(without_asides(asked_part(j.query.text, lead=False)), j.query.language)
+    )
+    asked = [c for c in countries if c in own]
+    if not asked:
+        return about_other_countries(j.best.text, countries)
+    spoken_of = [{c for c in asked if covers_country(s.text, c)} for s in j.chosen]
+    return not spoken_of[0] or set().union(*spoken_of) != set(asked)
 
 
 # The intents asking a way to reach someone: the address must be of the one asked about. (A website is also what

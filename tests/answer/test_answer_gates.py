@@ -255,6 +255,34 @@ def test_a_question_about_a_country_is_answered_about_that_country(
         assert answer.answered and next(c.text for c in CONTACT_POINTS if expected in c.text) in lead
 
 
+CLUB = "We're a twinning club in Luxembourg and someone at our meeting mentioned the Golden Stars. "
+
+
+@pytest.mark.parametrize(
+    "question, sentence, refused",
+    [
+        # A country only the sentence before the asking one names may be the asker's own: a sentence naming no
+        # country answers.
+        (CLUB + "What were they?", "The Golden Stars of Town Twinning are an annual European Commission award.", False),
+        # Not a sentence about another country.
+        (CLUB + "Who gave them?", "In France, the Golden Stars of Town Twinning were presented by Cidem.", True),
+        # The asking sentence's own country must be spoken of.
+        ("Who gave the Golden Stars in Luxembourg?", "The Golden Stars are an annual European Commission award.", True),
+    ],
+)
+def test_a_country_of_the_context_only_rules_out_a_sentence_about_another(
+    question: str, sentence: str, refused: bool
+) -> None:
+    from assistant.answer.gates import ANSWER_GATES, Judged, Scored, Thresholds, first_refusal
+
+    lead = Scored(sentence, Passage(Chunk("s", sentence, {"doc_id": "s"}), 1.0), 0, 1.0, 0.5, True)
+    query = analyse(question)
+    assert query.countries == ["luxembourg"]  # (what the test stands on)
+    judged = Judged(query, [lead], {}, [], Thresholds(), fixed_clock(2026, 1, 1)(), [lead])
+    refusal = first_refusal(ANSWER_GATES, judged)
+    assert (refusal is not None and refusal.name == "country") is refused
+
+
 def test_a_year_no_sentence_is_about_is_not_answered() -> None:
     chunks = [
         Chunk("gs", "The Golden Stars of Town Twinning are an annual European Commission award.", {"doc_id": "gs"}),
