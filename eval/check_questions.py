@@ -46,6 +46,7 @@ EXTRA_FILES = (
     "dev-check12.jsonl",
     "dev-check13.jsonl",
     "dev-check14.jsonl",
+    "dev-check15.jsonl",
 )
 ROOT = EVAL.parent
 KEYS = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}

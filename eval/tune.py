@@ -61,6 +61,7 @@ FILES = (
     "eval/dev-check12.jsonl",
     "eval/dev-check13.jsonl",
     "eval/dev-check14.jsonl",
+    "eval/dev-check15.jsonl",
 )
 
 
