@@ -50,13 +50,19 @@ def _demonym_data() -> dict:
     ]
     problems += [
         f"language_markers.{k}.{lang}"
-        for k, v in data["language_markers"].items()
+        for k, v in [*data["language_markers"].items(), ("name_adjectives", data.get("name_adjectives", {}))]
         for lang in v
         if lang not in LANGUAGES
     ]
     if problems:
         raise ValueError(f"demonyms.yaml: bad entries: {', '.join(problems)}")
     return data
+
+
+@cache
+def _name_adjectives(lang: str) -> frozenset[str]:
+    """The endings that make a country's name in ``lang`` a lower-case adjective (``name_adjectives``)."""
+    return frozenset(_demonym_data().get("name_adjectives", {}).get(lang, []))
 
 
 @cache
@@ -179,7 +185,8 @@ def countries_named(text: str, lang: str = "en") -> list[str]:
     for match in _pattern(lang).finditer(folded):
         word = match.group(0)
         key = word if word in names else max((n for n in names if word.startswith(n)), key=len)
-        adjective = key in adjectives or f"{key}*" in adjectives
+        # A demonym, or the country's own name made an adjective written in lower case ("magyarországi").
+        adjective = key in adjectives or f"{key}*" in adjectives or word[len(key) :] in _name_adjectives(lang)
         if adjective and _as_language(folded, match.start(), match.end(), lang):
             continue  # "in italiano", "documents in Italian": a language
         if not (adjective and lang != "en") and not lower and re.split(r"[\s-]", word)[0] not in capitalised:

@@ -355,6 +355,9 @@ def test_words_near_money_do_not_make_an_amount_question(text: str) -> None:
         ("Si la traducción italiana dice algo distinto de la versión inglesa, ¿cuál vale?", []),
         ("Is the Italian translation of the call binding?", []),
         ("Egy szerb és egy boszniai település pályázhat?", ["serbia", "bosnia"]),
+        # Hungarian makes a lower-case adjective of a country's own name ("magyarországi": of Hungary).
+        ("Ki a magyarországi CERV nemzeti kapcsolattartó pont?", ["hungary"]),
+        ("Pályázhatunk a horvátországi partnerünkkel?", ["croatia"]),
         ("Il serbatoio del municipio è vuoto: Horváth Péter telefonál", []),  # not "serb*", not "horvat*"
         # In lower case but for its acronyms, a name need not be capitalised; in a capitalised text it must.
         ("swiss town as TT partner – is switzerland associated to cerv?", ["switzerland"]),
