@@ -129,7 +129,6 @@ def test_a_long_questions_asking_sentences_are_searched_apart_from_its_context(
     assert any("A-321" in p.chunk.text for p in passages[2:]) and len(passages) <= 2 + ASKED_EXTRA
 
 
-
 def test_a_chunk_both_searches_rank_first_joins_whatever_the_year_steers(service: Assistant) -> None:
     # The year asked steers to that year's call; the history page, of no year, which both the dense and the lexical
     # search rank in their first two, still joins the passages.

@@ -145,8 +145,11 @@ def asked_attributes(query: Query) -> list[str]:
             out.append("grant_range")
     if "count" in intents and out == ["opening"] and not query.elapsed:
         out.append("deadline")  # "how many days was the call open?": from its opening to its deadline
-    if query.operation == "difference" and out == ["results_date"] and len(query.years) <= 1:
-        out.insert(0, "deadline")  # "how long did we wait for the results?": from the deadline to the results
+    if query.operation == "difference" and out == ["results_date"]:
+        # "How long did we wait for the results?": from the deadline to the results (of each call, when several are
+        # compared: "which call kept applicants waiting longer, TT 2021 or NT 2023?").
+        if len(query.years) <= 1 or word_pattern("waiting").search(own):
+            out.insert(0, "deadline")
     if "count" in intents and word_pattern("required").search(own):
         # The fewest countries (Member States) a project needs ("minimum number of countries for TT 2026?").
         counted = {t for term in query.counted for t in term.split()}
@@ -311,12 +314,17 @@ class FactAnswerer:
             draft.computed.append(str(days))
         elif (query.operation == "difference" or "count" in query.intents) and dated_per_call:
             # "How many days were the NT 2025 and NT 2026 calls open?": each call's two dates, apart.
+            spans: list[tuple[Call, int]] = []
             for call in calls:
                 days_of = sorted(d for s in dated_per_call.get(call.call_id, [])[:2] if (d := _day(s.value)))
                 if len(days_of) == 2:
                     days = (days_of[1] - days_of[0]).days
                     draft.notes.append((message(lang, "call_days", call=call_name(call, lang), days=days), []))
                     draft.computed.append(str(days))
+                    spans.append((call, days))
+            if query.operation == "difference" and len(spans) == 2:
+                # "Which call kept applicants waiting longer, TT 2021 or NT 2023, and by how many days?"
+                _compare_spans(spans, lang, draft)
         elif ("count" in query.intents or query.from_today) and len(dated) == 1 and len(attributes) == 1:
             # "How many days are left before the deadline?", "how many days ago did it close?": a count asked of one
             # date alone is the days between it and today.
@@ -798,6 +806,18 @@ def _operate(query: Query, calls: list[Call], leads: list[CitedValue], lang: str
     key = "compare_more" if last > first else "compare_less"  # type: ignore[operator]
     draft.notes.append((message(lang, key, value=diff, a=a, b=b), []))
     draft.computed.append(diff)
+
+
+def _compare_spans(spans: list[tuple[Call, int]], lang: str, draft: Draft) -> None:
+    """The difference between two calls' spans of days (each between two of its dates)."""
+    (first, before), (last, after) = spans
+    a, b = _label(first, last, lang), _label(last, first, lang)
+    if before == after:
+        draft.notes.append((message(lang, "compare_same", a=a, b=b), []))
+        return
+    value = message(lang, "days_value", days=abs(after - before))
+    draft.notes.append((message(lang, "compare_more" if after > before else "compare_less", value=value, a=a, b=b), []))
+    draft.computed.append(str(abs(after - before)))
 
 
 # What a sentence giving a programme period's figure of an attribute says beside its one amount.

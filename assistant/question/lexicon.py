@@ -56,6 +56,7 @@ IntentWords = Literal[
     "listed",
     "partnership",
     "lasts",
+    "waiting",
 ]
 
 

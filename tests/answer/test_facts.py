@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from assistant.answer.answer import Answer
 from assistant.answer.extractive import ExtractiveComposer
 from assistant.answer.facts import asked_attributes, paired_types
 from assistant.calls.registry import CALL_FACTS, call_facts_json
@@ -16,6 +17,7 @@ from assistant.ingest.splitting import Chunk
 from assistant.question.query import analyse
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
+from assistant.sentences import split_sentences
 from assistant.service import Assistant
 from tests.conftest import fixed_clock
 
@@ -116,39 +118,83 @@ def test_a_value_the_registry_lacks_is_refused_naming_the_call(service: Assistan
     assert words in answer.answer and "CERV-2025-CITIZENS-TOWN-NT" in answer.answer
 
 
-def test_a_projects_duration_is_answered_from_the_registry() -> None:
-    call = {
-        "programme": "CERV",
-        "call_id": "CERV-2024-CITIZENS-TOWN-TT",
-        "type": "town-twinning",
-        "year": 2024,
-        "duration_months_min": [{"count": 6, "source": "portal"}],
-        "duration_months_max": [{"count": 12, "source": "portal"}],
-    }
-    source = {"url": "https://portal.example/tt-2024", "title": "Portal", "kind": "official", "confidence": "high"}
-    chunk = Chunk(
-        "tt-2024",
-        "The 2024 Town Twinning call was open to towns. A 2024 Town Twinning project lasted 6 to 12 months.",
+_PORTAL = {"url": "https://portal.example/calls", "title": "Portal", "kind": "official", "confidence": "high"}
+
+
+def _call_chunk(call_id: str, year: int, body: str, **facts: list[dict]) -> Chunk:
+    """A call document of one chunk whose every sentence cites the portal, with the call's registry facts."""
+    kind = "town-twinning" if call_id.endswith("-TT") else "networks-of-towns"
+    call = {"programme": "CERV", "call_id": call_id, "type": kind, "year": year, **facts}
+    doc = call_id.lower()
+    return Chunk(
+        doc,
+        body,
         {
-            "doc_id": "tt-2024.md",
-            "title": "tt-2024",
+            "doc_id": f"{doc}.md",
+            "title": doc,
             "header_chars": 0,
-            "sentence_sources": json.dumps([[], ["portal"]]),
-            "sources": json.dumps({"portal": source}),
-            "topic": "town-twinning",
-            "year": 2024,
-            "call_id": "CERV-2024-CITIZENS-TOWN-TT",
-            CALL_FACTS: call_facts_json(call, "tt-2024"),
+            "sentence_sources": json.dumps([["portal"] for _ in split_sentences(body)]),
+            "sources": json.dumps({"portal": _PORTAL}),
+            "topic": kind,
+            "year": year,
+            "call_id": call_id,
+            CALL_FACTS: call_facts_json(call, doc),
         },
     )
-    question = analyse("How long can a 2024 town twinning project last?")
-    answer = ExtractiveComposer().compose(
-        question, [Passage(chunk, 1.0, 0.5)], LexicalIndex([chunk]), fixed_clock(2025, 1, 10)()
+
+
+def _compose(question: str, chunks: list[Chunk]) -> Answer:
+    passages = [Passage(c, 1.0 / (i + 1), 0.5) for i, c in enumerate(chunks)]
+    return ExtractiveComposer().compose(analyse(question), passages, LexicalIndex(chunks), fixed_clock(2025, 1, 10)())
+
+
+def test_a_projects_duration_is_answered_from_the_registry() -> None:
+    chunk = _call_chunk(
+        "CERV-2024-CITIZENS-TOWN-TT",
+        2024,
+        "The 2024 Town Twinning call was open to towns. A 2024 Town Twinning project lasted 6 to 12 months.",
+        duration_months_min=[{"count": 6, "source": "portal"}],
+        duration_months_max=[{"count": 12, "source": "portal"}],
     )
+    answer = _compose("How long can a 2024 town twinning project last?", [chunk])
     direct = answer.answer.partition("\n\n")[0]
     # The registry's range, cited by the sentence stating it.
     assert answer.answered and "6 to 12 months" in direct and "CERV-2024-CITIZENS-TOWN-TT" in direct, answer.answer
-    assert answer.sources[0].snippet.endswith("lasted 6 to 12 months.")
+    assert answer.sources[0].snippet.startswith("A 2024 Town Twinning project lasted 6 to 12 months.")
+
+
+def test_two_calls_waits_compared_give_the_difference_in_days() -> None:
+    tt = _call_chunk(
+        "CERV-2021-CITIZENS-TOWN-TT",
+        2021,
+        "The 2021 Town Twinning call closed on 26 August 2021. Its applicants heard on 14 January 2022.",
+        deadline=[{"date": "2021-08-26", "source": "portal"}],
+        results_date=[{"date": "2022-01-14", "source": "portal"}],
+    )
+    nt = _call_chunk(
+        "CERV-2023-CITIZENS-TOWN-NT",
+        2023,
+        "The 2023 Networks of Towns call closed on 20 April 2023. Its applicants heard on 19 September 2023.",
+        deadline=[{"date": "2023-04-20", "source": "portal"}],
+        results_date=[{"date": "2023-09-19", "source": "portal"}],
+    )
+    question = "Which call kept applicants waiting longer for results, TT 2021 or NT 2023, and by how many days?"
+    answer = _compose(question, [tt, nt])
+    # Each call's wait (141 and 152 days), then the difference between them, computed.
+    assert {"141", "152", "11"} <= set(answer.computed), answer.answer
+    assert "11 days more for Networks of Towns 2023 than for Town Twinning 2021" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "operation"),
+    [
+        ("How much did the networks of towns budget grow between 2021 and 2026?", "difference"),
+        ("Which received more proposals: TT 2021 or NT 2023? By how many?", "difference"),
+        ("What was the NT budget in 2021 and in 2026?", None),
+    ],
+)
+def test_a_comparison_is_read_in_its_everyday_words(question: str, operation: str | None) -> None:
+    assert analyse(question).operation == operation
 
 
 def test_a_duration_the_registry_lacks_is_refused_naming_the_call(service: Assistant) -> None:

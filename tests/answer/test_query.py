@@ -267,6 +267,7 @@ def test_a_follow_up_asking_its_own_question_keeps_only_the_names(
     ("question", "relative"),
     [
         ("Can we still apply for town twinning?", "open"),
+        ("can we still send a proposal to this year's networks of towns call?", "open"),
         ("Is the town twinning call still open?", "open"),
         ("We have no official twinning charter, only years of friendship. Can we still apply for town twinning?", None),
     ],
