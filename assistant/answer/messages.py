@@ -7,6 +7,7 @@ English one. A wrong file raises ``MessageFileError`` naming the file and the ke
 
 from __future__ import annotations
 
+import re
 import string
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -115,4 +116,9 @@ MESSAGES: dict[str, dict[str, str]] = load_messages()
 def message(lang: str, key: str, **values: object) -> str:
     """The assistant's own sentence ``key`` in ``lang`` (English when the language is not supported)."""
     text = MESSAGES.get(lang, MESSAGES["en"]).get(key) or MESSAGES["en"][key]
-    return text.format(**values)
+    # A value that ends its sentence with its own full stop (a Hungarian date, "2023. szeptember 19.") takes the
+    # template's.
+    return _DOUBLE_STOP.sub(".", text.format(**values))
+
+
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")

@@ -127,6 +127,14 @@ def test_a_call_is_named_once_and_no_text_offers_alternative_endings(lang: str) 
             assert after[:1] != call_word, key
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_value_ending_a_sentence_with_its_own_full_stop_takes_the_templates(lang: str) -> None:
+    # A Hungarian date ends with a full stop ("2023. szeptember 19."): the sentence it ends has one, not two.
+    date = format_date(dt.date(2023, 9, 19), lang)
+    text = message(lang, "fact_results_date", call=sample_values(lang)["call"], date=date)
+    assert ".." not in text and text.endswith(".") and date.rstrip(".") in text
+
+
 def test_an_unsupported_language_gets_english() -> None:
     assert message("pl", "refusal") == MESSAGES["en"]["refusal"]
 
