@@ -117,7 +117,11 @@ def asked_attributes(query: Query) -> list[str]:
     out: list[str] = []
     if intents & {"date", "time"} or query.operation == "difference" or "count" in intents:
         # Each event the question names ("when did it open and when did it close?"); a bare "when" names none.
-        folded = own if any(intent_pattern(e).search(own) for e in _DATE_ATTRIBUTE) else fold(query.search_text)
+        # A count names its events itself unless it counts time ("how many days?" after "when did it open?"):
+        # "and how many in 2024?" after "how many were selected?" counts projects, not a results date.
+        timed = intents & {"date", "time"} or query.operation or set(query.counted) & set(intent_words("time_units"))
+        named = any(intent_pattern(e).search(own) for e in _DATE_ATTRIBUTE)
+        folded = own if named or not timed else fold(query.search_text)
         out += [attribute for event, attribute in _DATE_ATTRIBUTE.items() if intent_pattern(event).search(folded)]
     if "amount" in intents:
         smallest = bool(word_pattern("smallest").search(own))

@@ -488,6 +488,10 @@ def _merge(question: str, previous: str, lang: str = "en") -> str:
     # The clock's year the previous question named ("this year's TT call") is its year too, unless it names its own.
     own_year = years or call_ids or cue_kinds(question, lang, "relative")
     clock = [] if own_year else cue_phrases(previous, lang, "relative", _CARRIED_CLOCK)
+    if _count_cue().search(fold(question)) and not counted_terms(question, lang):
+        # A count of nothing named ("and how many in 2024?" after "how many TT projects were selected in 2022?")
+        # counts what the previous question counted.
+        return f"{question} {_strip(fold(previous), remove)} {' '.join(clock)}".strip()
     if own_intents and not set(own_intents) <= _OF_A_SUBJECT:
         # The new question asks its own thing: carry only the names of the previous one (its year, call,
         # programme or body: "CEMR", "REALISE", "2024 town twinning"), not what it asked about.

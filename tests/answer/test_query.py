@@ -929,6 +929,18 @@ def test_a_follow_up_asking_the_fewest_of_something_asks_its_own_count() -> None
     assert query.intents == ["count"] and query.counted == ["countries"] and query.years == [2026]
 
 
+def test_a_follow_up_counting_nothing_named_counts_what_was_counted_before() -> None:
+    from assistant.answer.facts import asked_attributes
+
+    history = [
+        {"role": "user", "content": "How many TT projects were selected in 2022?"},
+        {"role": "assistant", "content": "192 EU-wide."},
+    ]
+    query = analyse("and how many in 2024?", history)
+    # The projects selected (funded), of 2024 now: not an unnamed count the passages guess at.
+    assert query.years == [2024] and asked_attributes(query) == ["projects_funded"]
+
+
 def test_the_clock_of_the_context_is_not_the_year_asked() -> None:
     question = (
         "We applied in 2023 and are writing a note for the next round. Can you reconstruct the 2023 TT timeline: "
