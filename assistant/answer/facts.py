@@ -149,11 +149,11 @@ def asked_attributes(query: Query) -> list[str]:
             out.append("grant_range")
     if "count" in intents and out == ["opening"] and not query.elapsed:
         out.append("deadline")  # "how many days was the call open?": from its opening to its deadline
-    if query.operation == "difference" and out == ["results_date"]:
+    waited = len(query.years) <= 1 or bool(word_pattern("waiting").search(own))
+    if query.operation == "difference" and out == ["results_date"] and waited:
         # "How long did we wait for the results?": from the deadline to the results (of each call, when several are
         # compared: "which call kept applicants waiting longer, TT 2021 or NT 2023?").
-        if len(query.years) <= 1 or word_pattern("waiting").search(own):
-            out.insert(0, "deadline")
+        out.insert(0, "deadline")
     if "count" in intents and word_pattern("required").search(own):
         # The fewest countries (Member States) a project needs ("minimum number of countries for TT 2026?").
         counted = {t for term in query.counted for t in term.split()}
