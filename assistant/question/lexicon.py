@@ -399,6 +399,14 @@ def courtesy_words() -> frozenset[str]:
     return frozenset(w for lang in LANGUAGES for w in lexicon(lang).courtesy)
 
 
+@cache
+def all_interrogatives() -> frozenset[str]:
+    """The question words of all languages (folded)."""
+    from assistant.question.languages import LANGUAGES  # the languages module reads these files too
+
+    return frozenset(fold(w) for lang in LANGUAGES for w in lexicon(lang).interrogatives)
+
+
 def asks_with_own_word(text: str, lang: str) -> bool:
     """Whether ``text`` holds a question word of ``lang`` or English ("where's their HQ?", "wo ist der Sitz?")."""
     found = set(fold(text).replace("'", " ").split())

@@ -18,6 +18,7 @@ from assistant.question.intents import words as intent_words
 from assistant.question.languages import LANGUAGES, detect_language, english_terms, english_word, foreign_phrases
 from assistant.question.lexicon import (
     PRIORITY,
+    all_interrogatives,
     asks_elapsed,
     asks_remaining,
     asks_with_own_word,
@@ -369,6 +370,10 @@ def _entities(text: str) -> tuple[list[int], list[str], list[str]]:
     return years, topics, call_ids
 
 
+# The small talk that may be followed by words of its own that ask nothing ("thanks, that helped our committee").
+_CLOSINGS = ("thanks", "bye")
+
+
 def small_talk_kind(text: str) -> str | None:
     """'greeting', 'thanks', 'bye' or 'about' when the whole message is small talk (a phrase of ``small_talk`` in
     the lexicons, of any language, and only courtesy words after it); a greeting before another ("hello :) are you
@@ -384,6 +389,11 @@ def small_talk_kind(text: str) -> str | None:
                 continue
             rest = folded[len(phrase) :].split()
             if all(w in courtesy_words() for w in rest):
+                return kind
+            # "thanks a lot, that really helped our twinning committee": nothing asked after it (no question mark,
+            # no question word, "whats" too, and no intent's cue).
+            asks = any(w in all_interrogatives() or w.removesuffix("s") in all_interrogatives() for w in rest)
+            if kind in _CLOSINGS and "?" not in text and not asks and not detect(" ".join(rest)):
                 return kind
             if kind == "greeting" and (after := small_talk_kind(" ".join(rest))) and after != "greeting":
                 return after

@@ -199,6 +199,12 @@ def test_language_hint_wins() -> None:
         ("hi there", "greeting"),
         ("Bonjour !", "greeting"),
         ("thanks!", "thanks"),
+        # Thanks followed by words of its own that ask nothing; not thanks followed by a question.
+        ("thanks a lot, that really helped our twinning committee 🙂", "thanks"),
+        ("grazie mille, molto utile per il nostro comune", "thanks"),
+        ("thanks, and what about 2025?", None),
+        ("Thanks. When is the deadline", None),
+        ("ok thanks. btw whats the swedish contact point called", None),
         ("Köszönöm", "thanks"),
         ("bye", "bye"),
         ("who are you?", "about"),
