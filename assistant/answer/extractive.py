@@ -46,7 +46,7 @@ from assistant.answer.localise import in_language
 from assistant.answer.messages import message
 from assistant.dates import days_until, deadlines, format_date
 from assistant.question.glossary import DOMAIN_TERMS
-from assistant.question.intents import cue_pattern, words
+from assistant.question.intents import cue_pattern, word_pattern, words
 from assistant.question.languages import domain_words
 from assistant.question.lexicon import (
     asks_age,
@@ -213,6 +213,10 @@ def _has_count(sentence: str, counted: frozenset[str] = frozenset()) -> bool:
     )
 
 
+# A period of time ("six months", "4.5 months", "21 days").
+_PERIOD_OF_TIME = re.compile(
+    r"\b(?:\d+(?:[.,]\d+)?|" + "|".join(NUMBER_WORDS[1:]) + r")\s+(?:days?|weeks?|months?|years?)\b", re.I
+)
 _WITHIN_PERIOD = re.compile(
     r"\bwithin (?:\d+|" + "|".join(NUMBER_WORDS[1:]) + r") (?:days?|weeks?|months?|years?)\b", re.I
 )
@@ -227,6 +231,7 @@ def _intent_checks(
     between_dates: bool = False,
     several: bool = False,
     listed: frozenset[str] = frozenset(),
+    span: bool = False,
 ) -> dict[str, bool]:
     """Whether a sentence meets each specific need of the question (a date or time, an amount of the right kind, a
     count, a share, a telephone number, a web address), by intent; "who" is judged only when nothing more specific
@@ -234,7 +239,8 @@ def _intent_checks(
     applicants wait, compared with ...?"), computed from dates rather than stated. ``several``: the question asks
     several things (``Query.parts``): a date and, apart, its time of day, each answered by its own sentence.
     ``listed``: the tokens of the kind of items a list question names ("priorities", "themes"): a sentence answering
-    it names that kind."""
+    it names that kind. ``span``: the question asks a span of time ("how long after the deadline do results
+    arrive?"), which a period ("four and a half to six months") answers as a date does."""
     checks: dict[str, bool] = {}
     if "list" in intents and listed:
         checks["list"] = bool(listed & set(tokens(sentence)))
@@ -248,7 +254,8 @@ def _intent_checks(
         event = next((_EVENT_WORDS[i] for i in intents if i in _EVENT_WORDS), None)
         # A period counted from an event ("within 2 months of the meeting") answers a deadline as a date does.
         within = "date_close" in intents and bool(_WITHIN_PERIOD.search(sentence))
-        checks["date"] = (dated and (event is None or bool(event.search(sentence)))) or within
+        spanned = span and bool(_PERIOD_OF_TIME.search(sentence))
+        checks["date"] = (dated and (event is None or bool(event.search(sentence)))) or within or spanned
     if "amount" in intents:
         amount = bool(_AMOUNT.search(sentence))
         if "budget" in intents:
@@ -456,6 +463,7 @@ class ExtractiveComposer:
         outcomes = asked_outcomes(query) if "count" in query.intents else ()
         between_dates = bool(counted) and counted <= _TIME_UNITS and query.operation == "difference"
         listed = _listed_kinds(query)
+        span = bool(word_pattern("span").search(fold(query.asked or query.text)))
         several = len(query.parts) > 1
         out: list[Scored] = []
         seen: set[str] = set()
@@ -466,7 +474,7 @@ class ExtractiveComposer:
                     continue
                 seen.add(key)
                 checks = _intent_checks(
-                    sentence, query.intents, years, counted, outcomes, between_dates, several, listed
+                    sentence, query.intents, years, counted, outcomes, between_dates, several, listed, span
                 )
                 fits = not checks or any(checks.values())
                 if not fits and counted and query.language != "en":

@@ -14,7 +14,7 @@ from assistant.answer.answer import Answer
 from assistant.answer.extractive import ExtractiveComposer, Thresholds
 from assistant.ingest.splitting import Chunk
 from assistant.question.query import analyse
-from assistant.question.text import tokens
+from assistant.question.text import fold, tokens
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.service import Assistant
@@ -281,6 +281,25 @@ def test_a_country_of_the_context_only_rules_out_a_sentence_about_another(
     judged = Judged(query, [lead], {}, [], Thresholds(), fixed_clock(2026, 1, 1)(), [lead])
     refusal = first_refusal(ANSWER_GATES, judged)
     assert (refusal is not None and refusal.name == "country") is refused
+
+
+@pytest.mark.parametrize(
+    ("question", "fits"),
+    [
+        # "How long after": a period answers as a date would.
+        ("How long after the deadline do results usually arrive?", True),
+        # A date asked: a period is no date.
+        ("When do the results arrive?", False),
+    ],
+)
+def test_a_span_of_time_asked_is_answered_by_a_period(question: str, fits: bool) -> None:
+    from assistant.answer.extractive import _intent_checks
+    from assistant.question.intents import word_pattern
+
+    query = analyse(question)
+    span = bool(word_pattern("span").search(fold(query.asked or query.text)))
+    sentence = "In these examples, CERV results came roughly four and a half to six months after the deadline."
+    assert "date" in query.intents and _intent_checks(sentence, query.intents, span=span)["date"] is fits
 
 
 def test_a_year_no_sentence_is_about_is_not_answered() -> None:
