@@ -168,7 +168,10 @@ def asked_attributes(query: Query) -> list[str]:
     if _asks_success_rate(query, own):
         # "What was the success rate in NT 2023?": the funded of the proposals received.
         out += [a for a in (_success_base(query), "projects_funded") if a not in out]
-    if "count" in intents and not _qualified(query):
+    # "Quanto poteva ricevere un comune?": a cue of both an amount and a count ("quanto", "combien") that counts
+    # nothing named, beside an amount found, asks the amount ("ricevere" is no count of proposals received).
+    amount_only = "amount" in intents and not query.counted and bool(set(out) & {"budget", "grant_max", "grant_range"})
+    if "count" in intents and not _qualified(query) and not amount_only:
         # Each outcome counted ("how many were submitted and how many funded?"); proposals counted with no outcome
         # named are those received ("how many more proposals did REM 2024 get than NT 2023?").
         counted = {w for term in query.counted for w in term.split()}

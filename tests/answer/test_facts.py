@@ -274,6 +274,9 @@ def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(
         # An average grant is a total shared out (passage arithmetic), not the call's range of grants.
         ("What was the average grant per network in the 2023 networks of towns call?", []),
         ("What was the NT 2023 budget and the average grant?", ["budget"]),
+        # "Quanto" cues both an amount and a count: counting nothing named, beside an amount, it asks the amount.
+        ("Per il bando gemellaggi 2024, quanto poteva ricevere al minimo e al massimo un comune?", ["grant_range"]),
+        ("Combien de propositions l'appel TT 2021 a-t-il reçues ?", ["proposals_received"]),
         # How long a project lasts: the call's shortest and longest, asked by their own words.
         ("What is the maximum duration of a project under the 2026 town twinning call?", ["duration"]),
         ("How long can a 2024 town twinning project last?", ["duration"]),
