@@ -792,6 +792,7 @@ def test_a_year_counted_back_from_today_is_read(question: str, lang: str, back: 
         ("cerv ends when?", "end", {"run"}),
         ("which countries were about to join cerv in 2023?", "join", {"close"}),
         ("cemr sec gen name?", "sec", {"secretari", "general"}),
+        ("when did CEM become CEMR?", "becom", {"becam", "renam"}),
     ],
 )
 def test_everyday_words_map_to_the_corpus_words(question: str, word: str, corpus_words: set[str]) -> None:
