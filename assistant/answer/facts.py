@@ -67,6 +67,11 @@ _REQUIRED_COUNTS = (
 )
 # The attributes that stand for a smallest and a largest value, and those two.
 _RANGES = {"grant_range": ("grant_min", "grant_max"), "duration": ("duration_months_min", "duration_months_max")}
+# The messages giving a range: both ends, the smallest alone, the largest alone.
+_RANGE_MESSAGES = {
+    "grant_range": ("fact_grant_range", "fact_grant_min", "fact_grant_max"),
+    "duration": ("fact_duration", "fact_duration_min", "fact_duration_max"),
+}
 # What the partnership a project needs is made of, in the order the answer gives them.
 _PARTNERSHIP = ("min_countries", "min_eu_member_states", "min_applicants")
 # The outcomes counted as a difference of two counts: the whole, the part, and the message giving the rest.
@@ -380,22 +385,15 @@ class FactAnswerer:
         """The direct sentence giving one attribute of one call, and the values it cites."""
         name = call_name(call, lang)
         lead = stated[0]
-        if attribute == "grant_range":
-            low = next((s for s in stated if s.attribute == "grant_min"), None)
-            high = next((s for s in stated if s.attribute == "grant_max"), None)
+        if attribute in _RANGES:  # the smallest and the largest, or the one stated
+            (lower, upper), (both, smallest, largest) = _RANGES[attribute], _RANGE_MESSAGES[attribute]
+            low = next((s for s in stated if s.attribute == lower), None)
+            high = next((s for s in stated if s.attribute == upper), None)
             if low and high:
-                return message(lang, "fact_grant_range", call=name, low=low.text, high=high.text), [low, high]
+                return message(lang, both, call=name, low=low.text, high=high.text), [low, high]
             if low:
-                return message(lang, "fact_grant_min", call=name, low=low.text), [low]
-            return message(lang, "fact_grant_max", call=name, high=lead.text), [lead]
-        if attribute == "duration":
-            low = next((s for s in stated if s.attribute == "duration_months_min"), None)
-            high = next((s for s in stated if s.attribute == "duration_months_max"), None)
-            if low and high:
-                return message(lang, "fact_duration", call=name, low=low.text, high=high.text), [low, high]
-            if low:
-                return message(lang, "fact_duration_min", call=name, low=low.text), [low]
-            return message(lang, "fact_duration_max", call=name, high=lead.text), [lead]
+                return message(lang, smallest, call=name, low=low.text), [low]
+            return message(lang, largest, call=name, high=lead.text), [lead]
         if attribute == "deadline":
             closes = call.closes()
             if closes is not None and closes >= now:

@@ -261,18 +261,27 @@ def test_too_few_countries_do_not_meet_the_rule_of_the_latest_call_stating_one()
     assert "only 3 are named" in answer.answer and "3" in answer.computed
 
 
-def test_two_calls_minimum_countries_compared_give_the_difference() -> None:
+def _nt_2024(body: str, **counts: int) -> Chunk:
+    """The 2024 Networks of Towns call's document, stating ``body``, with the fixture call's facts but these counts
+    (``min_countries=5``, ...)."""
     nt = {**CALL, "call_id": "CERV-2024-CITIZENS-TOWN-NT", "type": "networks-of-towns"}
-    nt["min_countries"] = [{"count": 5, "source": "portal"}]
-    network = _chunk(
+    nt.update({name: [{"count": n, "source": "portal"}] for name, n in counts.items()})
+    return _chunk(
         "nt-2024",
-        "A 2024 Networks of Towns project had to involve towns from at least 5 eligible countries, at least one of "
-        "them an EU Member State.",
+        body,
         [["portal"]],
         topic="networks-of-towns",
         year=2024,
         call_id="CERV-2024-CITIZENS-TOWN-NT",
         **{CALL_FACTS: call_facts_json(nt, "nt-2024")},
+    )
+
+
+def test_two_calls_minimum_countries_compared_give_the_difference() -> None:
+    network = _nt_2024(
+        "A 2024 Networks of Towns project had to involve towns from at least 5 eligible countries, at least one of "
+        "them an EU Member State.",
+        min_countries=5,
     )
     answer = _ask(
         "In 2024, how did the minimum number of countries differ between town twinning and networks of towns?",
@@ -291,19 +300,13 @@ def test_a_minimum_partnership_is_the_fewest_countries_and_member_states() -> No
 
 
 def test_two_calls_minimum_partnerships_compared_give_each_difference_after_its_values() -> None:
-    nt = {**CALL, "call_id": "CERV-2024-CITIZENS-TOWN-NT", "type": "networks-of-towns"}
-    nt["min_countries"] = [{"count": 5, "source": "portal"}]
-    nt["min_eu_member_states"] = [{"count": 3, "source": "portal"}]
-    nt["min_applicants"] = [{"count": 5, "source": "portal"}]  # the TT call states none: left out, not a refusal
-    network = _chunk(
-        "nt-2024",
+    # The TT call states no fewest applicants: that part is left out, not a refusal.
+    network = _nt_2024(
         "A 2024 Networks of Towns project had to involve at least 5 applicants from at least 5 eligible countries, "
         "at least 3 of them EU Member States.",
-        [["portal"]],
-        topic="networks-of-towns",
-        year=2024,
-        call_id="CERV-2024-CITIZENS-TOWN-NT",
-        **{CALL_FACTS: call_facts_json(nt, "nt-2024")},
+        min_countries=5,
+        min_eu_member_states=3,
+        min_applicants=5,
     )
     answer = _ask(
         "In 2024, how did the minimum partnership differ between town twinning and networks of towns?",
