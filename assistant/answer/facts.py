@@ -31,7 +31,7 @@ from assistant.answer.eligibility import (
 )
 from assistant.answer.gates import COUNTRY, FUTURE, YEARISH_ALL
 from assistant.answer.localise import in_language
-from assistant.answer.messages import message
+from assistant.answer.messages import MESSAGES, message
 from assistant.calls.models import AmountValue, CallFacts, CallType, CountValue, DateValue, DeadlineValue
 from assistant.calls.registry import YEAR_OFFSETS, Call, CallRegistry
 from assistant.corpus.kinds import rank
@@ -160,9 +160,11 @@ def asked_attributes(query: Query) -> list[str]:
         # compared: "which call kept applicants waiting longer, TT 2021 or NT 2023?").
         out.insert(0, "deadline")
     if "count" in intents and word_pattern("required").search(own):
-        # The fewest countries (Member States) a project needs ("minimum number of countries for TT 2026?").
-        counted = {t for term in query.counted for t in term.split()}
-        out += [attribute for words, attribute in _REQUIRED_COUNTS if counted & words and attribute not in out]
+        # The fewest countries (Member States) a project needs ("minimum number of countries for TT 2026?"), also
+        # those its own words name beside the count ("... and must one of them be an EU Member State?").
+        counted = {t for term in query.counted for t in term.split()} | set(own.split())
+        required = [attribute for words, attribute in _REQUIRED_COUNTS if counted & words and attribute not in out]
+        out += sorted(required, key=_PARTNERSHIP.index)  # the countries, then the Member States among them
     if word_pattern("lasts").search(own) and not (query.relative or query.elapsed):
         # How long a project lasts ("the maximum duration of a TT 2026 project?"): its shortest and longest.
         out.append("duration")
@@ -411,7 +413,10 @@ class FactAnswerer:
             return message(lang, "fact_budget", call=name, amount=lead.text), [lead]
         if attribute == "grant_max":
             return message(lang, "fact_grant_max", call=name, high=lead.text), [lead]
-        return message(lang, f"fact_{attribute}", call=name, count=lead.text), [lead]
+        key = f"fact_{attribute}"
+        if lead.number == 1 and f"{key}_one" in MESSAGES["en"]:  # "at least one of the countries ... a Member State"
+            return message(lang, f"{key}_one", call=name), [lead]
+        return message(lang, key, call=name, count=lead.text), [lead]
 
     def _eligibility_draft(self, query: Query, index: LexicalIndex, now: dt.datetime) -> Draft | Answer | None:
         """Whether towns of the countries named can take part in the call asked (its year's, or the latest one),

@@ -660,8 +660,10 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
     if set(topics) & _CALL_TYPES and operation != "difference":
         # "The NT budgets from 2021 to 2026": each year's call ("how did it grow from 2024 to 2026?" compares two).
         years = sorted({*years, *year_ranges(standalone, lang)})
-    if operation is None and len(years) >= 2 and word_pattern("total").search(fold(question)):
-        # A total of several years' values is their sum ("NT budgets for 2025 and 2026?" - "how much in total?").
+    several = len(years) >= 2 or len(set(topics) & _CALL_TYPES) >= 2
+    if operation is None and several and word_pattern("total").search(fold(question)):
+        # A total of several years' (or call types') values is their sum ("NT budgets for 2025 and 2026?" - "how
+        # much in total?"; "the total budget for TT and NT in 2021?").
         operation = "sum"
     # What it asks for, read in its asking sentences ("we got lost on the EU website. Who is the contact point?"
     # asks for no website); the whole question when they name nothing.

@@ -299,6 +299,15 @@ def test_a_minimum_partnership_is_the_fewest_countries_and_member_states() -> No
     assert "at least 5 eligible countries" in lead and "at least 3 of the countries involved" in lead, lead
 
 
+def test_one_member_state_required_is_written_as_one() -> None:
+    # The fixture's 2024 TT call asks at least 1 Member State: "at least one ... an EU Member State", as its
+    # sentence says, not "at least 1 ... must be EU Member States".
+    answer = _ask("What is the minimum partnership for town twinning 2024?")
+    lead = answer.answer.split("\n")[0]
+    assert "at least one of the countries involved must be an EU Member State" in lead, lead
+    assert "at least 1 " not in lead, lead
+
+
 def test_two_calls_minimum_partnerships_compared_give_each_difference_after_its_values() -> None:
     # The TT call states no fewest applicants: that part is left out, not a refusal.
     network = _nt_2024(

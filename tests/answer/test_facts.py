@@ -191,6 +191,9 @@ def test_two_calls_waits_compared_give_the_difference_in_days() -> None:
         ("How much did the networks of towns budget grow between 2021 and 2026?", "difference"),
         ("Which received more proposals: TT 2021 or NT 2023? By how many?", "difference"),
         ("What was the NT budget in 2021 and in 2026?", None),
+        # A total of two call types' values is their sum.
+        ("What was the total budget for TT and NT in 2021?", "sum"),
+        ("Cât a fost bugetul total al apelului comun 2021 pentru înfrățiri și rețele de orașe?", "sum"),
     ],
 )
 def test_a_comparison_is_read_in_its_everyday_words(question: str, operation: str | None) -> None:
@@ -260,6 +263,11 @@ def test_an_attribute_only_guessed_from_other_words_is_not_refused_as_not_given(
         # The fewest of a countable thing, with no count cue, is a count.
         ("tt 2026 minimum countries?", ["min_countries"]),
         ("How many member states must an NT 2025 network include?", ["min_eu_member_states"]),
+        # The countries, then the Member States its own words name beside the count.
+        (
+            "How many countries must a TT 2026 project have, and must one be an EU Member State?",
+            ["min_countries", "min_eu_member_states"],
+        ),
         ("How many countries took part in NT 2023?", []),
         # Some of a call's projects: not a whole-call total.
         ("How many NT 2022 projects coordinated by Italian towns were funded?", []),
