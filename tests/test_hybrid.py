@@ -140,3 +140,16 @@ def test_a_chunk_both_searches_rank_first_joins_whatever_the_year_steers(service
     assert any("A-321" in c.text for c, _ in dense) and any("A-321" in c.text for c, _ in lexical)
     passages = searcher.search(query, 2)
     assert any("A-321" in p.chunk.text for p in passages), [p.chunk.text[:60] for p in passages]
+
+
+def test_a_chunk_both_searches_rank_first_does_not_join_when_it_is_of_another_year(service: Assistant) -> None:
+    # Both searches rank the 2024 Town Twinning chunks first, but 2025 is asked: steering sets them back, and the
+    # agreement of the searches does not bring them in.
+    query = analyse("What was the budget of the 2025 town twinning call?")
+    searcher = service.searcher
+    vector = searcher.embeddings.encode_queries([query.search_text])[0].tolist()
+    dense = searcher._dense(vector, None, searcher.lexical)[:AGREED_TOP]
+    lexical = searcher.lexical.search(query.search_tokens, AGREED_TOP)
+    assert {c.id for c, _ in dense} & {c.id for c, _ in lexical}  # (what the test stands on)
+    passages = searcher.search(query, 1)
+    assert not any(p.chunk.metadata.get("year") == 2024 for p in passages), [p.chunk.text[:60] for p in passages]

@@ -162,8 +162,13 @@ class HybridSearcher:
             passages += [Passage(c, fused.get(c.id, 0.0), similarity.get(c.id)) for c in extra[:ASKED_EXTRA]]
         found = {p.chunk.id for p in passages}
         # It joins the passages even when the year or call asked steers others ahead ("which countries did DG JUST
-        # name in December 2023?": the programme's page, not the 2023 calls').
-        passages += [Passage(c, fused[c.id], similarity.get(c.id)) for c in agreed if c.id not in found]
+        # name in December 2023?": the programme's page, not the 2023 calls'), unless steering sets it back itself
+        # (a call of another year than the one asked).
+        passages += [
+            Passage(c, fused[c.id], similarity.get(c.id))
+            for c in agreed
+            if c.id not in found and _steer(c.metadata, query) >= 1.0
+        ]
         if vector is not None:
             question = np.asarray(vector, dtype=np.float32)
             passages = [
