@@ -129,27 +129,27 @@ def test_a_long_questions_asking_sentences_are_searched_apart_from_its_context(
     assert any("A-321" in p.chunk.text for p in passages[2:]) and len(passages) <= 2 + ASKED_EXTRA
 
 
+def _agreed_chunks(service: Assistant, question: str) -> list[str]:
+    """The texts of the chunks both searches (dense unsteered, BM25) rank in their first ``AGREED_TOP``."""
+    query, searcher = analyse(question), service.searcher
+    vector = searcher.embeddings.encode_queries([query.search_text])[0].tolist()
+    lexical = {c.id for c, _ in searcher.lexical.search(query.search_tokens, AGREED_TOP)}
+    return [c.text for c, _ in searcher._dense(vector, None, searcher.lexical)[:AGREED_TOP] if c.id in lexical]
+
+
 def test_a_chunk_both_searches_rank_first_joins_whatever_the_year_steers(service: Assistant) -> None:
     # The year asked steers to that year's call; the history page, of no year, which both the dense and the lexical
     # search rank in their first two, still joins the passages.
-    query = analyse("Which budget line financed town twinning after 1989, before the 2024 call?")
-    searcher = service.searcher
-    vector = searcher.embeddings.encode_queries([query.search_text])[0].tolist()
-    dense = searcher._dense(vector, None, searcher.lexical)[:AGREED_TOP]
-    lexical = searcher.lexical.search(query.search_tokens, AGREED_TOP)
-    assert any("A-321" in c.text for c, _ in dense) and any("A-321" in c.text for c, _ in lexical)
-    passages = searcher.search(query, 2)
+    question = "Which budget line financed town twinning after 1989, before the 2024 call?"
+    assert any("A-321" in text for text in _agreed_chunks(service, question))  # (what the test stands on)
+    passages = service.searcher.search(analyse(question), 2)
     assert any("A-321" in p.chunk.text for p in passages), [p.chunk.text[:60] for p in passages]
 
 
 def test_a_chunk_both_searches_rank_first_does_not_join_when_it_is_of_another_year(service: Assistant) -> None:
-    # Both searches rank the 2024 Town Twinning chunks first, but 2025 is asked: steering sets them back, and the
-    # agreement of the searches does not bring them in.
-    query = analyse("What was the budget of the 2025 town twinning call?")
-    searcher = service.searcher
-    vector = searcher.embeddings.encode_queries([query.search_text])[0].tolist()
-    dense = searcher._dense(vector, None, searcher.lexical)[:AGREED_TOP]
-    lexical = searcher.lexical.search(query.search_tokens, AGREED_TOP)
-    assert {c.id for c, _ in dense} & {c.id for c, _ in lexical}  # (what the test stands on)
-    passages = searcher.search(query, 1)
+    # Both searches rank a 2024 Town Twinning chunk first, but 2025 is asked: steering sets it back, and the
+    # agreement of the searches does not bring it in.
+    question = "What was the budget of the 2025 town twinning call?"
+    assert any("Town Twinning 2024" in text for text in _agreed_chunks(service, question))
+    passages = service.searcher.search(analyse(question), 1)
     assert not any(p.chunk.metadata.get("year") == 2024 for p in passages), [p.chunk.text[:60] for p in passages]
