@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import get_args
 
@@ -809,25 +810,31 @@ def _operate(query: Query, calls: list[Call], leads: list[CitedValue], lang: str
         draft.notes.append((message(lang, "compare_times", a=big_label, b=small_label, value=times), []))
         draft.computed.append(times)
         return
-    if first == last:
-        draft.notes.append((message(lang, "compare_same", a=a, b=b), []))
-        return
-    diff = written(abs(last - first))  # type: ignore[operator]
-    key = "compare_more" if last > first else "compare_less"  # type: ignore[operator]
-    draft.notes.append((message(lang, key, value=diff, a=a, b=b), []))
-    draft.computed.append(diff)
+    diff = _note_difference(first, last, a, b, written, lang, draft)  # type: ignore[arg-type]
+    if diff is not None:
+        draft.computed.append(written(diff))
 
 
 def _compare_spans(spans: list[tuple[Call, int]], lang: str, draft: Draft) -> None:
     """The difference between two calls' spans of days (each between two of its dates)."""
     (first, before), (last, after) = spans
     a, b = _label(first, last, lang), _label(last, first, lang)
-    if before == after:
+    diff = _note_difference(before, after, a, b, lambda n: message(lang, "days_value", days=n), lang, draft)
+    if diff is not None:
+        draft.computed.append(str(diff))
+
+
+def _note_difference(
+    first: int, last: int, a: str, b: str, written: Callable[[int], str], lang: str, draft: Draft
+) -> int | None:
+    """Note how ``last`` (of ``b``) compares with ``first`` (of ``a``): the same value, or so much more or less
+    (``written`` writes the difference); the difference, or None when there is none."""
+    if first == last:
         draft.notes.append((message(lang, "compare_same", a=a, b=b), []))
-        return
-    value = message(lang, "days_value", days=abs(after - before))
-    draft.notes.append((message(lang, "compare_more" if after > before else "compare_less", value=value, a=a, b=b), []))
-    draft.computed.append(str(abs(after - before)))
+        return None
+    key = "compare_more" if last > first else "compare_less"
+    draft.notes.append((message(lang, key, value=written(abs(last - first)), a=a, b=b), []))
+    return abs(last - first)
 
 
 # What a sentence giving a programme period's figure of an attribute says beside its one amount.
