@@ -593,15 +593,29 @@ class ExtractiveComposer:
         # A sentence that introduces a list ("...are:") or answers a list question is followed by the items
         # that come after it in its passage.
         lead = next((c for c in chosen if c.text.rstrip().endswith(":")), chosen[0])
-        if lead.text.rstrip().endswith(":") or "list" in query.intents:
+        introduces = lead.text.rstrip().endswith(":")
+        if introduces or "list" in query.intents:
             following = sorted(
                 (s for s in scored if s.passage is lead.passage and s.position > lead.position),
                 key=lambda s: s.position,
             )
+            first = following[0] if following else None
+            asked = "list" in query.intents and chosen.index(lead) < 2
+            if introduces and (asked or any(s in chosen for s in following)):
+                # A list asked for (its introduction among the best sentences), or one of whose items answers: the
+                # sentence introducing it comes with its items, and the sentences chosen after it give way when the
+                # answer would grow too long ("The full names of the four associations are:" without its items
+                # answers nothing). The list's first item chosen before its introduction comes after it.
+                at = chosen.index(lead)
+                at = chosen.index(first) if first in chosen[:at] else at
+                before = chosen[:at]
+                block = [lead, *(s for s in following if s not in before)][: self.max_list - len(before)]
+                rest = [c for c in chosen[at:] if c not in block]
+                chosen = before + block + rest[: max(0, self.max_list - len(before) - len(block))]
             for s in following:
                 if len(chosen) >= self.max_list:
                     break
-                if s not in chosen and (lead.text.rstrip().endswith(":") or s.overlap > 0):
+                if s not in chosen and (introduces or s.overlap > 0):
                     chosen.append(s)
         # A stated disagreement next to a chosen sentence is part of the answer.
         for s in scored[len(chosen) : 20]:

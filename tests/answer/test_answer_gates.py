@@ -971,3 +971,31 @@ def test_a_list_of_priorities_is_answered_only_by_a_sentence_naming_a_kind_of_it
     assert not refused.answered and refused.refused_by == "intent", refused.answer
     answered = _composer_answers(composer, "What were the priorities of the 2024 town twinning call?", chunks)
     assert answered.answered and "two topics" in answered.answer, answered.answer
+
+
+def test_a_list_comes_whole_after_the_sentence_introducing_it() -> None:
+    # The sentences about the scheme fill the answer before the introduction's items would; the items take their
+    # place, and an item chosen on its own ("who got them?") comes after its introduction.
+    about = (
+        "The REALISE grant scheme of CEMR supports twinning initiatives of national associations. REALISE grants "
+        "of CEMR went to national associations in 2024. CEMR announced the REALISE grants in June 2024. The "
+        "REALISE grants of CEMR were worth up to EUR 30,000."
+    )
+    names = (
+        "The full names of the four associations given REALISE grants by CEMR are:\n\n"
+        "- for Italy: AICCRE, Associazione Italiana per il Consiglio dei Comuni e delle Regioni d'Europa;\n"
+        "- for France: AFCCRE, Association Française du Conseil des Communes et Régions d'Europe;\n"
+        "- for Hungary: TÖOSZ, Települési Önkormányzatok Országos Szövetsége;\n"
+        "- for Romania: ACoR, Asociaţia Comunelor din România."
+    )
+    chunks = [Chunk("names", names, {"doc_id": "n"}), Chunk("about", about, {"doc_id": "a"})]
+    # (However little of the second question its best sentence covers: the order of the list is what is tested.)
+    composer = ExtractiveComposer(Thresholds(min_overlap=0.1))
+    for question in (
+        "Which associations were given REALISE grants?",
+        "Did AICCRE get a REALISE grant, and which others did?",
+    ):
+        answer = _composer_answers(composer, question, chunks)
+        assert answer.answered, (answer.refused_by, answer.answer)
+        items = [answer.answer.index(n) for n in ("are:", "AICCRE,", "AFCCRE,", "TÖOSZ,", "ACoR,")]
+        assert items == sorted(items), answer.answer
