@@ -34,6 +34,7 @@ from assistant.answer.gates import (
     Scored,
     Thresholds,
     about_other_countries,
+    cue_tokens,
     dates_in,
     first_refusal,
     gate_overlap,
@@ -59,6 +60,7 @@ from assistant.question.lexicon import (
 )
 from assistant.question.places import countries_named, covers_country, strip_countries
 from assistant.question.query import (
+    INTENT_CUES,
     OUTCOMES,
     PERIOD,
     Query,
@@ -415,6 +417,8 @@ class ExtractiveComposer:
         if query.countries:
             chosen = _about_the_countries(query, chosen, scored, weights)
         judged.chosen = _lead_with_knowledge(chosen, query)
+        if absent := _absence_stated(query, scored, weights, known):
+            judged.chosen = [absent, *(c for c in judged.chosen if c is not absent)]
         if gate := first_refusal(ANSWER_GATES, judged):
             return [], gate.name, gate.nearby(judged)
         return judged.chosen, None, []
@@ -798,6 +802,38 @@ def _lead_with_knowledge(chosen: list[Scored], query: Query) -> list[Scored]:
     if not (holds and query.intents and chosen[0].fits_intent) or _known_of_other_call(chosen[0].text, query):
         return chosen
     return [holds[0], *(s for s in chosen if s is not holds[0])]
+
+
+def _absence_stated(
+    query: Query, scored: list[Scored], weights: dict[str, float], known: frozenset[str]
+) -> Scored | None:
+    """A sentence saying the sources do not give what is asked ("No source consulted states the exact amount of any
+    CERV top-up", asked how big the top-up was): what it says is not given names one of the question's rarest words (of
+    those the documents use, but not numbers, amounts or words asking a kind of detail) and kinds of detail the question asks, and none it does not
+    ("the deadline or the budget" of a call is no answer to who issued it); the sentence does not hold the detail
+    itself. It leads, and the ``no_knowledge`` gate refuses, quoting it."""
+    figures = set(tokens(" ".join(m.group(0) for m in _AMOUNT.finditer(query.text))))
+    subject = {
+        t: w
+        for t, w in weights.items()
+        if w and t in known and t not in CUE_WORDS | figures and not any(c.isdigit() for c in t)
+    }
+    if not query.intents or not subject:
+        return None
+    rarest = {t for t, w in subject.items() if w == max(subject.values())}
+    for s in scored[:_ABSENCE_READ]:
+        said = NO_KNOWLEDGE.search(s.text)
+        if not said or s.fits_intent or not (same_year(s, query) and same_call(s, query)):
+            continue
+        absent = frozenset(content_tokens(s.text[said.end() :]))
+        kinds = {i for i in INTENT_CUES if absent & cue_tokens({i})}
+        if rarest & absent and kinds and kinds <= set(query.intents):
+            return s
+    return None
+
+
+# How many of the best sentences may say the sources do not give what is asked.
+_ABSENCE_READ = 25
 
 
 def _known_of_other_call(sentence: str, query: Query) -> bool:

@@ -37,7 +37,8 @@ from assistant.retrieval.hybrid import CALL_TOPICS, Passage
 
 NO_KNOWLEDGE = re.compile(
     r"\b(do(es)? not (state|give|say|mention|specify|record|show)|not (stated|given|known|specified|recorded|published|"
-    r"found|shown|reported|certain)|no (figure|date|source|amount)s? (is|are|was|were) (given|stated|known))\b",
+    r"found|shown|reported|certain)|no (figure|date|source|amount)s? (is|are|was|were) (given|stated|known)|"
+    r"no (\w+ )?(source|document)s? (\w+ )?(states?|gives?|says?|mentions?|records?))\b",
     re.I,
 )
 
@@ -184,7 +185,7 @@ def _date(day: str, month: str, year: str) -> dt.date | None:
         return None
 
 
-def _cue_tokens(intents: set[str] | frozenset[str]) -> set[str]:
+def cue_tokens(intents: set[str] | frozenset[str]) -> set[str]:
     return {t for name in intents for cue in INTENT_CUES.get(name, ()) for t in tokens(cue)}
 
 
@@ -196,7 +197,7 @@ def gate_overlap(best: Scored, weights: dict[str, float], query: Query) -> float
     total = sum(weights.values()) or 1.0
     # Only the cue words of what it holds: a sentence with a date answers "when", not "what share" of a question
     # asking both.
-    unanswered = _cue_tokens(best.unmet) - _cue_tokens(set(query.intents) - best.unmet)
+    unanswered = cue_tokens(best.unmet) - cue_tokens(set(query.intents) - best.unmet)
     credited = GATE_CUES - unanswered
     return best.overlap + sum(w for t, w in weights.items() if t in credited and t not in best.terms) / total
 

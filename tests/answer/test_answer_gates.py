@@ -999,3 +999,22 @@ def test_a_list_comes_whole_after_the_sentence_introducing_it() -> None:
         assert answer.answered, (answer.refused_by, answer.answer)
         items = [answer.answer.index(n) for n in ("are:", "AICCRE,", "AFCCRE,", "TÖOSZ,", "ACoR,")]
         assert items == sorted(items), answer.answer
+
+
+def test_a_sentence_saying_the_asked_detail_is_not_given_refuses_with_it() -> None:
+    text = (
+        "The CERV legal envelope is EUR 641,705,000. The gap between the CERV legal envelope of EUR 641,705,000 and "
+        "the Commission's figure of more than EUR 1.5 billion is presumably due to top-ups. No source consulted "
+        "states the exact amount of any CERV top-up. The CIV call was issued by EACEA unit B.3. The sources do not "
+        "state the deadline or the budget of the CIV call."
+    )
+    others = [Chunk(f"cerv-{i}", f"CERV funds town twinning in {2021 + i}.", {"doc_id": f"c{i}"}) for i in range(3)]
+    chunks = [Chunk("budget", text, {"doc_id": "b"}), *CHUNKS, *others]  # (CERV is a common word, as it is)
+    refused = _composer_answers(ExtractiveComposer(), "Exactly how much were the CERV top-ups?", chunks)
+    assert not refused.answered and refused.refused_by == "no_knowledge", refused.answer
+    assert "No source consulted states the exact amount" in refused.answer
+    # What it says is not given is no answer to another detail, nor is its mere mention of the subject.
+    answered = _composer_answers(ExtractiveComposer(), "How much is the CERV legal envelope?", chunks)
+    assert answered.answered and "641,705,000" in answered.answer, answered.answer
+    issued = _composer_answers(ExtractiveComposer(), "Who issued the CIV call?", chunks)
+    assert issued.answered and "B.3" in issued.answer, issued.answer
