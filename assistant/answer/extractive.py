@@ -808,10 +808,10 @@ def _absence_stated(
     query: Query, scored: list[Scored], weights: dict[str, float], known: frozenset[str]
 ) -> Scored | None:
     """A sentence saying the sources do not give what is asked ("No source consulted states the exact amount of any
-    CERV top-up", asked how big the top-up was): what it says is not given names one of the question's rarest words (of
-    those the documents use, but not numbers, amounts or words asking a kind of detail) and kinds of detail the question asks, and none it does not
-    ("the deadline or the budget" of a call is no answer to who issued it); the sentence does not hold the detail
-    itself. It leads, and the ``no_knowledge`` gate refuses, quoting it."""
+    CERV top-up", asked how big the top-up was). What it says is not given names one of the question's rarest words
+    (of those the documents use, but not numbers, amounts or words asking a kind of detail) and kinds of detail the
+    question asks, and none it does not ("the deadline or the budget" of a call is no answer to who issued it); the
+    sentence does not hold the detail itself. It leads, and the ``no_knowledge`` gate refuses, quoting it."""
     figures = set(tokens(" ".join(m.group(0) for m in _AMOUNT.finditer(query.text))))
     subject = {
         t: w
