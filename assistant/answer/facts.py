@@ -151,6 +151,10 @@ def asked_attributes(query: Query) -> list[str]:
             pass  # "the average grant per network": a total shared out (passage arithmetic), not the call's range
         elif maximum and (per_project or not budget):
             out.append("grant_max")
+        elif per_project and query.operation == "difference" and periods_named(query.text) - {_OWN_PERIOD}:
+            # What one project can get now set against another programme period ("... 25,000 under Europe for
+            # Citizens 2014-2020. How much more can one TT project get now?"): the most, not the range's spread.
+            out.append("grant_max")
         elif per_project or smallest:
             out.append("grant_range")
     if "count" in intents and out == ["opening"] and not query.elapsed:

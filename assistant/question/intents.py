@@ -71,10 +71,10 @@ def exact_intents() -> frozenset[str]:
 
 
 def cue_pattern(cue: str) -> str:
-    """A folded cue matches from a word start to a word end; one ending with "*" lets the word go on."""
-    if cue.endswith("*"):
-        return rf"\b{re.escape(cue[:-1])}"
-    return rf"\b{re.escape(cue)}\b"
+    """A folded cue matches from a word start to a word end; one ending with "*" lets the word go on, and a " * "
+    inside it stands for one or two words ("one * project": "one TT project", "one town twinning project")."""
+    body = r"\s+\S+(?:\s+\S+)?\s+".join(re.escape(p) for p in cue.rstrip("*").split(" * "))
+    return rf"\b{body}" if cue.endswith("*") else rf"\b{body}\b"
 
 
 def _any(cues: Iterable[str]) -> str:

@@ -148,8 +148,10 @@ class Lexicon(BaseModel):
     @classmethod
     def _folded_cues(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         for name, cues in value.items():
-            if bad := [c for c in cues if not c.strip("* ") or fold(c) != c or "*" in c[:-1]]:
-                raise ValueError(f"{name}: cues must be folded, non-empty, with '*' only at the end: {bad}")
+            if bad := [c for c in cues if not c.strip("* ") or fold(c) != c or "*" in c[:-1].replace(" * ", "")]:
+                raise ValueError(
+                    f"{name}: cues must be folded, non-empty, with '*' only at the end or as ' * ' between words: {bad}"
+                )
         return value
 
 

@@ -104,8 +104,10 @@ def periods_named(text: str) -> set[str]:
 CALL_ID = re.compile(r"\bcerv-\d{4}-[a-z-]+\b")
 
 # The cues that name an intent by themselves, folded, in the seven languages (lexicons/*.yaml, read by
-# assistant.question.intents); assistant/answer/gates.py reads their words.
-INTENT_CUES: dict[str, tuple[str, ...]] = {name: tuple(c.rstrip("* ") for c in cues(name)) for name in CUED}
+# assistant.question.intents), without their "*"s; assistant/answer/gates.py reads their words.
+INTENT_CUES: dict[str, tuple[str, ...]] = {
+    name: tuple(c.rstrip("* ").replace(" * ", " ") for c in cues(name)) for name in CUED
+}
 
 
 _OPEN = re.compile(r"\bopen\b", re.I)

@@ -450,6 +450,12 @@ def test_a_call_compared_with_a_programme_period_gets_the_periods_figure_and_the
         "How much higher is the maximum town twinning grant in TT 2024?"
     )
     assert "25,745" in context.answer, context.answer
+    # What one project can get, set against a grant of that period: the most, not the gap between the range's ends.
+    per_project = service.ask(
+        "Our last twinning grant was EUR 25,000 under Europe for Citizens 2014-2020. Taking the 2024 rules, how "
+        "much more can one TT project get?"
+    )
+    assert "25,745" in per_project.answer and "42,290" not in per_project.answer, per_project.answer
 
 
 @pytest.fixture(scope="module")

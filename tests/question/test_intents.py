@@ -380,6 +380,9 @@ def test_cues_inside_other_cues_and_denied_cues(question: str, expected: list[st
         ("deadline*", "no-deadline", True),
         ("ora ", "a che ora si chiude", True),  # a word must follow
         ("ora ", "aperto ora?", False),
+        ("one * project", "can one TT project get", True),  # one or two words in between
+        ("one * project", "one town twinning project", True),
+        ("one * project", "one of the towns in the project", False),
     ],
 )
 def test_cue_pattern(cue: str, text: str, matches: bool) -> None:
