@@ -208,6 +208,13 @@ def test_stems_shared_by_other_words_do_not_match(lang: str, word: str, english:
         ("Wie viele Projekte?", "de", ["how many", "projects"]),
         # hyphens and elisions separate words
         ("Qui gère-t-il l'appel à propositions ?", "fr", ["call", "managed"]),
+        # an irregular plural, verb forms and a question word
+        (
+            "unde semnăm acordul de grant și trimitem rapoartele?",
+            "ro",
+            ["grant agreement", "report", "submitted send", "where", "sign"],
+        ),
+        ("mikor csatlakoztak a régiók?", "hu", ["joined", "when", "regions"]),
     ],
 )
 def test_questions_map_to_english(text: str, lang: str, english: list[str]) -> None:
