@@ -118,15 +118,17 @@ def _needle(fact: str) -> str:
     return pattern + re.escape(fact[end:])
 
 
-def fact_found(alternatives: list[str], answer: str) -> bool:
+def fact_found(alternatives: list[str], answer: str, lang: str = "en") -> bool:
     """Whether one of the alternatives occurs in the answer (as whole words). A fact's day without its year
     ("19 September") is found in a date on that day of any year ("19 settembre 2025"); a fact's full date needs its
-    year."""
+    year. An English fact's last word may take a plural ending ("grant agreement" is in "grant agreements"); in the
+    other languages it may take any ending (a fact "tagállam" is in "EU-tagállamnak", "solidariet" in
+    "solidarietà"), as their words inflect and question writers give their stems."""
     haystack = f" {normalise(answer)} "
     for alt in alternatives:
         needle = normalise(alt)
-        # Whole words, allowing a plural ending (a fact "grant agreement" is in "grant agreements").
-        if needle and re.search(rf"(?<![\w]){_needle(needle)}(?:s|es)?(?![\w])", haystack):
+        ending = r"(?:s|es)?" if lang == "en" or not needle[-1:].isalpha() else r"[^\W\d_]*"
+        if needle and re.search(rf"(?<![\w]){_needle(needle)}{ending}(?![\w])", haystack):
             return True
     return False
 

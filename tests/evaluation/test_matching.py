@@ -56,6 +56,22 @@ def test_different_facts_do_not_match(fact: str, answer: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "fact, answer, lang, matches",
+    [
+        ("tagállam", "legalább egynek EU-tagállamnak kell lennie", "hu", True),  # a case ending
+        ("solidariet", "il tema della solidarietà", "it", True),  # a stem the question writer gave
+        ("inglés", "prevalece la versión inglesa", "es", True),
+        ("solidariet", "the theme of solidarity", "en", False),  # English: a plural ending only
+        ("grant agreement", "their grant agreements", "en", True),
+        ("2 ország", "legalább 2 országnak", "hu", True),
+        ("30 000", "30 0001 EUR", "hu", False),  # numbers take no ending
+    ],
+)
+def test_a_fact_in_another_language_may_take_an_ending(fact: str, answer: str, lang: str, matches: bool) -> None:
+    assert fact_found([fact], answer, lang) is matches
+
+
+@pytest.mark.parametrize(
     "text, expected",
     [
         ("EUR 4 000 000", {"4000000"}),
