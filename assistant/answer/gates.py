@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -185,8 +185,14 @@ def _date(day: str, month: str, year: str) -> dt.date | None:
         return None
 
 
-def cue_tokens(intents: set[str] | frozenset[str]) -> set[str]:
-    return {t for name in intents for cue in INTENT_CUES.get(name, ()) for t in tokens(cue)}
+def cue_tokens(intents: set[str] | frozenset[str]) -> frozenset[str]:
+    """The words of the cues of ``intents``."""
+    return frozenset().union(*(_intent_cue_tokens(name) for name in intents))
+
+
+@cache
+def _intent_cue_tokens(name: str) -> frozenset[str]:
+    return frozenset(t for cue in INTENT_CUES.get(name, ()) for t in tokens(cue))
 
 
 def gate_overlap(best: Scored, weights: dict[str, float], query: Query) -> float:
