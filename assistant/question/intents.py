@@ -74,7 +74,12 @@ def cue_pattern(cue: str) -> str:
     """A folded cue matches from a word start to a word end; one ending with "*" lets the word go on, and a " * "
     inside it stands for one or two words ("one * project": "one TT project", "one town twinning project")."""
     body = r"\s+\S+(?:\s+\S+)?\s+".join(re.escape(p) for p in cue.rstrip("*").split(" * "))
-    return rf"\b{body}" if cue.endswith("*") else rf"\b{body}\b"
+    # A word boundary only where the cue has a word's edge: "what %" ends with a sign ("ora " with a space, so a
+    # word must follow).
+    core = cue.rstrip("*")
+    start = r"\b" if re.match(r"\w", core) else ""
+    end = r"\b" if re.search(r"\w$", core) and not cue.endswith("*") else ""
+    return rf"{start}{body}{end}"
 
 
 def _any(cues: Iterable[str]) -> str:

@@ -329,6 +329,20 @@ def test_a_count_is_of_the_outcome_asked_about() -> None:
     ).answered
 
 
+def test_a_percentage_asked_with_a_sign_needs_a_sentence_giving_one() -> None:
+    chunks = [
+        Chunk(
+            "ls",
+            "The 2021 Town Twinning grants were lump-sum grants, paid once the grant agreement is signed.",
+            {"doc_id": "ls", "year": 2021, "topic": "town-twinning"},
+        )
+    ]
+    # "what %" asks a share: the lump-sum sentence holds none.
+    question = "what % pre-financing do we get when a town twinning grant agreement is signed?"
+    answer = _composer_answers(ExtractiveComposer(), question, chunks)
+    assert not answer.answered and answer.refused_by == "intent"
+
+
 def test_a_question_about_the_future_is_not_answered_with_past_dates() -> None:
     chunks = [
         Chunk(

@@ -190,6 +190,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "Ce procent din buget?",
             "Wie viel Prozent der Mittel?",
             "¿Qué porcentaje del presupuesto?",
+            "what % pre-financing do we get when the grant agreement is signed?",
         ],
         ["What is the funding rate?", "Can we share the grant with our partner?"],  # "not applicable"; a verb
     ),
@@ -383,6 +384,8 @@ def test_cues_inside_other_cues_and_denied_cues(question: str, expected: list[st
         ("one * project", "can one TT project get", True),  # one or two words in between
         ("one * project", "one town twinning project", True),
         ("one * project", "one of the towns in the project", False),
+        ("what %", "what % pre-financing do we get?", True),  # a cue may end with a sign
+        ("what %", "somewhat % of it", False),
     ],
 )
 def test_cue_pattern(cue: str, text: str, matches: bool) -> None:
