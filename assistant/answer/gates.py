@@ -127,6 +127,8 @@ def same_year(best: Scored, query: Query) -> bool:
     said_periods = periods_named(best.text)
     if asked_periods and said_periods and not asked_periods & said_periods:
         return False
+    if asked_periods and not said_periods and not _within_periods(best, asked_periods):
+        return False  # "under Europe for Citizens 2007-2013": a sentence of 2024 is of another period
     if not query.asked_years:
         return True
     years = {str(y) for y in query.asked_years}
@@ -137,6 +139,16 @@ def same_year(best: Scored, query: Query) -> bool:
     if doc_year is not None:
         return str(doc_year) in years and not said
     return not said
+
+
+def _within_periods(s: Scored, periods: set[str]) -> bool:
+    """Whether the years a sentence says (else its document's year) fall within one of ``periods`` ("2007-2013");
+    a sentence of no year may be of any period."""
+    said = {int(y) for y in YEARISH_ALL.findall(s.text)}
+    if not said and (doc_year := s.passage.metadata.get("year")) is not None:
+        said = {int(doc_year)}
+    spans = [tuple(int(y) for y in p.split("-")) for p in periods]
+    return not said or any(start <= y <= end for y in said for start, end in spans)
 
 
 # A decade ("the early 2000s"): the years it spans.

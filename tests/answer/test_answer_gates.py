@@ -12,6 +12,7 @@ import pytest
 
 from assistant.answer.answer import Answer
 from assistant.answer.extractive import ExtractiveComposer, Thresholds
+from assistant.answer.gates import Scored, same_year
 from assistant.ingest.splitting import Chunk
 from assistant.question.query import analyse
 from assistant.question.text import fold, tokens
@@ -311,6 +312,25 @@ def test_a_year_no_sentence_is_about_is_not_answered() -> None:
     assert _composer_answers(ExtractiveComposer(), "How many Golden Stars were awarded in 2006?", chunks).answered
     # 2007 appears only inside a period: no sentence is about that year.
     assert not _composer_answers(ExtractiveComposer(), "Which towns won the Golden Stars in 2007?", chunks).answered
+
+
+@pytest.mark.parametrize(
+    "sentence, year, same",
+    [
+        ("A 2024 town twinning project needed at least 50 participants.", None, False),  # a later year
+        ("Each event needed at least 50 participants.", 2024, False),  # its document's year
+        ("A Europe for Citizens 2014-2020 project needed at least 25 participants.", None, False),  # another period
+        ("In 2010 a citizens' meeting needed at least 25 participants.", None, True),  # a year of the period
+        ("A citizens' meeting needed at least 25 participants.", None, True),  # of no year: of any period
+    ],
+)
+def test_a_programme_period_asked_is_answered_by_a_sentence_of_that_period(
+    sentence: str, year: int | None, same: bool
+) -> None:
+    query = analyse("What was the minimum number of participants under Europe for Citizens 2007-2013?")
+    metadata = {"doc_id": "s", **({"year": year} if year else {})}
+    best = Scored(sentence, Passage(Chunk("s", sentence, metadata), 1.0), 0, 1.0, 0.5, True)
+    assert same_year(best, query) is same
 
 
 def test_a_count_is_of_the_outcome_asked_about() -> None:
