@@ -243,9 +243,15 @@ OUTCOMES = {
 }
 
 
+# Those who applied counted ("how many associations applied?"): the proposals received ("had we applied, how many
+# applicants?" counts no one who applied).
+_APPLIED_COUNTED = re.compile(r"\b(?:how many|number of)\b[^,.;?]*\bapplied\b", re.I)
+
+
 def outcomes_asked(question: str) -> tuple[str, ...]:
-    """The outcomes a count question names ("how many were funded" -> funded)."""
-    return tuple(name for name, pattern in OUTCOMES.items() if pattern.search(question))
+    """The outcomes a count question names ("how many were funded" -> funded; "how many applied" -> received)."""
+    named = tuple(name for name, pattern in OUTCOMES.items() if pattern.search(question))
+    return ("received", *named) if _APPLIED_COUNTED.search(question) and "received" not in named else named
 
 
 def asked_outcomes(query: Query) -> tuple[str, ...]:

@@ -658,6 +658,9 @@ def test_a_countrys_law_is_no_country(text: str, countries: list[str]) -> None:
         # The eligible countries or costs of a rule are no proposals found eligible.
         ("How many eligible countries did a 2021 network need?", ()),
         ("What are the eligible costs of a TT project?", ()),
+        # Those who applied are the proposals received; "had we applied" counts no one who applied.
+        ("How many national associations applied to REALISE in 2024?", ("received",)),
+        ("Had we applied, how many applicants would we have needed?", ()),
     ],
 )
 def test_the_outcomes_a_count_names(question: str, outcomes: tuple[str, ...]) -> None:
