@@ -482,9 +482,11 @@ _CARRIED_CLOCK = ("this", "last", "before_last", "next_year", "next", "latest")
 def _merge(question: str, previous: str, lang: str = "en") -> str:
     years, topics, call_ids = _entities(question)
     remove: list[str] = []
+    operation = cue(question, lang, "operation")
     if PERIOD.search(fold(question)):  # "And the 2014-2020 one?" after a question about 2007-2013
         remove.append(PERIOD.pattern)
-    operation = cue(question, lang, "operation")
+        if operation is None:  # "and under EfC 2014-2020?" after "the TT 2024 minimum participants": not 2024
+            remove.append(r"\b(19[89]\d|20[0-4]\d)\b")
     if (years or call_ids) and (operation is None or len(years) >= 2):
         # Another year replaces the conversation's; one compared with it ("how much more in 2022?") joins it, and
         # a comparison naming its own years ("TT 2024 vs 2025?") needs none of the conversation's.

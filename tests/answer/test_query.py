@@ -690,6 +690,17 @@ def test_a_follow_up_naming_another_period_replaces_the_conversations() -> None:
     assert "2014-2020" in query.standalone and "2007" not in query.standalone
 
 
+def test_a_follow_up_naming_a_period_replaces_the_conversations_year() -> None:
+    history = [
+        {"role": "user", "content": "what's the TT 2024 minimum participants"},
+        {"role": "assistant", "content": "At least 50 direct participants per event."},
+    ]
+    query = analyse("and under EfC 2014-2020?", history)
+    assert query.years == [] and "2024" not in query.standalone and "participants" in query.standalone
+    # A period compared with the conversation's year keeps it.
+    assert 2024 in analyse("how many more than under EfC 2014-2020?", history).years
+
+
 def test_a_follow_up_comparing_another_year_keeps_the_conversations() -> None:
     history = [
         {"role": "user", "content": "What was the NT 2021 budget?"},
