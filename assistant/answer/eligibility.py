@@ -43,7 +43,7 @@ PARTNERSHIP_CALLS = ("town-twinning", "networks-of-towns")
 _TAKING_PART = ("associated", "eligible")
 # The intents an eligibility question may have: one asking anything else (a date, an amount, a count, a list of
 # steps) is not one, whatever countries it names.
-_ELIGIBILITY_INTENTS = frozenset({"who"})
+_ELIGIBILITY_INTENTS = frozenset({"who", "countries"})
 
 
 def asks_about_countries(query: Query) -> bool:

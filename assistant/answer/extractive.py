@@ -58,7 +58,7 @@ from assistant.question.lexicon import (
     names_days,
     new_topic_words,
 )
-from assistant.question.places import countries_named, covers_country, strip_countries
+from assistant.question.places import countries_named, covers_country, names_countries, strip_countries
 from assistant.question.query import (
     INTENT_CUES,
     OUTCOMES,
@@ -287,6 +287,8 @@ def _intent_checks(
         checks["email"] = bool(_EMAIL.search(sentence))
     if "holder" in intents:  # the person holding a post: a sentence naming that kind of post ("the President is")
         checks["holder"] = bool(_posts().search(fold(sentence)))
+    if "countries" in intents:  # "which countries?": one named, or the Member States
+        checks["countries"] = names_countries(sentence)
     if not checks and "who" in intents:
         checks["who"] = bool(_WHO.search(sentence))
     return checks

@@ -53,6 +53,8 @@ INTENTS: dict[str, Intent] = {
         Intent("method", "how something is worked out: its rule or formula"),
         # Its cues are the posts; it is asked only by a name-asking word before the post (``asks_name``).
         Intent("holder", "the person holding a post asked about: a sentence naming that kind of post", exact=True),
+        # Its cues ask which countries ("which 10 EU countries?"); it refines ``who`` and ``list``.
+        Intent("countries", "the countries asked for: a sentence naming a country, or the Member States", exact=True),
     )
 }
 
@@ -178,6 +180,8 @@ def detect(folded: str) -> list[str]:
         found.remove("website")
     if _holder().search(folded):  # "who is the head of unit B.3?": a person holding a post, not who may apply
         found.append("holder")
+    if pattern("countries").search(folded):  # "which countries are in the project?": countries by name
+        found.append("countries")
     if "alone" in found and "amount" not in found:
         found.remove("alone")  # "separately" asks one thing apart only of an amount ("the Daphne strand alone")
     if maximum_count and "amount" not in found:

@@ -203,6 +203,12 @@ def _members() -> frozenset[str]:
     return frozenset(_english(english[code]) for code in EU_MEMBERS)
 
 
+def names_countries(text: str) -> bool:
+    """Whether an English ``text`` names a country, or the EU Member States or overseas countries as a group."""
+    folded = fold(text)
+    return bool(countries_named(text) or _MEMBER_STATES.search(folded) or _OVERSEAS_WORDS.search(folded))
+
+
 def covers_country(text: str, country: str) -> bool:
     """Whether an English ``text`` speaks of ``country`` (a folded English name from ``countries_named``): it
     names it, or it speaks of the EU Member States and the country is one, or of the overseas countries and

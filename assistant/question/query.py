@@ -474,7 +474,7 @@ def condense(question: str, history: list[dict[str, str]], lang: str = "en") -> 
 
 # The intents a follow-up asks of a subject it names or refers to, not a thing of their own ("what were its themes?",
 # "how was it calculated?").
-_OF_A_SUBJECT = frozenset({"list", "method"})
+_OF_A_SUBJECT = frozenset({"list", "method", "countries"})
 # The clock cues that name a call's year ("this year's", "last year's", "the next call"), carried into a follow-up.
 _CARRIED_CLOCK = ("this", "last", "before_last", "next_year", "next", "latest")
 

@@ -363,6 +363,16 @@ def test_a_percentage_asked_with_a_sign_needs_a_sentence_giving_one() -> None:
     assert not answer.answered and answer.refused_by == "intent"
 
 
+def test_which_countries_needs_a_sentence_naming_countries() -> None:
+    ten = Chunk("bt", "The Bridges of Trust project involves the associations of 10 EU countries.", {"doc_id": "bt"})
+    named = Chunk("bt-pl", "The Bridges of Trust project involves the associations of Poland and Lithuania.", {})
+    question = "Which countries' associations are in the Bridges of Trust project?"
+    refused = _composer_answers(ExtractiveComposer(), question, [ten])
+    assert not refused.answered and refused.refused_by == "intent"
+    answer = _composer_answers(ExtractiveComposer(), question, [named, ten])
+    assert answer.answered and answer.answer.startswith("The Bridges of Trust project involves the associations of Pol")
+
+
 def test_a_question_about_the_future_is_not_answered_with_past_dates() -> None:
     chunks = [
         Chunk(

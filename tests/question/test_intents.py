@@ -268,6 +268,19 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "Combien de temps le projet restait-il sur le site web de la commune ?",
         ],
     ),
+    "countries": (
+        [
+            "Which 10 EU countries' associations are in the Bridges of Trust project?",
+            "which countries were close to joining CERV?",
+            "Quels pays ont rejoint CERV en 2024 ?",
+            "Quali paesi sono associati al programma?",
+            "Welche Länder sind dem Programm assoziiert?",
+            "¿Qué países participan en el proyecto?",
+            "Mely országok csatlakoztak a programhoz?",
+            "Ce țări s-au alăturat programului?",
+        ],
+        ["How many countries did a 2025 network need?", "Which strands does CERV have?"],
+    ),
     "method": (
         [
             "How was that flat-rate grant calculated?",
@@ -354,7 +367,18 @@ def test_settle_rules(
 
 
 def test_exact_intents() -> None:
-    assert exact_intents() == {"date_close", "time", "count", "maximum", "share", "phone", "email", "alone", "holder"}
+    assert exact_intents() == {
+        "date_close",
+        "time",
+        "count",
+        "maximum",
+        "share",
+        "phone",
+        "email",
+        "alone",
+        "holder",
+        "countries",
+    }
 
 
 @pytest.mark.parametrize(
