@@ -32,6 +32,7 @@ from assistant.question.query import (
     periods_named,
     topics_named,
 )
+from assistant.question.sequence import sequence_asked
 from assistant.question.text import fold, tokens, without_asides, words
 from assistant.retrieval.hybrid import CALL_TOPICS, Passage
 
@@ -417,6 +418,32 @@ def _past_only(j: Judged) -> bool:
     )
 
 
+def _year_next_to(text: str, name: str) -> int | None:
+    """The year a sentence gives closest to where it names ``name`` (by its last word: "Helgesen"), if it does."""
+    plain = PERIOD.sub(" ", text)
+    at = [m.start() for m in re.finditer(rf"\b{re.escape(name.split()[-1])}\b", plain, re.I)]
+    years = [(m.start(), int(m.group(0))) for m in YEARISH_ALL.finditer(plain)]
+    if not at or not years:
+        return None
+    return min(years, key=lambda y: min(abs(y[0] - a) for a in at))[1]
+
+
+def _out_of_sequence(j: Judged) -> bool:
+    """Whether a question asking what came after (before) a named event ("the congress after Rhodes 2007", "the
+    president before Gunn Marit Helgesen") is answered by no sentence with a year later (earlier) than the event's:
+    the year the question gives it, else the one the lead sentence gives beside its name (a period of an answer is
+    dated by its start: "before CERV ... in 2014-2020")."""
+    asked = sequence_asked(j.query.asked or j.query.text, j.query.language)
+    if asked is None:
+        return False
+    reference = asked.year or _year_next_to(j.chosen[0].text, asked.name)
+    if reference is None:
+        return False
+    # A period ("2007-2013") is dated by its start.
+    years = [int(y) for s in j.chosen for y in YEARISH_ALL.findall(PERIOD.sub(lambda m: m.group(0)[:4], s.text))]
+    return not any(y > reference if asked.direction == "after" else y < reference for y in years)
+
+
 def _year_unanswered(j: Judged) -> bool:
     if not j.query.asked_years:
         return False
@@ -496,6 +523,13 @@ ANSWER_GATES: tuple[Gate, ...] = (
         _past_only,
         lambda j: j.chosen[:1],
         'A question about the next event ("the next congress") is answered only by a date not yet past.',
+    ),
+    Gate(
+        "sequence",
+        _out_of_sequence,
+        lambda j: j.chosen[:1],
+        'A question about what came after (before) a named event ("the congress after Rhodes") is answered by no '
+        "chosen sentence with a year later (earlier) than the event's.",
     ),
     Gate(
         "year_of_answer",

@@ -112,12 +112,22 @@ class Lexicon(BaseModel):
     # Folded words leaving something out ("separate from", "hors", "senza"): a call named right after one is not
     # what is asked ("the TT 2022 budget alone, separate from networks of towns").
     excluding: list[str] = []
+    # Folded patterns placing what is asked after or before a named event, "{name}" standing for the name ("after
+    # {name}": "after Rhodes"; "{name} utan"): the answer must be later (earlier) than it (question/sequence.py).
+    sequence: dict[Literal["after", "before"], list[str]] = {}
 
     @field_validator("years_ago")
     @classmethod
     def _has_number(cls, value: list[str]) -> list[str]:
         if bad := [p for p in value if p.count("{n}") != 1 or fold(p) != p]:
             raise ValueError(f"years_ago: each pattern is folded and holds '{{n}}' once: {bad}")
+        return value
+
+    @field_validator("sequence")
+    @classmethod
+    def _has_name(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        if bad := [p for ps in value.values() for p in ps if p.count("{name}") != 1 or fold(p) != p]:
+            raise ValueError(f"sequence: each pattern is folded and holds '{{name}}' once: {bad}")
         return value
 
     @field_validator("asks_name", "chat")

@@ -384,6 +384,22 @@ def test_a_question_about_the_future_is_not_answered_with_past_dates() -> None:
     assert not _composer_answers(ExtractiveComposer(), "When is CEMR's next twinning congress?", chunks).answered
 
 
+def test_what_came_after_or_before_a_named_event_needs_a_later_or_earlier_year() -> None:
+    chunks = [
+        Chunk("c", "CEMR twinning congresses took place in Antwerp in 2002 and in Rhodes in 2007.", {"doc_id": "c"}),
+        Chunk("p", "The President of CEMR since December 2022 has been Gunn Marit Helgesen.", {"doc_id": "p"}),
+    ]
+    after_antwerp = _composer_answers(ExtractiveComposer(), "Where was the twinning congress after Antwerp?", chunks)
+    assert after_antwerp.answered and "Rhodes in 2007" in after_antwerp.answer
+    for question in (
+        "Where was the twinning congress after the one in Rhodes?",
+        "Where was the twinning congress held after Rhodes 2007?",
+        "Who was the President of CEMR before Gunn Marit Helgesen?",
+    ):
+        refused = _composer_answers(ExtractiveComposer(), question, chunks)
+        assert not refused.answered and refused.refused_by == "sequence", question
+
+
 def test_a_question_naming_a_call_id_is_not_answered_from_another_call() -> None:
     chunks = [
         Chunk(

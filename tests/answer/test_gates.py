@@ -65,6 +65,11 @@ CASES: dict[str, tuple[str, list[str], list[str]]] = {
         ["The twinning congress took place on 3 May 2019."],
         ["The next twinning congress takes place on 3 May 2027."],
     ),
+    "sequence": (
+        "Where was the twinning congress held after the one in Rhodes?",
+        ["The twinning congresses were held in Antwerp in 2002 and in Rhodes in 2007."],
+        ["The twinning congress after Rhodes 2007 was held in Rome in 2012."],
+    ),
     "year_of_answer": (
         "Who won the Golden Stars award in 2007?",
         ["The Golden Stars award honours twinning projects and was won by Lyon."],
