@@ -47,7 +47,7 @@ from assistant.answer.localise import in_language
 from assistant.answer.messages import message
 from assistant.dates import days_until, deadlines, format_date
 from assistant.question.glossary import DOMAIN_TERMS
-from assistant.question.intents import cue_pattern, word_pattern, words
+from assistant.question.intents import cue_pattern, words
 from assistant.question.languages import domain_words
 from assistant.question.lexicon import (
     asks_age,
@@ -287,6 +287,12 @@ def _intent_checks(
         checks["email"] = bool(_EMAIL.search(sentence))
     if "holder" in intents:  # the person holding a post: a sentence naming that kind of post ("the President is")
         checks["holder"] = bool(_posts().search(fold(sentence)))
+    if "span" in intents:  # "how long does it take?": a period, or dates bounding one
+        checks["span"] = bool(
+            _PERIOD_OF_TIME.search(sentence) or _FULL_DATE.search(sentence) or _WITHIN_PERIOD.search(sentence)
+        )
+    if "year" in intents:  # "in what year?": a year the question does not name (a period's too)
+        checks["year"] = bool(set(YEARISH_ALL.findall(sentence)) - years)
     if "countries" in intents:  # "which countries?": one named, or the Member States
         checks["countries"] = names_countries(sentence)
     if not checks and "who" in intents:
@@ -469,7 +475,7 @@ class ExtractiveComposer:
         outcomes = asked_outcomes(query) if "count" in query.intents else ()
         between_dates = bool(counted) and counted <= _TIME_UNITS and query.operation == "difference"
         listed = _listed_kinds(query)
-        span = bool(word_pattern("span").search(fold(query.asked or query.text)))
+        span = "span" in query.intents
         several = len(query.parts) > 1
         out: list[Scored] = []
         seen: set[str] = set()

@@ -55,6 +55,10 @@ INTENTS: dict[str, Intent] = {
         Intent("holder", "the person holding a post asked about: a sentence naming that kind of post", exact=True),
         # Its cues ask which countries ("which 10 EU countries?"); it refines ``who`` and ``list``.
         Intent("countries", "the countries asked for: a sentence naming a country, or the Member States", exact=True),
+        # Its cues ask which year ("in what year?"); it refines ``date``.
+        Intent("year", "a year the question does not name itself (a date holds one)", exact=True),
+        # "How long after the deadline?", "how long does it take?": a period, or the dates that bound it.
+        Intent("span", "a span of time (six months), or the dates that bound it", exact=True),
     )
 }
 
@@ -156,7 +160,8 @@ def detect(folded: str) -> list[str]:
     """The intents of a folded question (with the English terms of its domain words), in a fixed order."""
     # A budget line or heading is a place in the EU budget, a lack of budget a reason for rejection: no amount.
     folded = word_pattern("budget_place").sub(" ", folded)
-    folded = word_pattern("span").sub(" ", folded)  # "within what time?" asks no time of day
+    spanned = bool(pattern("span").search(folded))
+    folded = pattern("span").sub(" ", folded)  # "within what time?" asks no time of day
     found = [name for name in CUED if pattern(name).search(folded)]
     if "count" not in found and fewest_of().search(folded):  # "minimum countries?": a count, the fewest
         found.insert(found.index("amount") if "amount" in found else len(found), "count")
@@ -182,6 +187,10 @@ def detect(folded: str) -> list[str]:
         found.append("holder")
     if pattern("countries").search(folded):  # "which countries are in the project?": countries by name
         found.append("countries")
+    if spanned:
+        found.append("span")
+    if pattern("year").search(folded):  # "in what year was it published?": a date, and a year no less
+        found += [i for i in ("date", "year") if i not in found]
     if "alone" in found and "amount" not in found:
         found.remove("alone")  # "separately" asks one thing apart only of an amount ("the Daphne strand alone")
     if maximum_count and "amount" not in found:

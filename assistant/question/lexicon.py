@@ -34,7 +34,6 @@ IntentWords = Literal[
     "size",
     "sized",
     "budget_place",
-    "span",
     "on_place",
     "asks_grant",
     "gets",

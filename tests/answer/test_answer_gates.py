@@ -15,7 +15,7 @@ from assistant.answer.extractive import ExtractiveComposer, Thresholds
 from assistant.answer.gates import Scored, same_year
 from assistant.ingest.splitting import Chunk
 from assistant.question.query import analyse
-from assistant.question.text import fold, tokens
+from assistant.question.text import tokens
 from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.service import Assistant
@@ -295,10 +295,9 @@ def test_a_country_of_the_context_only_rules_out_a_sentence_about_another(
 )
 def test_a_span_of_time_asked_is_answered_by_a_period(question: str, fits: bool) -> None:
     from assistant.answer.extractive import _intent_checks
-    from assistant.question.intents import word_pattern
 
     query = analyse(question)
-    span = bool(word_pattern("span").search(fold(query.asked or query.text)))
+    span = "span" in query.intents
     sentence = "In these examples, CERV results came roughly four and a half to six months after the deadline."
     assert "date" in query.intents and _intent_checks(sentence, query.intents, span=span)["date"] is fits
 
@@ -371,6 +370,28 @@ def test_which_countries_needs_a_sentence_naming_countries() -> None:
     assert not refused.answered and refused.refused_by == "intent"
     answer = _composer_answers(ExtractiveComposer(), question, [named, ten])
     assert answer.answered and answer.answer.startswith("The Bridges of Trust project involves the associations of Pol")
+
+
+@pytest.mark.parametrize(
+    "question, vague, exact",
+    [
+        (
+            "In what year did CEMR publish its White Paper on twinning?",
+            "CEMR has also published a White Paper on twinning.",
+            "CEMR published a White Paper on twinning in 2007.",
+        ),
+        (
+            "How long does it take for a new PIC to get validated?",
+            "A new PIC gets validated by the Commission's validation services.",
+            "A new PIC gets validated within 10 days.",
+        ),
+    ],
+)
+def test_a_year_or_a_span_of_time_asked_needs_a_sentence_giving_one(question: str, vague: str, exact: str) -> None:
+    refused = _composer_answers(ExtractiveComposer(), question, [Chunk("v", vague, {"doc_id": "v"})])
+    assert not refused.answered and refused.refused_by == "intent"
+    answer = _composer_answers(ExtractiveComposer(), question, [Chunk("e", exact, {"doc_id": "e"})])
+    assert answer.answered and answer.answer.startswith(exact)
 
 
 def test_a_question_about_the_future_is_not_answered_with_past_dates() -> None:

@@ -281,6 +281,26 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["How many countries did a 2025 network need?", "Which strands does CERV have?"],
     ),
+    "year": (
+        [
+            "In what year did CEMR publish its White Paper on twinning?",
+            "En quelle année le CCRE a-t-il été fondé ?",
+            "In che anno si è tenuto il congresso di Ferrara?",
+            "In welchem Jahr wurde der RGRE gegründet?",
+            "¿En qué año se fundó el CMRE?",
+            "În ce an a fost fondat CMRE?",
+            "Melyik évben alapították a CEMR-t?",
+        ],
+        ["When was CEMR founded?", "How many years did the programme run?"],  # a date will do; a count
+    ),
+    "span": (
+        [
+            "how long does it take for a new PIC to get validated?",
+            "Roughly how long after the deadline do CERV results come?",
+            "within what time must the report be sent?",
+        ],
+        ["How long can a 2024 town twinning project last?", "At what time does the call close?"],
+    ),
     "method": (
         [
             "How was that flat-rate grant calculated?",
@@ -332,7 +352,7 @@ def test_a_span_of_time_asked_is_no_time_of_day(question: str) -> None:
 
 @pytest.mark.parametrize("question", ["In which year did Serbia ratify it?", "what year was CEMR founded?"])
 def test_which_year_asks_a_date_not_a_list(question: str) -> None:
-    assert detect(fold(question)) == ["date"]
+    assert detect(fold(question)) == ["date", "year"]
     # A list asked beside it is still asked.
     assert "list" in detect(fold("Which countries took part, and in which year?"))
 
@@ -378,6 +398,8 @@ def test_exact_intents() -> None:
         "alone",
         "holder",
         "countries",
+        "year",
+        "span",
     }
 
 
