@@ -170,6 +170,10 @@ def same_call(best: Scored, query: Query) -> bool:
     if query.call_ids and not same_call_id(best, query.call_ids):
         return False
     asked = set(query.topics) & CALL_TOPICS
+    if query.asked and query.asked != query.text and not query.follow_up:
+        # Calls the asking sentences name themselves are what is asked, not those of the context ("Under Europe for
+        # Citizens you needed 81 points for networks. What score does a town twinning proposal need?").
+        asked = set(topics_named(query.asked)) & asked or asked
     if not asked:
         return True
     named = set(topics_named(best.text)) & CALL_TOPICS

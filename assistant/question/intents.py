@@ -39,7 +39,7 @@ INTENTS: dict[str, Intent] = {
         Intent("time", "a time of day (17:00 CET)", exact=True),
         Intent("amount", "a sum of money"),
         Intent("per_project", "what one project, town or network gets"),
-        Intent("budget", "the whole budget of a call or programme"),
+        Intent("budget", "the whole budget of a call or programme", exact=True),
         Intent("maximum", "the most one project may get (a ceiling, a range)", exact=True),
         Intent("count", "a number of the things counted", exact=True),
         Intent("who", "who may apply, took part or received a grant"),
@@ -173,7 +173,7 @@ def detect(folded: str) -> list[str]:
         found.append("amount")  # "total money for networks of towns", "overall funding"
     # A cue that is only part of another intent's cue asks nothing of its own: "combien de projets", "cuantos" ask
     # no amount; "the phone number of" asks no count.
-    for inner, outer in (("amount", "count"), ("count", "phone"), ("list", "date")):
+    for inner, outer in (("amount", "count"), ("count", "phone"), ("list", "date"), ("amount", "share")):
         if inner in found and outer in found and _inside(pattern(inner), pattern(outer), folded):
             found.remove(inner)
     # "A max number of participants" asks the most a count may be, not an amount.

@@ -394,6 +394,34 @@ def test_a_year_or_a_span_of_time_asked_needs_a_sentence_giving_one(question: st
     assert answer.answered and answer.answer.startswith(exact)
 
 
+def test_the_call_the_asking_sentence_names_is_asked_not_the_contexts() -> None:
+    chunks = [
+        Chunk(
+            "nt-2020",
+            "Networks of towns projects selected in 2020 needed an evaluation score of at least 81 out of 100.",
+            {"doc_id": "nt-2020", "topic": "networks-of-towns"},
+        )
+    ]
+    plain = "What evaluation score did a networks of towns project need to be selected?"
+    assert _composer_answers(ExtractiveComposer(), plain, chunks).answered
+    # The context speaks of networks; the question asks about town twinning.
+    question = "We needed 81 points for networks of towns. What score does a town twinning project need to be selected?"
+    refused = _composer_answers(ExtractiveComposer(), question, chunks)
+    assert not refused.answered and refused.refused_by == "call"
+
+
+def test_a_budget_asked_needs_a_sentence_giving_an_amount() -> None:
+    about = Chunk(
+        "bt", "Bridges of Trust is a CEMR project with the Association of Ukrainian Cities.", {"doc_id": "bt"}
+    )
+    budget = Chunk("bt-b", "The Bridges of Trust project has a budget of EUR 1,000,000.", {"doc_id": "bt-b"})
+    question = "What is the budget of CEMR's Bridges of Trust project?"
+    refused = _composer_answers(ExtractiveComposer(), question, [about])
+    assert not refused.answered and refused.refused_by == "intent"
+    answer = _composer_answers(ExtractiveComposer(), question, [budget, about])
+    assert answer.answered and "EUR 1,000,000" in answer.answer.split("[1]")[0]
+
+
 def test_a_question_about_the_future_is_not_answered_with_past_dates() -> None:
     chunks = [
         Chunk(

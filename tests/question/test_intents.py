@@ -350,6 +350,18 @@ def test_a_span_of_time_asked_is_no_time_of_day(question: str) -> None:
     assert "time" in detect(fold("At what time must the report be sent?"))
 
 
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        # A budget table or section of a form asks no amount; budget shares ask shares.
+        ("Part A of the form has a budget table. Do the two have to match?", []),
+        ("EfC 2007-13: the four actions and their budget shares?", ["share"]),
+    ],
+)
+def test_budget_phrases_that_ask_no_budget(question: str, expected: list[str]) -> None:
+    assert detect(fold(question)) == expected
+
+
 @pytest.mark.parametrize("question", ["In which year did Serbia ratify it?", "what year was CEMR founded?"])
 def test_which_year_asks_a_date_not_a_list(question: str) -> None:
     assert detect(fold(question)) == ["date", "year"]
@@ -400,6 +412,7 @@ def test_exact_intents() -> None:
         "countries",
         "year",
         "span",
+        "budget",
     }
 
 
