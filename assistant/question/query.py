@@ -676,14 +676,13 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         # much in total?"; "the total budget for TT and NT in 2021?").
         operation = "sum"
     # What it asks for, read in its asking sentences ("we got lost on the EU website. Who is the contact point?"
-    # asks for no website); the whole question when they name nothing.
+    # asks for no website); the whole question when it is all asking, or a follow-up whose own words name nothing.
+    # A context's words ask nothing ("I'm filling in the budget ... What is the calculator called?" asks no budget).
     asking = asked_part(question)
-    own_intents = detect(" ".join([fold(asking), *english_terms(asking, lang)])) or detect(
-        " ".join([fold(question), *english_terms(question, lang)])
-    )
-    intents, counted = settle(
-        own_intents or detect(fold(search)), question, lang, english, counted_terms(question, lang)
-    )
+    own_intents = detect(" ".join([fold(asking), *english_terms(asking, lang)]))
+    if not own_intents and (follow_up or fold(asking) == fold(question)):
+        own_intents = detect(" ".join([fold(question), *english_terms(question, lang)])) or detect(fold(search))
+    intents, counted = settle(own_intents, question, lang, english, counted_terms(question, lang))
     relative = next(iter(clock_cues(standalone, lang)), None)
     if relative and not follow_up and years_named(asking) and not clock_cues(asking, lang):
         # The clock of the context ("we're writing a note for the next round") is not the year asked ("can you

@@ -81,6 +81,17 @@ def test_a_question_naming_nothing_follows_the_conversation(question: str, follo
         assert query.years == [2023] and query.topics == ["networks-of-towns"]
 
 
+def test_what_the_context_speaks_of_is_not_asked() -> None:
+    question = (
+        "I'm filling in the budget for our 2025 town twinning proposal and the call mentions a spreadsheet tool. "
+        "What is the lump-sum calculator for TT 2025 called?"
+    )
+    assert analyse(question).intents == []
+    # An asking sentence that says too little is read with the one before it; a question that is all asking, whole.
+    assert "amount" in analyse("We want to apply with a town in Serbia for TT 2026. How much?").intents
+    assert "date" in analyse("TT 2026 deadline").intents
+
+
 def test_years_named_only_in_the_context_are_not_asked() -> None:
     query = analyse(
         "Our town led a Europe for Citizens network in 2018 with nine partners. Under Europe for Citizens "
