@@ -36,6 +36,7 @@ from assistant.answer.gates import (
     about_other_countries,
     cue_tokens,
     dates_in,
+    dates_of_event,
     first_refusal,
     gate_overlap,
     of_year,
@@ -873,7 +874,7 @@ def _elapsed(chosen: list[Scored], query: Query, now: dt.datetime) -> tuple[str,
     for s in chosen[:2]:
         # How old something is counts from the sentence's earliest date, when it began ("its 75th anniversary on 28
         # January 2026, 75 years after its founding on 28 January 1951"); how long ago, from its first.
-        dates = dates_in(s.text)
+        dates = dates_in(s.text) if aged else dates_of_event(s.text, query.asked or query.text)
         day = min(dates, default=None) if aged else next(iter(dates), None)
         if day is not None and in_days:
             days, since, today = (

@@ -33,7 +33,7 @@ from assistant.question.query import (
     topics_named,
 )
 from assistant.question.sequence import sequence_asked
-from assistant.question.text import fold, tokens, without_asides, words
+from assistant.question.text import content_tokens, fold, tokens, without_asides, words
 from assistant.retrieval.hybrid import CALL_TOPICS, Passage
 
 NO_KNOWLEDGE = re.compile(
@@ -230,6 +230,23 @@ def dates_in(text: str) -> list[dt.date]:
     return [d for m in _DAY_MONTH_YEAR.findall(text) if (d := _date(*m)) is not None]
 
 
+# Words of time that tie a date to no event ("how many years ago").
+_TIME_WORDS = frozenset(tokens("year years month months week weeks day days ago"))
+
+
+def dates_of_event(text: str, question: str) -> list[dt.date]:
+    """The dates an English text states, the one closest to a word of the question's event first ("founded" in
+    "its 75th anniversary on 28 January 2026, 75 years after its founding on 28 January 1951": 1951); in order
+    when it names none. The event's words are the question's words less its names and words of time."""
+    names = {t for w in re.findall(r"\b[A-Z][\w-]*", question) for t in tokens(w)}
+    event = set(content_tokens(question)) - names - _TIME_WORDS
+    at = [m.start() for m in re.finditer(r"[\w-]+", text) if event & set(tokens(m.group(0)))]
+    dated = [(m.start(), d) for m in _DAY_MONTH_YEAR.finditer(text) if (d := _date(*m.groups())) is not None]
+    if not at:
+        return [d for _, d in dated]
+    return [d for _, d in sorted(dated, key=lambda p: min(abs(p[0] - a) for a in at))]
+
+
 def holds_future_date(chosen: list[Scored], now: dt.datetime) -> bool:
     """Whether a chosen sentence that holds what is asked dates something on or after today (a bare year counts
     until its end)."""
@@ -404,7 +421,10 @@ def _contact_of_another(j: Judged) -> bool:
     names = {
         t
         for m in _NAME.finditer(asked)
-        if not countries_named(m.group(0), j.query.language) and not countries & set(countries_named(m.group(0), "en"))
+        # German capitalises every noun ("Fragen", "Städtepartnerschaften"): its names are its acronyms ("EACEA").
+        if (j.query.language != "de" or m.group(0).isupper())
+        and not countries_named(m.group(0), j.query.language)
+        and not countries & set(countries_named(m.group(0), "en"))
         for t in tokens(m.group(0))
         if j.weights.get(t)
     }

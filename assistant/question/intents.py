@@ -156,8 +156,17 @@ def fewest_of() -> re.Pattern[str]:
     return re.compile(rf"(?:{_any(words('fewest'))})\s+(?:(?:nr|number) of\s+)?((?:{_any(words('countable'))}))")
 
 
+@cache
+def _counted_per() -> re.Pattern[str]:
+    """A countable thing per project ("one applicant per project", "50 participants per event"): a number of them,
+    not money per project; group 1 is the countable word."""
+    countable = "|".join(re.escape(w.rstrip("s")) for w in words("countable"))
+    return re.compile(rf"\b((?:{countable})\w*)\s+per\s+\w+")
+
+
 def detect(folded: str) -> list[str]:
     """The intents of a folded question (with the English terms of its domain words), in a fixed order."""
+    folded = _counted_per().sub(r"\1", folded)
     # A budget line or heading is a place in the EU budget, a lack of budget a reason for rejection: no amount.
     folded = word_pattern("budget_place").sub(" ", folded)
     spanned = bool(pattern("span").search(folded))

@@ -114,6 +114,8 @@ class Lexicon(BaseModel):
     # Folded patterns placing what is asked after or before a named event, "{name}" standing for the name ("after
     # {name}": "after Rhodes"; "{name} utan"): the answer must be later (earlier) than it (question/sequence.py).
     sequence: dict[Literal["after", "before"], list[str]] = {}
+    # Chat abbreviations of units, written out before a question is read ("how many yrs ago" -> "years").
+    abbreviations: dict[str, str] = {}
 
     @field_validator("years_ago")
     @classmethod

@@ -84,10 +84,16 @@ _SHORT_PERIOD = re.compile(
 )
 
 
+@cache
+def _abbreviations() -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, lexicon("en").abbreviations)) + r")\b", re.I)
+
+
 def _written_out(text: str) -> str:
-    """``text`` with a call's glued year ("tt2023"), "NoT" and a programme's short period ("efc 07-13") written
-    out."""
+    """``text`` with a call's glued year ("tt2023"), "NoT", a programme's short period ("efc 07-13") and a unit's
+    chat abbreviation ("yrs") written out."""
     text = _NOT.sub("networks of towns", _GLUED_YEAR.sub(r"\1 \2", text))
+    text = _abbreviations().sub(lambda m: lexicon("en").abbreviations[m.group(0).lower()], text)
 
     def period(m: re.Match[str]) -> str:
         start, end = int(m.group(2)), int(m.group(3))

@@ -422,6 +422,15 @@ def test_a_budget_asked_needs_a_sentence_giving_an_amount() -> None:
     assert answer.answered and "EUR 1,000,000" in answer.answer.split("[1]")[0]
 
 
+def test_the_date_counted_from_is_the_one_of_the_event_asked() -> None:
+    from assistant.answer.gates import dates_of_event
+
+    sentence = "CEMR marks its 75th anniversary on 28 January 2026, 75 years after its founding on 28 January 1951."
+    assert dates_of_event(sentence, "cemr was founded how many years ago?")[0].year == 1951
+    assert dates_of_event(sentence, "How many years ago was the anniversary?")[0].year == 2026
+    assert [d.year for d in dates_of_event(sentence, "How many years ago?")] == [2026, 1951]  # no event: in order
+
+
 def test_a_question_about_the_future_is_not_answered_with_past_dates() -> None:
     chunks = [
         Chunk(
@@ -1008,6 +1017,9 @@ def test_an_address_asked_of_a_body_is_not_another_bodys() -> None:
 
     assert gate("What's the e-mail address of CERV Italia?") == "contact"
     assert gate("What's the e-mail address of EACEA?") is None
+    # German capitalises every noun: "Fragen" names no body, EACEA does.
+    weights |= {"fragen": 3.0, "stadtepartnerschaften": 3.0}
+    assert gate("Gibt es eine E-Mail-Adresse der EACEA für Fragen zu Städtepartnerschaften?") is None
     # The address asked in another piece of the question than the body it names.
     assert gate("Who runs the calls for CERV Italia, and is there an e-mail address for questions?") is None
 

@@ -81,6 +81,14 @@ def test_a_question_naming_nothing_follows_the_conversation(question: str, follo
         assert query.years == [2023] and query.topics == ["networks-of-towns"]
 
 
+def test_a_units_chat_abbreviation_is_written_out() -> None:
+    # "how many yrs ago" asks how long ago (a date counted to today), not a count.
+    assert (
+        analyse("cemr was founded how many yrs ago?").intents == analyse("cemr was founded how many years ago?").intents
+    )
+    assert "count" not in analyse("cemr was founded how many yrs ago?").intents
+
+
 def test_what_the_context_speaks_of_is_not_asked() -> None:
     question = (
         "I'm filling in the budget for our 2025 town twinning proposal and the call mentions a spreadsheet tool. "

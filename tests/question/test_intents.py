@@ -356,6 +356,9 @@ def test_a_span_of_time_asked_is_no_time_of_day(question: str) -> None:
         # A budget table or section of a form asks no amount; budget shares ask shares.
         ("Part A of the form has a budget table. Do the two have to match?", []),
         ("EfC 2007-13: the four actions and their budget shares?", ["share"]),
+        # A countable thing per project is a number of them, not money per project.
+        ("Did the TT call accept only one applicant per project?", ["who"]),
+        ("How much per project?", ["amount", "per_project"]),
     ],
 )
 def test_budget_phrases_that_ask_no_budget(question: str, expected: list[str]) -> None:
