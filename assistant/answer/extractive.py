@@ -9,10 +9,11 @@ documents' ``deadline`` metadata.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
 from assistant.answer.answer import Answer, Source
@@ -59,7 +60,13 @@ from assistant.question.lexicon import (
     names_days,
     new_topic_words,
 )
-from assistant.question.places import countries_named, covers_country, names_countries, strip_countries
+from assistant.question.places import (
+    countries_named,
+    covers_country,
+    names_a_country,
+    names_countries,
+    strip_countries,
+)
 from assistant.question.query import (
     INTENT_CUES,
     OUTCOMES,
@@ -235,6 +242,7 @@ def _intent_checks(
     several: bool = False,
     listed: frozenset[str] = frozenset(),
     span: bool = False,
+    new_names: Callable[[str], list[str]] = lambda sentence: [],
 ) -> dict[str, bool]:
     """Whether a sentence meets each specific need of the question (a date or time, an amount of the right kind, a
     count, a share, a telephone number, a web address), by intent; "who" is judged only when nothing more specific
@@ -243,7 +251,8 @@ def _intent_checks(
     several things (``Query.parts``): a date and, apart, its time of day, each answered by its own sentence.
     ``listed``: the tokens of the kind of items a list question names ("priorities", "themes"): a sentence answering
     it names that kind. ``span``: the question asks a span of time ("how long after the deadline do results
-    arrive?"), which a period ("four and a half to six months") answers as a date does."""
+    arrive?"), which a period ("four and a half to six months") answers as a date does. ``new_names``: the names a
+    sentence gives that the question does not (``_new_names``), for a question asking which towns."""
     checks: dict[str, bool] = {}
     if "list" in intents and listed:
         checks["list"] = bool(listed & set(tokens(sentence)))
@@ -294,6 +303,8 @@ def _intent_checks(
         )
     if "year" in intents:  # "in what year?": a year the question does not name (a period's too)
         checks["year"] = bool(set(YEARISH_ALL.findall(sentence)) - years)
+    if "places" in intents:  # "which towns?": a name the question does not give
+        checks["places"] = bool(new_names(sentence))
     if "countries" in intents:  # "which countries?": one named, or the Member States
         checks["countries"] = names_countries(sentence)
     if not checks and "who" in intents:
@@ -478,6 +489,11 @@ class ExtractiveComposer:
         listed = _listed_kinds(query)
         span = "span" in query.intents
         several = len(query.parts) > 1
+        asked_words = frozenset(re.findall(r"[^\W\d_]+", fold(query.standalone)))
+
+        def new_names(sentence: str) -> list[str]:
+            return _new_names(sentence, asked_words, index)
+
         out: list[Scored] = []
         seen: set[str] = set()
         for rank, passage in enumerate(passages):
@@ -487,7 +503,7 @@ class ExtractiveComposer:
                     continue
                 seen.add(key)
                 checks = _intent_checks(
-                    sentence, query.intents, years, counted, outcomes, between_dates, several, listed, span
+                    sentence, query.intents, years, counted, outcomes, between_dates, several, listed, span, new_names
                 )
                 fits = not checks or any(checks.values())
                 if not fits and counted and query.language != "en":
@@ -783,6 +799,32 @@ class ExtractiveComposer:
             retrieved=[d.doc_id for d in chosen],
             standalone=query.standalone,
         )
+
+
+# A run of capitalised words not opening its sentence ("Ferrara", "Europe for Citizens Forum"): a name.
+_CAPITALISED = re.compile(r"(?<![.?!:]\s)(?<!^)\b[A-Z][\w'-]*(?:(?:\s+(?:of|for|the|and|de))?\s+[A-Z][\w'-]*)*")
+# A capitalised word in more chunks than this is a term of the corpus ("European", "Commission"), not a name asked.
+_COMMON_DOCS = 10
+_MONTH_NAMES = frozenset(fold(m) for m in calendar.month_name if m)
+
+
+def _new_names(sentence: str, asked_words: frozenset[str], index: LexicalIndex) -> list[str]:
+    """The names an English sentence gives that a question's words do not ("Ferrara", "Antwerp"): runs of
+    capitalised words not opening it, with a word the question lacks, and none an acronym ("CEMR"), a month, a
+    country or its adjective, or a term common in the corpus ("the Europe for Citizens Forum" is a term's)."""
+    names = []
+    for run in _CAPITALISED.findall(sentence):
+        capitalised = [w for w in run.split() if w[0].isupper()]
+        if all(fold(w) in asked_words for w in capitalised):
+            continue
+        if any(w.isupper() or fold(w) in _MONTH_NAMES or names_a_country(w) or _common(w, index) for w in capitalised):
+            continue
+        names.append(run)
+    return names
+
+
+def _common(word: str, index: LexicalIndex) -> bool:
+    return any(index.doc_freq.get(t, 0) > _COMMON_DOCS for t in tokens(word))
 
 
 @cache

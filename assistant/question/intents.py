@@ -55,6 +55,8 @@ INTENTS: dict[str, Intent] = {
         Intent("holder", "the person holding a post asked about: a sentence naming that kind of post", exact=True),
         # Its cues ask which countries ("which 10 EU countries?"); it refines ``who`` and ``list``.
         Intent("countries", "the countries asked for: a sentence naming a country, or the Member States", exact=True),
+        # Its cues ask which towns ("which towns won?"), not which may take part (``who``).
+        Intent("places", "the towns asked for: a sentence naming a place the question does not", exact=True),
         # Its cues ask which year ("in what year?"); it refines ``date``.
         Intent("year", "a year the question does not name itself (a date holds one)", exact=True),
         # "How long after the deadline?", "how long does it take?": a period, or the dates that bound it.
@@ -156,6 +158,10 @@ def fewest_of() -> re.Pattern[str]:
     return re.compile(rf"(?:{_any(words('fewest'))})\s+(?:(?:nr|number) of\s+)?((?:{_any(words('countable'))}))")
 
 
+# The call's name, whose "town" is no town asked about.
+_TOWN_TWINNING = re.compile(r"\btowns?[- ]twinnings?\b")
+
+
 @cache
 def _counted_per() -> re.Pattern[str]:
     """A countable thing per project ("one applicant per project", "50 participants per event"): a number of them,
@@ -196,6 +202,9 @@ def detect(folded: str) -> list[str]:
         found.append("holder")
     if pattern("countries").search(folded):  # "which countries are in the project?": countries by name
         found.append("countries")
+    # "Which towns won?" asks for names ("which town twinning calls?" asks for calls).
+    if pattern("places").search(_TOWN_TWINNING.sub("calls", folded)) and not pattern("who").search(folded):
+        found.append("places")
     if spanned:
         found.append("span")
     if pattern("year").search(folded):  # "in what year was it published?": a date, and a year no less

@@ -431,6 +431,17 @@ def test_the_date_counted_from_is_the_one_of_the_event_asked() -> None:
     assert [d.year for d in dates_of_event(sentence, "How many years ago?")] == [2026, 1951]  # no event: in order
 
 
+def test_which_towns_needs_a_sentence_naming_a_town_the_question_does_not() -> None:
+    count = Chunk("gs", "In 2006, 11 Golden Stars were awarded at the Europe for Citizens Forum.", {"doc_id": "gs"})
+    named = Chunk("gs-t", "In 2006, Golden Stars went to Ferrara and Antwerp.", {"doc_id": "gs-t"})
+    common = [Chunk(f"e{i}", f"Europe for Citizens and the Forum, note {i}.", {"doc_id": f"e{i}"}) for i in range(12)]
+    question = "Which towns won the 2006 Golden Stars?"
+    refused = _composer_answers(ExtractiveComposer(), question, [count, *common])
+    assert not refused.answered and refused.refused_by == "intent"
+    answer = _composer_answers(ExtractiveComposer(), question, [named, count, *common])
+    assert answer.answered and answer.answer.startswith("In 2006, Golden Stars went to Ferrara and Antwerp.")
+
+
 def test_a_question_about_the_future_is_not_answered_with_past_dates() -> None:
     chunks = [
         Chunk(

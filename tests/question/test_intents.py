@@ -281,6 +281,22 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["How many countries did a 2025 network need?", "Which strands does CERV have?"],
     ),
+    "places": (
+        [
+            "Which towns won the 2006 Golden Stars of Town Twinning?",
+            "Which Italian municipalities coordinated the 33 projects?",
+            "Quelles villes ont gagné les Étoiles d'or ?",
+            "Quali comuni hanno coordinato i progetti?",
+            "Welche Städte haben gewonnen?",
+            "¿Qué ciudades ganaron?",
+            "Ce orașe au câștigat?",
+            "Melyik városok nyertek?",
+        ],
+        [
+            "Which town twinning calls had a September deadline?",  # the call's name
+            "Which towns can apply for town twinning?",  # who may take part
+        ],
+    ),
     "year": (
         [
             "In what year did CEMR publish its White Paper on twinning?",
@@ -416,6 +432,7 @@ def test_exact_intents() -> None:
         "year",
         "span",
         "budget",
+        "places",
     }
 
 
