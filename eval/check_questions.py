@@ -47,6 +47,7 @@ EXTRA_FILES = (
     "dev-check13.jsonl",
     "dev-check14.jsonl",
     "dev-check15.jsonl",
+    "dev-check16.jsonl",
 )
 ROOT = EVAL.parent
 KEYS = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}

@@ -62,6 +62,7 @@ FILES = (
     "eval/dev-check13.jsonl",
     "eval/dev-check14.jsonl",
     "eval/dev-check15.jsonl",
+    "eval/dev-check16.jsonl",
 )
 
 
