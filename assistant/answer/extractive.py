@@ -35,7 +35,6 @@ from assistant.answer.gates import (
     Scored,
     Thresholds,
     about_other_countries,
-    cue_tokens,
     dates_in,
     dates_of_event,
     first_refusal,
@@ -49,7 +48,7 @@ from assistant.answer.localise import in_language
 from assistant.answer.messages import message
 from assistant.dates import days_until, deadlines, format_date
 from assistant.question.glossary import DOMAIN_TERMS
-from assistant.question.intents import cue_pattern, words
+from assistant.question.intents import INTENTS, cue_pattern, cues, words
 from assistant.question.languages import domain_words
 from assistant.question.lexicon import (
     asks_age,
@@ -68,7 +67,6 @@ from assistant.question.places import (
     strip_countries,
 )
 from assistant.question.query import (
-    INTENT_CUES,
     OUTCOMES,
     PERIOD,
     Query,
@@ -872,15 +870,34 @@ def _absence_stated(
     if not query.intents or not subject:
         return None
     rarest = {t for t, w in subject.items() if w == max(subject.values())}
+    # The exact detail asked decides whether it holds what is asked ("at what time does TT 2026 close on 23
+    # September?": its date is the question's own, the time is what is asked).
+    exact = EXACT_INTENTS & set(query.intents)
     for s in scored[:_ABSENCE_READ]:
         said = NO_KNOWLEDGE.search(s.text)
-        if not said or s.fits_intent or not (same_year(s, query) and same_call(s, query)):
+        holds = s.fits_intent and not exact & s.unmet
+        if not said or holds or not (same_year(s, query) and same_call(s, query)) or _narrower(s.text, query):
             continue
-        absent = frozenset(content_tokens(s.text[said.end() :]))
-        kinds = {i for i in INTENT_CUES if absent & cue_tokens({i})}
+        # (The clause saying it, up to a semicolon: "...; applicants should check the time" is advice.)
+        absent = frozenset(content_tokens(s.text[said.end() :].split(";")[0]))
+        kinds = {i for i in INTENTS if absent & _word_cue_tokens(i)}
         if rarest & absent and kinds and kinds <= set(query.intents):
             return s
     return None
+
+
+def _narrower(sentence: str, query: Query) -> bool:
+    """Whether a sentence is about a call or a year when the question names none ("the total budget of the 2026
+    Town Twinning call" is not what "CERV's total budget" asks)."""
+    calls = bool(set(topics_named(sentence)) & CALL_TOPICS) and not set(query.topics) & CALL_TOPICS
+    return calls or (bool(YEARISH_ALL.search(PERIOD.sub(" ", sentence))) and not query.years)
+
+
+@cache
+def _word_cue_tokens(intent: str) -> frozenset[str]:
+    """The tokens of an intent's one-word cues ("deadline", "amount"): a word of a longer cue ("call" of "whole call")
+    names no kind of detail alone."""
+    return frozenset(t for c in cues(intent) if " " not in c.strip() for t in tokens(c.rstrip("*")))
 
 
 # How many of the best sentences may say the sources do not give what is asked.

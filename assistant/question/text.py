@@ -71,7 +71,7 @@ def tokens(text: str) -> list[str]:
 
 # Function words of the seven supported languages (folded). Used to find a question's content words.
 _STOPWORD_TEXT = """
-a an the and or of to in on at for from by with about as is are was were be been being do does did
+a an the and or but of to in on at for from by with about as is are was were be been being do does did
 has have had what which who whom whose when where why how can could should would will shall may
 might must it its this that these those there their they them we our you your i me my he she his her
 not no yes any some all each every than then also too very so if into over under up down out more

@@ -1150,3 +1150,25 @@ def test_a_sentence_saying_the_asked_detail_is_not_given_refuses_with_it() -> No
     assert answered.answered and "641,705,000" in answered.answer, answered.answer
     issued = _composer_answers(ExtractiveComposer(), "Who issued the CIV call?", chunks)
     assert issued.answered and "B.3" in issued.answer, issued.answer
+
+
+def test_a_not_given_sentence_refuses_when_only_the_questions_own_date_fits() -> None:
+    nt = Chunk(
+        "nt", "The 2026 Networks of Towns call closes on 16 April 2026 at 17:00 Brussels time.", {"doc_id": "nt"}
+    )
+    tt = Chunk(
+        "tt",
+        "The sources do not state the closing time of the 2026 Town Twinning call on 23 September 2026; applicants "
+        "should check the time on the portal. The 2026 Town Twinning call has a budget of EUR 5,000,000.",
+        {"doc_id": "tt"},
+    )
+    # The date is the question's own; the time of day is what is asked, and only the not-given clause speaks of it.
+    question = "The 2026 town twinning call closes on 23 September, but at what time of day? 17:00 like networks?"
+    refused = _composer_answers(ExtractiveComposer(), question, [nt, tt])
+    assert not refused.answered and refused.refused_by == "no_knowledge", refused.answer
+    assert "do not state the closing time" in refused.answer
+    # A not-given sentence about one call's year is not what a question about the programme asks.
+    programme = Chunk("cerv", "The CERV programme has a total budget of EUR 1,550,000,000.", {"doc_id": "cerv"})
+    none = Chunk("none", "The sources do not state the total budget of the 2026 Town Twinning call.", {})
+    answered = _composer_answers(ExtractiveComposer(), "cerv total budget?", [none, programme])
+    assert answered.answered and "1,550,000,000" in answered.answer, answered.answer
