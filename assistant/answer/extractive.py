@@ -1145,7 +1145,12 @@ def _similar(a: Scored, b: Scored) -> bool:
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) > 0.7
 
 
-def _clip(text: str, limit: int = 1000) -> str:
+# A snippet holds the sentences an answer quotes from its page, so that each number and date of the answer is in
+# a cited passage; only an unusually long one is cut (1000 characters cut the fifth of five quoted sentences).
+SNIPPET_CHARS = 2000
+
+
+def _clip(text: str, limit: int = SNIPPET_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 

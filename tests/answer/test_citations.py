@@ -174,3 +174,16 @@ def test_the_cerv_budget_is_led_by_the_official_figures_not_the_aggregators_typo
     assert "Another source (social-economy-gateway.ec.europa.eu) gives a different value: " in answer.answer
     typo = answer.answer.index("766,3 billion")
     assert all(answer.answer.index(f) < typo for f in ("1.5 billion", "641,705,000"))
+
+
+def test_a_snippet_keeps_the_sentences_an_answer_quotes_whole() -> None:
+    from assistant.answer.extractive import SNIPPET_CHARS, _clip
+
+    # Five quoted sentences of one page (about 1,100 characters): the last one's figure stays in the snippet.
+    quoted = " ".join(
+        f"Sentence {i} of the page states that the strand receives EUR {i},000,000 in total. " * 3 for i in range(5)
+    )
+    assert len(quoted) > 1000 and _clip(quoted) == quoted
+    # Only an unusually long snippet is cut, at a word, marked as cut.
+    long = "word " * SNIPPET_CHARS
+    assert len(_clip(long)) <= SNIPPET_CHARS and _clip(long).endswith("…")
