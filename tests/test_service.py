@@ -57,6 +57,11 @@ def test_no_upcoming_call_is_said_plainly(service: Assistant) -> None:
     answer = service.ask("Which calls are still open?")
     assert "no call with a deadline still ahead" in answer.answer
     assert "27 March 2025" in answer.answer  # the most recent deadline in the fixture corpus
+    # Today's date, said beside the deadlines, is the assistant's own: every date of the answer is accounted for.
+    assert answer.computed and answer.computed[0] in answer.answer
+    # The deadlines are the CERV calls': CEMR's next REALISE call is not answered with them.
+    realise = service.ask("When does the next REALISE call open?")
+    assert "no call with a deadline still ahead" not in realise.answer
 
 
 def test_follow_up_uses_the_history(service: Assistant) -> None:

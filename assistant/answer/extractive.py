@@ -340,7 +340,8 @@ class ExtractiveComposer:
             return draft
         if unknown:
             return self._refuse(query, [], passages, UNKNOWN_NAME, index)
-        if draft is None and "upcoming" in query.intents:
+        if draft is None and "upcoming" in query.intents and "cemr" not in query.topics:
+            # (The deadlines are the CERV calls': "the next REALISE call" is CEMR's, which they do not answer.)
             return self._upcoming(query, index, now)
         # (A follow-up's clock may be its conversation's: "how much was in it?" after "is this year's call open?".)
         asked_clock = (
@@ -796,6 +797,7 @@ class ExtractiveComposer:
             cited=[d.doc_id for d in chosen],
             retrieved=[d.doc_id for d in chosen],
             standalone=query.standalone,
+            computed=[today],  # today's date, said beside the deadlines
         )
 
 

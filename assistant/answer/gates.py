@@ -22,6 +22,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from assistant.question.intents import exact_intents, pattern
+from assistant.question.lexicon import cue_kinds
 from assistant.question.places import countries_named, covers_country
 from assistant.question.query import (
     CALL_ID,
@@ -435,11 +436,10 @@ def _contact_of_another(j: Judged) -> bool:
 
 
 def _past_only(j: Judged) -> bool:
-    return (
-        "date" in j.query.intents
-        and bool(_FUTURE.search(fold(j.query.asked or j.query.text)))  # not the context ("we meet next year")
-        and not holds_future_date(j.chosen, j.now)
-    )
+    asked = j.query.asked or j.query.text  # not the context ("we meet next year")
+    # "The next congress", or the next call in the question's language ("il prossimo bando REALISE").
+    future = bool(_FUTURE.search(fold(asked))) or "next" in cue_kinds(asked, j.query.language, "relative")
+    return "date" in j.query.intents and future and not holds_future_date(j.chosen, j.now)
 
 
 def _year_next_to(text: str, name: str) -> int | None:

@@ -451,6 +451,9 @@ def test_a_question_about_the_future_is_not_answered_with_past_dates() -> None:
     past = _composer_answers(ExtractiveComposer(), "When did CEMR hold its twinning congresses?", chunks)
     assert past.answered and "2007" in past.answer
     assert not _composer_answers(ExtractiveComposer(), "When is CEMR's next twinning congress?", chunks).answered
+    # "The next" in the question's own language ("il prossimo congresso").
+    italian = _composer_answers(ExtractiveComposer(), "Quando sarà il prossimo congresso del CCRE?", chunks)
+    assert not italian.answered and italian.refused_by == "future", italian.answer
 
 
 def test_what_came_after_or_before_a_named_event_needs_a_later_or_earlier_year() -> None:
