@@ -48,6 +48,7 @@ EXTRA_FILES = (
     "dev-check14.jsonl",
     "dev-check15.jsonl",
     "dev-check16.jsonl",
+    "dev-check17.jsonl",
 )
 ROOT = EVAL.parent
 KEYS = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}

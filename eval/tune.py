@@ -63,6 +63,7 @@ FILES = (
     "eval/dev-check14.jsonl",
     "eval/dev-check15.jsonl",
     "eval/dev-check16.jsonl",
+    "eval/dev-check17.jsonl",
 )
 
 

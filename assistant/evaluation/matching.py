@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from assistant.dates import MONTHS
+from assistant.question.places import countries_named, country_label
 from assistant.question.text import fold
 
 _MONTH_NUMBER: dict[str, int] = {}
@@ -80,10 +81,19 @@ def _scaled(m: re.Match[str], scale: dict[str, int] = _SCALE) -> str:
 _ORDINAL_DAY = re.compile(r"\b(\d{1,2})(?:º|°|er)(?=\s)")
 
 
+# A percentage with a decimal comma or a space before its sign ("46,34 %"): written as English writes it (46.34%).
+_PERCENT = re.compile(r"(\d+)(?:,(\d+))?\s+%|(\d+),(\d+)%")
+
+
+def _percent(m: re.Match[str]) -> str:
+    whole, decimals = (m[1], m[2]) if m[1] else (m[3], m[4])
+    return f"{whole}.{decimals}%" if decimals else f"{whole}%"
+
+
 def normalise(text: str) -> str:
     """Fold text so that equal facts written differently compare equal (an ordinal day, "1º luglio", "1er
-    juillet", is the day)."""
-    text = fold(_ORDINAL_DAY.sub(r"\1", text))
+    juillet", is the day; a percentage, "46,34 %", is 46.34%)."""
+    text = fold(_ORDINAL_DAY.sub(r"\1", _PERCENT.sub(_percent, text)))
     for pattern, ymd in _DATES:
         text = pattern.sub(lambda m, ymd=ymd: "{:04d}-{:02d}-{:02d}".format(*ymd(m)), text)
     text = _SCALED.sub(_scaled, text)
@@ -125,12 +135,20 @@ def fact_found(alternatives: list[str], answer: str, lang: str = "en") -> bool:
     other languages it may take any ending (a fact "tagállam" is in "EU-tagállamnak", "solidariet" in
     "solidarietà"), as their words inflect and question writers give their stems."""
     haystack = f" {normalise(answer)} "
+    if lang != "en":  # a country's English name is found as the answer's language names it ("Magyarország")
+        alternatives = [*alternatives, *(country_label(c, lang) for a in alternatives if (c := _country(a)))]
     for alt in alternatives:
         needle = normalise(alt)
         ending = r"(?:s|es)?" if lang == "en" or not needle[-1:].isalpha() else r"[^\W\d_]*"
         if needle and re.search(rf"(?<![\w]){_needle(needle)}{ending}(?![\w])", haystack):
             return True
     return False
+
+
+def _country(fact: str) -> str | None:
+    """The country a fact is the English name of, if it is one ("Hungary")."""
+    named = countries_named(fact)
+    return named[0] if len(named) == 1 and fold(fact) == named[0] else None
 
 
 # Values. Fact matching keeps its list of scale words as it was (its scores stay comparable); values also read the

@@ -72,6 +72,24 @@ def test_a_fact_in_another_language_may_take_an_ending(fact: str, answer: str, l
 
 
 @pytest.mark.parametrize(
+    "fact, answer, lang, matches",
+    [
+        ("46.34%", "es decir, el 46,34 % de la dotación", "es", True),  # a decimal comma, a space before the sign
+        ("26%", "environ 26 % du budget", "fr", True),
+        ("46.34%", "el 46,35 % de la dotación", "es", False),
+        ("Hungary", "Lengyelország, Magyarország és a balti államok", "hu", True),  # the country as CLDR names it
+        ("Hungary", "Lengyelországot és Magyarországot", "hu", True),  # with its case ending
+        ("Hungary", "Lengyelország és Csehország", "hu", False),
+        ("Hungary", "Magyarország", "en", False),  # an English answer names it in English
+    ],
+)
+def test_a_percentage_or_a_country_is_found_as_the_answers_language_writes_it(
+    fact: str, answer: str, lang: str, matches: bool
+) -> None:
+    assert fact_found([fact], answer, lang) is matches
+
+
+@pytest.mark.parametrize(
     "text, expected",
     [
         ("EUR 4 000 000", {"4000000"}),
