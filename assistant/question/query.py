@@ -492,11 +492,11 @@ def _merge(question: str, previous: str, lang: str = "en") -> str:
     if PERIOD.search(fold(question)):  # "And the 2014-2020 one?" after a question about 2007-2013
         remove.append(PERIOD.pattern)
         if operation is None:  # "and under EfC 2014-2020?" after "the TT 2024 minimum participants": not 2024
-            remove.append(r"\b(19[89]\d|20[0-4]\d)\b")
+            remove.append(_YEAR.pattern)
     if (years or call_ids) and (operation is None or len(years) >= 2):
         # Another year replaces the conversation's; one compared with it ("how much more in 2022?") joins it, and
         # a comparison naming its own years ("TT 2024 vs 2025?") needs none of the conversation's.
-        remove.append(r"\b(19[89]\d|20[0-4]\d)\b")
+        remove.append(_YEAR.pattern)
     compared = operation is not None and len(topics) == 1 and len(years) <= 1 and not call_ids
     if (topics or call_ids) and not compared:
         # Another call replaces the conversation's; one call compared with it ("and TT 2026? how many days apart are
