@@ -9,7 +9,6 @@ documents' ``deadline`` metadata.
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 import re
@@ -46,7 +45,7 @@ from assistant.answer.gates import (
 )
 from assistant.answer.localise import in_language
 from assistant.answer.messages import message
-from assistant.dates import days_until, deadlines, format_date
+from assistant.dates import MONTHS, days_until, deadlines, format_date
 from assistant.question.glossary import DOMAIN_TERMS
 from assistant.question.intents import INTENTS, cue_pattern, cues, words
 from assistant.question.languages import domain_words
@@ -805,7 +804,7 @@ class ExtractiveComposer:
 _CAPITALISED = re.compile(r"(?<![.?!:]\s)(?<!^)\b[A-Z][\w'-]*(?:(?:\s+(?:of|for|the|and|de))?\s+[A-Z][\w'-]*)*")
 # A capitalised word in more chunks than this is a term of the corpus ("European", "Commission"), not a name asked.
 _COMMON_DOCS = 10
-_MONTH_NAMES = frozenset(fold(m) for m in calendar.month_name if m)
+_MONTH_NAMES = frozenset(fold(MONTHS["en"]).split())
 
 
 def _new_names(sentence: str, asked_words: frozenset[str], index: LexicalIndex) -> list[str]:

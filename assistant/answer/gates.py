@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TypeVar
 
 from assistant.question.intents import exact_intents, pattern
+from assistant.question.intents import words as words_of
 from assistant.question.lexicon import cue_kinds
 from assistant.question.places import countries_named, covers_country
 from assistant.question.query import (
@@ -231,8 +233,16 @@ def dates_in(text: str) -> list[dt.date]:
     return [d for m in _DAY_MONTH_YEAR.findall(text) if (d := _date(*m)) is not None]
 
 
-# Words of time that tie a date to no event ("how many years ago").
-_TIME_WORDS = frozenset(tokens("year years month months week weeks day days ago"))
+# Words of time that tie a date to no event ("how many years ago"): the units of the intent rules, and "ago".
+_TIME_WORDS = frozenset(t for w in (*words_of("time_units"), "ago") for t in tokens(w))
+
+
+T = TypeVar("T")
+
+
+def _closest_first(items: list[tuple[int, T]], at: list[int]) -> list[T]:
+    """Items found at text positions, the one closest to any of the positions ``at`` first."""
+    return [item for _, item in sorted(items, key=lambda p: min(abs(p[0] - a) for a in at))]
 
 
 def dates_of_event(text: str, question: str) -> list[dt.date]:
@@ -243,9 +253,7 @@ def dates_of_event(text: str, question: str) -> list[dt.date]:
     event = set(content_tokens(question)) - names - _TIME_WORDS
     at = [m.start() for m in re.finditer(r"[\w-]+", text) if event & set(tokens(m.group(0)))]
     dated = [(m.start(), d) for m in _DAY_MONTH_YEAR.finditer(text) if (d := _date(*m.groups())) is not None]
-    if not at:
-        return [d for _, d in dated]
-    return [d for _, d in sorted(dated, key=lambda p: min(abs(p[0] - a) for a in at))]
+    return _closest_first(dated, at) if at else [d for _, d in dated]
 
 
 def holds_future_date(chosen: list[Scored], now: dt.datetime) -> bool:
@@ -447,9 +455,7 @@ def _year_next_to(text: str, name: str) -> int | None:
     plain = PERIOD.sub(" ", text)
     at = [m.start() for m in re.finditer(rf"\b{re.escape(name.split()[-1])}\b", plain, re.I)]
     years = [(m.start(), int(m.group(0))) for m in YEARISH_ALL.finditer(plain)]
-    if not at or not years:
-        return None
-    return min(years, key=lambda y: min(abs(y[0] - a) for a in at))[1]
+    return _closest_first(years, at)[0] if at and years else None
 
 
 def _out_of_sequence(j: Judged) -> bool:
