@@ -17,6 +17,7 @@ from functools import cache
 from assistant.question.languages import LANGUAGES
 from assistant.question.lexicon import IntentWords, lexicon
 from assistant.question.text import content_tokens
+from assistant.question.text import words as text_words
 
 
 @dataclass(frozen=True)
@@ -288,8 +289,8 @@ def settle(
     if "upcoming" in intents and lang == "en" and asks_more(question):
         # "Our towns aren't officially twinned. Can we still apply?" asks whether they may, not what is open.
         intents = [i for i in intents if i != "upcoming"]
-    if set(words("duration")) & set(" ".join(english).split()) and "amount" in intents:
-        # "quanto dura", "mennyi ideig", "cuánto dura": how long, not how much.
+    if set(words("duration")) & set(" ".join([*english, *text_words(question)]).split()) and "amount" in intents:
+        # "quanto dura", "mennyi ideig", "cuánto dura", "project duration min/max": how long, not how much.
         intents = [i for i in intents if i not in ("amount", "per_project", "budget", "maximum")]
     if "count" in intents and set(words("money")) & set(counted):
         # "Quanti soldi", "how many euros": a count of money is an amount.

@@ -401,6 +401,8 @@ def test_detect_lists_intents_in_a_fixed_order() -> None:
         (["upcoming", "who"], "Can we still apply?", "en", [], [], (["upcoming", "who"], [])),
         # "quanto dura": how long, not how much.
         (["amount", "per_project"], "Quanto dura un progetto?", "it", ["duration"], [], ([], [])),
+        # An English question naming the duration asks it too: "max" is its longest, no amount.
+        (["amount", "per_project", "maximum"], "nt 2025 project duration min/max months", "en", [], [], ([], [])),
         # "quanti soldi": a count of money is an amount.
         (["count"], "Quanti soldi?", "it", [], ["money"], (["amount"], [])),
         (["count"], "Quanti progetti?", "it", [], ["projects"], (["count"], ["projects"])),
