@@ -548,8 +548,19 @@ def _context(text: str) -> list[str]:
     names = re.findall(r"\b(?:[A-Z][\w-]*[A-Z][\w-]*|[A-Z][a-z]+(?:-[A-Z]\w+)*)\b", text)
     names = [n for i, n in enumerate(names) if not (i == 0 and text.startswith(n) and not n.isupper())]
     years, topics, _ = _entities(text)
-    context = [str(y) for y in years] + [_TOPIC_WORDS.get(t, "") for t in topics] + names
-    return list(dict.fromkeys(c for c in context if c))
+    # A body without a call's words ("cemr", "realise" written in lower case) is carried as it is written.
+    bodies = [
+        m.group(0)
+        for p, t in CALL_PATTERNS.items()
+        if t not in _TOPIC_WORDS
+        for m in re.finditer(p, text, re.IGNORECASE)
+    ]
+    context = [str(y) for y in years] + [_TOPIC_WORDS.get(t, "") for t in topics] + bodies + names
+    kept: dict[str, str] = {}
+    for c in context:
+        if c:
+            kept.setdefault(fold(c), c)
+    return list(kept.values())
 
 
 # The fewest content words the asking sentences need to say what they ask about by themselves.

@@ -279,6 +279,9 @@ def test_follow_up_with_a_new_subject_drops_the_old_one() -> None:
         ("What was the maximum grant under Europe for Citizens 2007-2013?", "how was it calculated?", "maximum", ""),
         # "its" names the same call's own thing: what was asked before is not carried.
         ("When did NT 2025 close?", "what were its themes?", "2025", "close"),
+        # A body's name written in lower case is carried as written.
+        ("who founded cemr?", "and which countries did the founders come from?", "cemr", "who founded"),
+        ("realise grants in 2024?", "and which associations got one?", "realise", ""),
     ],
 )
 def test_a_follow_up_asking_its_own_question_keeps_only_the_names(
