@@ -548,13 +548,11 @@ def _context(text: str) -> list[str]:
     names = re.findall(r"\b(?:[A-Z][\w-]*[A-Z][\w-]*|[A-Z][a-z]+(?:-[A-Z]\w+)*)\b", text)
     names = [n for i, n in enumerate(names) if not (i == 0 and text.startswith(n) and not n.isupper())]
     years, topics, _ = _entities(text)
-    # A body without a call's words ("cemr", "realise" written in lower case) is carried as it is written.
-    bodies = [
-        m.group(0)
-        for p, t in CALL_PATTERNS.items()
-        if t not in _TOPIC_WORDS
-        for m in re.finditer(p, text, re.IGNORECASE)
-    ]
+    # A body or programme without a call's words ("cemr", "realise", "cerv" in lower case) is carried as written,
+    # and a country by its English name ("when did bosnia and herzegovina sign up?").
+    named = [*((p, t) for p, t in CALL_PATTERNS.items() if t not in _TOPIC_WORDS), *PROGRAMME_PATTERNS.items()]
+    bodies = [m.group(0) for p, _ in named for m in re.finditer(p, text, re.IGNORECASE)]
+    bodies += [c for lang in LANGUAGES for c in countries_named(text, lang)]
     context = [str(y) for y in years] + [_TOPIC_WORDS.get(t, "") for t in topics] + bodies + names
     kept: dict[str, str] = {}
     for c in context:

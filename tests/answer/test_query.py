@@ -282,6 +282,9 @@ def test_follow_up_with_a_new_subject_drops_the_old_one() -> None:
         # A body's name written in lower case is carried as written.
         ("who founded cemr?", "and which countries did the founders come from?", "cemr", "who founded"),
         ("realise grants in 2024?", "and which associations got one?", "realise", ""),
+        # So are a programme and a country written in lower case.
+        ("when did bosnia and herzegovina sign up to cerv", "had they been in earlier programmes?", "cerv", ""),
+        ("when did bosnia and herzegovina sign up to cerv", "had they been in earlier programmes?", "bosnia", ""),
     ],
 )
 def test_a_follow_up_asking_its_own_question_keeps_only_the_names(
