@@ -30,12 +30,13 @@ import re
 from collections.abc import Callable
 
 from assistant.answer.citations import values
+from assistant.answer.gates import YEARISH_ALL, event_words
 from assistant.answer.messages import message
 from assistant.dates import format_amount, format_count
 from assistant.question.intents import word_pattern
-from assistant.question.lexicon import asks_difference_amount, left_out
-from assistant.question.query import Query
-from assistant.question.text import fold
+from assistant.question.lexicon import asks_difference_amount, asks_years_between, left_out
+from assistant.question.query import CALL_PATTERNS, PERIOD, PROGRAMME_PATTERNS, Query
+from assistant.question.text import fold, tokens
 
 # How many of the quoted sentences, best first, may state the operands.
 _READ = 4
@@ -72,6 +73,8 @@ def operate(query: Query, sentences: list[str]) -> tuple[str, str] | None:
     """The sentence giving the difference or sum asked for, and the computed value as written; None when the
     question asks none or the operands are not unambiguous."""
     lang = query.language
+    if asks_years_between(query.asked or query.text, lang) and (between := _years_between(query, sentences)):
+        return between
     if averaged := _average(query, sentences):
         return averaged
     if "count" in query.intents and (summed := _sum(query, sentences)):
@@ -93,6 +96,33 @@ def operate(query: Query, sentences: list[str]) -> tuple[str, str] | None:
     high, low = (write(n, lang) for n in operands)
     value = write(operands[0] - operands[1], lang)
     return message(lang, "difference_of", high=high, low=low, value=value), value
+
+
+def _years_between(query: Query, sentences: list[str]) -> tuple[str, str] | None:
+    """The years between two events, for a question asking how many ("how many years between CEMR's founding and
+    its renaming?": 1984 − 1951 = 33 years). The operands are the question's own years and those of the best quoted
+    sentences, each sentence's read in its clauses naming one of the events asked (``event_words``: "its founding
+    on 28 January 1951", not "its 75th anniversary on 28 January 2026"), then chosen as for a difference
+    (``_two_operands``)."""
+    question = query.asked or query.text
+    asked = {int(y) for y in YEARISH_ALL.findall(PERIOD.sub(" ", question))}
+    # Another language's question names its events by their English terms ("fondazione": founded), not its bodies.
+    named = [*CALL_PATTERNS, *PROGRAMME_PATTERNS]
+    english = [term for term in query.english if not any(re.search(p, term) for p in named)]
+    event = event_words(question) | {t for term in english for t in tokens(term)}
+    read = []
+    for sentence in sentences[:_READ]:
+        clauses = [c for c in _CLAUSE.split(sentence) if event & set(tokens(c))]
+        read.append({int(y) for c in clauses for y in YEARISH_ALL.findall(PERIOD.sub(" ", c))})
+    operands = _two_operands(asked, read)
+    if operands is None:
+        return None
+    value = str(operands[0] - operands[1])
+    return message(query.language, "years_between", high=operands[0], low=operands[1], value=value), value
+
+
+# Where a sentence's clauses part: a comma, semicolon or colon before a space.
+_CLAUSE = re.compile(r"[,;:](?=\s)")
 
 
 # How near two figures of one sentence are when one is the other rounded ("EUR 187,718,000, also written as EUR 187.7

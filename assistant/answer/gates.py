@@ -245,12 +245,17 @@ def _closest_first(items: list[tuple[int, T]], at: list[int]) -> list[T]:
     return [item for _, item in sorted(items, key=lambda p: min(abs(p[0] - a) for a in at))]
 
 
+def event_words(question: str) -> set[str]:
+    """The tokens naming a question's events: its words less its names and words of time ("founding", "renaming")."""
+    names = {t for w in re.findall(r"\b[A-Z][\w-]*", question) for t in tokens(w)}
+    return set(content_tokens(question)) - names - _TIME_WORDS
+
+
 def dates_of_event(text: str, question: str) -> list[dt.date]:
     """The dates an English text states, the one closest to a word of the question's event first ("founded" in
     "its 75th anniversary on 28 January 2026, 75 years after its founding on 28 January 1951": 1951); in order
     when it names none. The event's words are the question's words less its names and words of time."""
-    names = {t for w in re.findall(r"\b[A-Z][\w-]*", question) for t in tokens(w)}
-    event = set(content_tokens(question)) - names - _TIME_WORDS
+    event = event_words(question)
     at = [m.start() for m in re.finditer(r"[\w-]+", text) if event & set(tokens(m.group(0)))]
     dated = [(m.start(), d) for m in _DAY_MONTH_YEAR.finditer(text) if (d := _date(*m.groups())) is not None]
     return _closest_first(dated, at) if at else [d for _, d in dated]

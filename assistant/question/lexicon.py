@@ -81,6 +81,9 @@ class Lexicon(BaseModel):
     ratio: list[str] = []
     # Cues asking how long until a date to come ("how many days until", "quanti giorni mancano").
     remaining: list[str] = []
+    # Cues asking how many years lie between two events ("how many years between its founding and its renaming",
+    # "quanti anni tra"): the difference of their years.
+    years_between: list[str] = []
     # Words for "day(s)" ("how many days ago"): an elapsed time asked in days.
     day_words: list[str] = []
     # Words joining two years into a range ("2021 to 2026", "dal 2021 al 2026", "von 2021 bis 2026").
@@ -216,6 +219,7 @@ WordList = Literal[
     "elapsed",
     "age",
     "remaining",
+    "years_between",
     "ratio",
     "year_range",
     "day_words",
@@ -289,6 +293,11 @@ def asks_ratio(text: str, lang: str) -> bool:
 def asks_remaining(text: str, lang: str) -> bool:
     """Whether ``text`` asks how long until a date to come ("how many days until", "quanti giorni mancano")."""
     return _names_any(text, lang, "remaining")
+
+
+def asks_years_between(text: str, lang: str) -> bool:
+    """Whether ``text`` asks how many years lie between two events ("how many years between", "anni tra")."""
+    return _names_any(text, lang, "years_between")
 
 
 def names_days(text: str, lang: str) -> bool:

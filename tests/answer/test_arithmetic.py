@@ -142,3 +142,36 @@ def test_an_average_is_the_total_shared_out_over_what_it_counts(question: str, e
     # No average asked, or no sentence stating a count with its total: nothing is computed.
     assert operate(analyse("What did each REM 2024 project get?"), [BUDGET, SPENT]) is None
     assert operate(analyse("What was the average REM 2024 grant?"), [BUDGET, RANGE]) is None
+
+
+FOUNDED = (
+    "CEMR marks its 75th anniversary on 28 January 2026, seventy-five years after its founding in Geneva on "
+    "28 January 1951."
+)
+RENAMED = (
+    "The Council of European Municipalities became the Council of European Municipalities and Regions (CEMR) in "
+    "1984, when regions were admitted as members."
+)
+ANNOUNCED = "In its announcement of 11 June 2024, CEMR says that twinning helps towns tackle climate change."
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many years between CEMR's founding and its renaming to include regions",
+        # Another language's question names its events by their English terms ("fondazione": founded).
+        "Quanti anni sono passati tra la fondazione del CCRE e il 1984?",
+    ],
+)
+def test_the_years_between_two_events_are_those_of_the_clauses_naming_them(question: str) -> None:
+    text, value = operate(analyse(question), [FOUNDED, RENAMED])  # type: ignore[misc]
+    assert value == "33" and "1984 − 1951" in text
+
+
+def test_no_years_between_are_computed_from_a_clause_naming_no_event_asked() -> None:
+    # "climate change" is no change of name; the anniversary clause dates no founding.
+    question = "How many years passed between CEMR's founding and its change of name?"
+    assert operate(analyse(question), [FOUNDED, ANNOUNCED]) is None
+    # A question naming one year of its own takes it as an operand.
+    text, value = operate(analyse("how many years between 1951 and the year regions joined CEMR?"), [RENAMED])  # type: ignore[misc]
+    assert value == "33"
