@@ -49,6 +49,7 @@ EXTRA_FILES = (
     "dev-check15.jsonl",
     "dev-check16.jsonl",
     "dev-check17.jsonl",
+    "dev-check18.jsonl",
 )
 ROOT = EVAL.parent
 KEYS = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}
