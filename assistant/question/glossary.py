@@ -44,6 +44,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from assistant.question.text import fold
 
+# The shortest first part and head of a compound read by ``Glossary.heads``.
+_FIRST_PART = 3
+_HEAD = 5
 GLOSSARY_LANGUAGES = ("fr", "it", "hu", "ro", "de", "es")
 _STEMMERS = {"fr": "french", "it": "italian", "hu": "hungarian", "ro": "romanian", "de": "german", "es": "spanish"}
 Mode = Literal["stem", "exact", "prefix"]
@@ -74,6 +77,9 @@ class GlossaryFile(BaseModel):
     terms: dict[str, str]
     exact: dict[str, str] = {}
     prefix: dict[str, str] = {}
+    # A language that writes compounds as one word headed by their last part ("Gesamtbudget": a budget): a word
+    # ending with a one-word ``terms`` entry matches that entry too (``Glossary.heads``).
+    compound_heads: bool = False
 
     @field_validator("terms", "exact", "prefix")
     @classmethod
@@ -174,6 +180,7 @@ class Glossary:
                 if key is not None:
                     index.setdefault(key, []).append(term)
         self._shortest_prefix = min((len(t.words[0].folded) for t in self.terms if t.mode == "prefix"), default=0)
+        self._compound_heads = data.compound_heads
 
     def _word(self, word: str) -> Word:
         folded = fold(word)
@@ -203,13 +210,32 @@ class Glossary:
         found = {t for t in found if _same(word, t.words[0], t.mode)}
         return tuple(sorted(found, key=lambda t: (-len(t.words), t.words[0].folded != word.folded, t.rank)))
 
+    def heads(self, word: Word) -> tuple[Term, ...]:
+        """The one-word ``terms`` entry a compound ends with, for a language with ``compound_heads``: the longest
+        ending of five letters or more, after a first part of three or more, that matches one as a word would
+        ("gesamtbudgets" -> "budget", "projektantrag" -> "antrag")."""
+        if not self._compound_heads:
+            return ()
+        for n in range(_FIRST_PART, len(word.folded) - _HEAD + 1):
+            tail = self.word(word.folded[n:])
+            found = [t for t in self.candidates(tail) if t.mode == "stem" and len(t.words) == 1]
+            found = [t for t in found if len(t.words[0].folded) >= _HEAD]
+            if found:
+                return (found[0],)
+        return ()
+
     def matches(self, words: list[Word]) -> Iterator[tuple[int, Term]]:
-        """(position, term) of each term in ``words``: at each word the first candidate whose words all follow."""
+        """(position, term) of each term in ``words``: at each word the first candidate whose words all follow,
+        and the term a compound word ends with (``heads``) when the word is no term of its own or only begins
+        with one ("Städtepartnerschaftsprojekt": town twinning, and project)."""
         i = 0
         while i < len(words):
             match = next((t for t in self.candidates(words[i]) if _follows(t, words, i)), None)
             if match:
                 yield i, match
+            if match is None or match.mode == "prefix":  # a word that is a term of its own needs no head
+                for head in self.heads(words[i]):
+                    yield i, head
             i += len(match.words) if match else 1
 
     def find(self, text: str) -> list[Term]:

@@ -8,6 +8,7 @@ import yaml
 from assistant.question.glossary import (
     DOMAIN_TERMS,
     GLOSSARY_LANGUAGES,
+    Glossary,
     GlossaryFile,
     _UniqueKeyLoader,
     glossary,
@@ -91,7 +92,7 @@ INFLECTED: dict[str, list[tuple[str, str]]] = {
     ],
     "de": [
         ("städtepartnerschaft", "städtepartnerschaften"),
-        ("städtepartnerschaft", "städtepartnerschaftsprojekt"),
+        ("städtepartnerschaft", "städtepartnerschaften"),
         ("frist", "fristen"),
         ("zuschuss", "zuschüsse"),
         ("gemeinde", "gemeinden"),
@@ -205,6 +206,8 @@ def test_stems_shared_by_other_words_do_not_match(lang: str, word: str, english:
         # a form the term is as written comes before the stem another term shares ("financés" / "financement")
         ("Combien de projets ont été financés ?", "fr", ["how many", "funded", "projects"]),
         ("Wie viel Geld gibt es?", "de", ["how much", "money"]),
+        # a longer term before the shorter one it begins with: a percentage, not "how much"
+        ("Wie viel Prozent Vorfinanzierung?", "de", ["percentage", "prefinancing"]),
         ("Wie viele Projekte?", "de", ["how many", "projects"]),
         # hyphens and elisions separate words
         ("Qui gère-t-il l'appel à propositions ?", "fr", ["call", "managed"]),
@@ -219,6 +222,32 @@ def test_stems_shared_by_other_words_do_not_match(lang: str, word: str, english:
 )
 def test_questions_map_to_english(text: str, lang: str, english: list[str]) -> None:
     assert english_terms(text, lang) == english
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        # a compound is read by its head ("Gesamtbudget": a budget), inflected too
+        ("Wie groß ist das Gesamtbudget?", ["budget"]),
+        ("Höhe des Gesamtbudgets", ["budget"]),
+        # and by its first part where that is a term ("Städtepartnerschaft" + "Projekt")
+        ("ein Städtepartnerschaftsprojekt", ["town twinning", "projects"]),
+        # a word that is a term of its own is read as that term alone ("Vorfinanzierung" is no "Finanzierung")
+        ("Vorfinanzierung", ["prefinancing"]),
+        # a head of fewer than five letters is no evidence ("Besitz" holds no "Sitz")
+        ("Besitz", []),
+    ],
+)
+def test_german_compounds_are_read_by_their_head(text: str, english: list[str]) -> None:
+    assert english_terms(text, "de") == english
+
+
+def test_only_a_language_that_compounds_reads_heads() -> None:
+    assert read_glossary_file("de").compound_heads and not read_glossary_file("fr").compound_heads
+    plain = GlossaryFile(terms={"budget": "budget"})
+    assert Glossary("de", plain).find("gesamtbudget") == []
+    headed = GlossaryFile(terms={"budget": "budget"}, compound_heads=True)
+    assert [t.text for t in Glossary("de", headed).find("gesamtbudget")] == ["budget"]
 
 
 def test_another_languages_phrase_in_an_english_question_is_read_in_english() -> None:
