@@ -426,7 +426,8 @@ def is_follow_up(text: str, history_present: bool, lang: str = "en") -> bool:
     folded = " ".join(re.sub(r"[^\w\s-]", " ", fold(text)).split())
     if _FOLLOW_UP_START.match(folded) or _ANAPHORA.search(folded):
         return True
-    if _count_cue().search(folded) and not counted_terms(text, lang):
+    counts = bool(_count_cue().search(folded))
+    if counts and not counted_terms(text, lang):
         return True  # "how many were led by Italian towns?": it counts what was counted before
     content = [t for t in words(folded) if t not in _FILLER]
     years, topics, call_ids = _entities(text)
@@ -435,13 +436,14 @@ def is_follow_up(text: str, history_present: bool, lang: str = "en") -> bool:
     if len(content) <= 4 and not (topics and detect(folded)):
         return True
     # A question that names nothing (no year, call, country or name) and says little besides what it asks (its
-    # cues: "how many got funded, and for how much in total?") asks about the conversation's subject.
+    # cues: "how many got funded, and for how much in total?"), or counts ("how many networks actually got
+    # funded?"), asks about the conversation's subject.
     asked = named_cues(folded)
     cue_words = {w for c in asked for w in words(c)}
     own = [w for w in content if w not in STOPWORDS and w not in cue_words and not w.isdigit()]  # ("17:00?" offers)
     names = _context(text)
     elliptic = bool(asked or detect(folded)) and len(own) <= _ELLIPTIC_WORDS  # ("at what time?": a time asked)
-    return elliptic and not (years or topics or call_ids or names or names_a_country(text))
+    return (elliptic or counts) and not (years or topics or call_ids or names or names_a_country(text))
 
 
 def _strip(text: str, patterns: list[str]) -> str:

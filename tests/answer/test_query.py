@@ -58,6 +58,8 @@ NT_2023 = [
     [
         # Naming nothing and saying little besides what it asks: the conversation's subject.
         ("how many got funded, and for how much in total?", True),
+        # A count naming no year, call or name counts in the conversation's call, however it says so.
+        ("how many networks actually got funded?", True),
         # A time asked, with the answer it offers ("17:00?"): the offered hour is no word of its own.
         ("at what time? 17:00 like the others?", True),
         # "Another" points back at what was answered.
