@@ -203,6 +203,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "Care este numărul de telefon?",
             "Telefonnummer der Kontaktstelle?",
             "¿Cuál es el teléfono de la EACEA?",
+            "Who is the contact person at Cidem, name and direct line please?",
         ],
         ["What's the e-mail address of EACEA?", "Can we phrase the project differently?"],
     ),
