@@ -239,6 +239,10 @@ class FactAnswerer:
         # ("still open" names an opening only by its word "open").
         if (query.relative == "next" or (query.relative == "open" and types)) and set(attributes) <= _CLOCKED:
             return self._clock_draft(query, index, registry, types, now)
+        if _beyond_registry(query, registry, types, now) and (unknown := self._unknown_call(query, index, types, now)):
+            # A call after the latest the documents hold ("next year's NT call, going up like this year?", "the 2028
+            # TT call"): no figure of another year answers it, whatever else the question names.
+            return unknown
         # A call named and nothing else asked ("CERV-2024-CITIZENS-TOWN-TT", "tt 2024?"): its key facts.
         named_only = not attributes and _names_only(query)
         if named_only and not types and not query.call_ids and len(query.years) == 1:
@@ -536,18 +540,16 @@ class FactAnswerer:
         if not (types and years) or query.call_ids or not all(y >= first for y in years):
             return None
         registry = index.calls
-        if any(
-            (c.metadata.get("topic"), c.metadata.get("year")) in {(t, y) for t in types for y in years}
-            for c in index.chunks
-        ):
+        missing = [(t, y) for t, y in _asked_pairs(query, types, years) if not registry.find(t, y)]  # type: ignore[arg-type]
+        if not missing or any((c.metadata.get("topic"), c.metadata.get("year")) in missing for c in index.chunks):
             return None  # a document about it whose facts did not load: the passages answer
         lang = query.language
         held = {t: sorted({c.facts.year for c in registry.find(t)}) for t in CALL_TYPES}  # type: ignore[arg-type]
         calls = "; ".join(
             f"{message(lang, f'call_{t}')} {', '.join(map(str, years))}" for t, years in held.items() if years
         )
-        missing = next((t, y) for t in types for y in years if not registry.find(t, y))  # type: ignore[arg-type]
-        text = message(lang, CALL_UNKNOWN, name=message(lang, f"call_{missing[0]}"), year=missing[1], calls=calls)
+        (kind, year), *_ = missing
+        text = message(lang, CALL_UNKNOWN, name=message(lang, f"call_{kind}"), year=year, calls=calls)
         return _refusal(query, text, CALL_UNKNOWN)
 
     def _not_given(self, query: Query, calls: list[Call]) -> Answer:
@@ -698,6 +700,22 @@ def _calls_asked(query: Query, registry: CallRegistry, types: list[str], now: dt
         return sorted(latest, key=lambda c: c.facts.year) or None
     years = clock_years(query, now)
     return [c for t in types for y in years for c in registry.find(t, y)] if years else None  # type: ignore[arg-type]
+
+
+def _beyond_registry(query: Query, registry: CallRegistry, types: list[str], now: dt.datetime) -> bool:
+    """Whether a question asks about calls of the types it names in a year (written out, or by the clock: "next
+    year's") after the latest call of each of them the registry holds."""
+    if query.call_ids or not types:
+        return False
+    latest = [max((c.facts.year for c in registry.find(t)), default=0) for t in types]  # type: ignore[arg-type]
+    return any(y > max(latest) for y in _years_asked(query, now)) and max(latest) > 0
+
+
+def _asked_pairs(query: Query, types: list[str], years: list[int]) -> list[tuple[str, int]]:
+    """The (type, year) of each call asked: each type with its own year where a comparison pairs them
+    (``paired_types``), else every type in every year."""
+    pairs = paired_types(query, types, years) if query.operation else None
+    return pairs or [(t, y) for t in types for y in years]
 
 
 def paired_types(query: Query, types: list[str], years: list[int]) -> list[tuple[str, int]] | None:
