@@ -64,6 +64,7 @@ FILES = (
     "eval/dev-check15.jsonl",
     "eval/dev-check16.jsonl",
     "eval/dev-check17.jsonl",
+    "eval/dev-check18.jsonl",
 )
 
 
