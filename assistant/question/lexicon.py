@@ -12,10 +12,10 @@ import re
 from collections.abc import Collection
 from functools import cache
 from importlib.resources import files
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from assistant.question.languages import LANGUAGES
 from assistant.question.text import content_tokens, fold, unaccented
@@ -81,6 +81,9 @@ class Lexicon(BaseModel):
     ratio: list[str] = []
     # Cues asking how long until a date to come ("how many days until", "quanti giorni mancano").
     remaining: list[str] = []
+    # Cues of an open-call question asking how much time is left ("how much time", "quanto tempo manca"): they ask
+    # whether a call is open (they join ``relative.open``), and the answer says how long is left, or that nothing is.
+    time_left: list[str] = []
     # Cues asking how many years lie between two events ("how many years between its founding and its renaming",
     # "quanti anni tra"): the difference of their years.
     years_between: list[str] = []
@@ -119,6 +122,15 @@ class Lexicon(BaseModel):
     sequence: dict[Literal["after", "before"], list[str]] = {}
     # Chat abbreviations of units, written out before a question is read ("how many yrs ago" -> "years").
     abbreviations: dict[str, str] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _time_left_asks_open(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("time_left"):
+            relative = dict(data.get("relative") or {})
+            relative["open"] = [*relative.get("open", []), *data["time_left"]]
+            data = {**data, "relative": relative}
+        return data
 
     @field_validator("years_ago")
     @classmethod
@@ -219,6 +231,7 @@ WordList = Literal[
     "elapsed",
     "age",
     "remaining",
+    "time_left",
     "years_between",
     "ratio",
     "year_range",
@@ -293,6 +306,11 @@ def asks_ratio(text: str, lang: str) -> bool:
 def asks_remaining(text: str, lang: str) -> bool:
     """Whether ``text`` asks how long until a date to come ("how many days until", "quanti giorni mancano")."""
     return _names_any(text, lang, "remaining")
+
+
+def asks_time_left(text: str, lang: str) -> bool:
+    """Whether ``text`` asks how much time is left to apply ("how much time do we have", "quanto tempo manca")."""
+    return _names_any(text, lang, "time_left")
 
 
 def asks_years_between(text: str, lang: str) -> bool:

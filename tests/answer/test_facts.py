@@ -55,6 +55,24 @@ def test_still_open_is_answered_by_the_clock(service: Assistant, in_january_2025
     assert closed.answered and closed.answer.startswith("No") and "27 March 2025" in closed.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "before", "after"),
+    [
+        ("How many days are left for the networks of towns call?", "76 days are left", "No time is left"),
+        ("Quanto tempo manca per il bando reti di città?", "Mancano 76 giorni", "Il tempo è scaduto"),
+    ],
+)
+def test_how_much_time_is_left_is_answered_with_the_time_not_yes_or_no(
+    service: Assistant, in_january_2025: Assistant, question: str, before: str, after: str
+) -> None:
+    # "How much time is left?" asks whether the call is open, and is answered with the days left (or none), not
+    # "Yes"/"No", in the question's language.
+    answer = in_january_2025.ask(question)
+    assert answer.answered and answer.answer.startswith(before) and "76" in answer.computed
+    closed = service.ask(question)
+    assert closed.answered and closed.answer.startswith(after)
+
+
 def test_a_difference_across_calls_is_computed_and_each_operand_cited(service: Assistant) -> None:
     answer = service.ask(
         "Budget of the 2024 town twinning call vs the 2025 networks of towns call: what's the difference?"
@@ -369,9 +387,9 @@ def test_a_year_by_the_clock_beside_a_year_written_out_reads_both(in_january_202
 @pytest.mark.parametrize(
     ("question", "days", "words"),
     [
-        ("How many days are left until the NT 2025 deadline?", "76", "76 days from today"),
+        ("How many days are left until the NT 2025 deadline?", "76", "76 days are left"),
         ("How many days ago did the 2024 town twinning call close?", "113", "113 days ago"),
-        ("Combien de jours reste-t-il avant la date limite NT 2025 ?", "76", "dans 76 jours"),
+        ("Combien de jours reste-t-il avant la date limite NT 2025 ?", "76", "Il reste 76 jours"),
     ],
 )
 def test_days_to_or_from_one_date_are_counted_from_today(
