@@ -50,6 +50,8 @@ EXTRA_FILES = (
     "dev-check16.jsonl",
     "dev-check17.jsonl",
     "dev-check18.jsonl",
+    "dev-check19.jsonl",
+    "dev-check20.jsonl",
 )
 ROOT = EVAL.parent
 KEYS = {"id", "question", "history", "facts", "answerable", "lang", "topic", "sources"}
