@@ -42,7 +42,7 @@ from assistant.question.intents import asks_grant, word_pattern
 from assistant.question.intents import pattern as intent_pattern
 from assistant.question.intents import words as intent_words
 from assistant.question.languages import english_terms
-from assistant.question.lexicon import asks_ratio, asks_time_left
+from assistant.question.lexicon import asks_ratio
 from assistant.question.places import countries_named, country_label
 from assistant.question.query import (
     CALL_ID,
@@ -463,7 +463,6 @@ class FactAnswerer:
         draft = Draft()
         none_ahead: list[tuple[str, list[CitedValue]]] = []  # call types with no deadline ahead, by their latest call
         today = format_date(now, lang)
-        left = asks_time_left(query.asked or query.text, lang)  # "how much time is left?" is not answered "yes"
         # "Is the 2024 call still open?", "is this year's call still open?": that year's call, not the next one.
         years = _years_asked(query, now) if query.relative == "open" and types else []
         for kind in kinds:
@@ -491,7 +490,8 @@ class FactAnswerer:
                     text = message(lang, "still_open_not_yet", call=name, date=opening[0].text)
                     draft.lines.append((text, opening[:1]))
                     continue
-                key = ("time_left_yes" if left else "still_open_yes") if query.relative == "open" else "next_call"
+                open_key = "time_left_yes" if query.time_left else "still_open_yes"
+                key = open_key if query.relative == "open" else "next_call"
                 draft.lines.append((message(lang, key, call=name, when=stated[0].text, days=days), stated[:1]))
                 draft.computed.append(str(days))
                 _disclose(stated, lang, draft)
@@ -507,9 +507,8 @@ class FactAnswerer:
                 text = message(lang, "no_next_call", call=call_name(call, lang), when=stated[0].text)
                 none_ahead.append((text, stated[:1]))
                 continue
-            text = message(
-                lang, "time_left_none" if left else "still_open_no", call=call_name(call, lang), when=stated[0].text
-            )
+            key = "time_left_none" if query.time_left else "still_open_no"
+            text = message(lang, key, call=call_name(call, lang), when=stated[0].text)
             draft.lines.append((text, stated[:1]))
             _disclose(stated, lang, draft)
         if none_ahead and not draft.lines:

@@ -21,6 +21,7 @@ from assistant.question.lexicon import (
     all_interrogatives,
     asks_elapsed,
     asks_remaining,
+    asks_time_left,
     asks_with_own_word,
     courtesy_words,
     cue,
@@ -311,6 +312,9 @@ class Query:
     remaining: bool = False
     # The questions run together in the asking sentences (``asked_parts``), each with its English terms.
     parts: tuple[str, ...] = ()
+    # Whether it asks how much time is left to apply (``relative`` "open" by a ``time_left`` cue, also a follow-up's
+    # whose conversation asked so: "how much time is left for TT?" - "and for NT?"): answered with the time left.
+    time_left: bool = False
     # How many years back from today its asking sentences count ("the TT call five years ago"), if they do.
     years_back: int | None = None
 
@@ -767,6 +771,7 @@ def analyse(question: str, history: list[dict[str, str]] | None = None, language
         asked=asking,
         elapsed=elapsed,
         remaining=remaining,
+        time_left=relative == "open" and asks_time_left(standalone, lang),
         parts=tuple(" ".join([p, *english_terms(p, lang)]) for p in parts),
         years_back=years_ago(unled, lang),
         operation=operation,

@@ -73,6 +73,15 @@ def test_how_much_time_is_left_is_answered_with_the_time_not_yes_or_no(
     assert closed.answered and closed.answer.startswith(after)
 
 
+def test_a_follow_up_to_how_much_time_is_left_is_answered_with_the_time_too(service: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "How much time is left for the networks of towns call?"},
+        {"role": "assistant", "content": "No time is left: the deadline was 27 March 2025."},
+    ]
+    answer = service.ask("And for town twinning?", history)
+    assert answer.answered and answer.answer.startswith("No time is left") and "19 September 2024" in answer.answer
+
+
 def test_a_difference_across_calls_is_computed_and_each_operand_cited(service: Assistant) -> None:
     answer = service.ask(
         "Budget of the 2024 town twinning call vs the 2025 networks of towns call: what's the difference?"
